@@ -1,0 +1,87 @@
+using SemanticSearch.Engine.Common;
+
+namespace SemanticSearch.Engine.Chunking;
+
+/// <summary>What a chunk stands for. Persisted by name in the index, so only append.</summary>
+public enum ChunkKind
+{
+    /// <summary>Type-level summary: declaration plus member signatures.</summary>
+    Type,
+    Method,
+    Constructor,
+    Property,
+    Indexer,
+    Operator,
+    Event,
+    Field,
+    /// <summary>A free function, or a function-like block found by the text heuristics.</summary>
+    Function,
+    /// <summary>A class/struct/interface-like block found by the text heuristics.</summary>
+    Class,
+    /// <summary>C# top-level statements, or module-level code between definitions.</summary>
+    TopLevel,
+    /// <summary>A Markdown section (heading plus its prose).</summary>
+    Section,
+    /// <summary>A fenced code block inside Markdown.</summary>
+    CodeBlock,
+    /// <summary>A line window: the fallback for text nothing else understands.</summary>
+    Window,
+}
+
+/// <summary>
+/// A range in a source file. Lines and columns are 1-based; columns count UTF-16 code units (as the editor and
+/// LSP do). <see cref="EndLine"/> is inclusive and <see cref="EndColumn"/> is exclusive (one past the last char).
+/// </summary>
+public readonly record struct SourceRange(int StartLine, int StartColumn, int EndLine, int EndColumn)
+{
+    public override string ToString() => $"{StartLine}:{StartColumn}-{EndLine}:{EndColumn}";
+}
+
+/// <summary>A file handed to a chunker: path relative to the workspace root with '/' separators.</summary>
+public sealed record SourceFile(string RelativePath, string Language, string Text);
+
+/// <summary>
+/// The unit of retrieval: one method, one type summary, one Markdown section, one window of lines...
+/// </summary>
+public sealed record Chunk
+{
+    /// <summary>Stable across re-indexing as long as path, kind, container, symbol (and part) stay the same.</summary>
+    public required string Id { get; init; }
+    public required string Path { get; init; }
+    public required string Language { get; init; }
+    public required ChunkKind Kind { get; init; }
+    /// <summary>Simple name of the symbol ("ValidateEmail"), or the heading for Markdown; null for windows.</summary>
+    public string? Symbol { get; init; }
+    /// <summary>Fully qualified container ("Acme.Mail.Validator"), or the heading path for Markdown.</summary>
+    public string? Container { get; init; }
+    /// <summary>Declaration header without body ("public static bool ValidateEmail(string address)").</summary>
+    public string? Signature { get; init; }
+    /// <summary>Doc comment text (XML doc summary, docstring, JSDoc...), markup stripped.</summary>
+    public string? Documentation { get; init; }
+    public required SourceRange Range { get; init; }
+    /// <summary>The source text of the chunk (for split members: the header lines followed by this part).</summary>
+    public required string Text { get; init; }
+    /// <summary>Hash of <see cref="Text"/>; changes exactly when the chunk's content changes.</summary>
+    public required string ContentHash { get; init; }
+    /// <summary>0-based part index when a long member was split; 0 otherwise.</summary>
+    public int Part { get; init; }
+    /// <summary>Number of parts the member was split into; 1 when not split.</summary>
+    public int PartCount { get; init; } = 1;
+
+    /// <summary>Builds the stable id. Overloads are told apart by <paramref name="discriminator"/> (e.g. the signature).</summary>
+    public static string MakeId(string path, ChunkKind kind, string? container, string? symbol, string? discriminator, int part) =>
+        Common.ContentHash.Of($"{path}\u0001{kind}\u0001{container}\u0001{symbol}\u0001{discriminator}\u0001{part}", 20);
+}
+
+/// <summary>Counts model tokens, so chunkers can keep chunks within the model's document length.</summary>
+public interface ITokenCounter
+{
+    /// <summary>Number of content tokens (no special tokens) the model's tokenizer makes of <paramref name="text"/>.</summary>
+    int CountTokens(string text);
+}
+
+/// <summary>Limits for chunking.</summary>
+/// <param name="MaxTokens">Content tokens a chunk may hold (model document length minus specials and header room).</param>
+/// <param name="OverlapLines">Lines repeated between consecutive parts/windows.</param>
+/// <param name="WindowLines">Lines per window for the line-window fallback.</param>
+public sealed record ChunkingOptions(int MaxTokens, int OverlapLines = 3, int WindowLines = 40);
