@@ -1,0 +1,336 @@
+using System.Runtime.InteropServices;
+using LiteDB;
+using SemanticSearch.Engine.Chunking;
+using SemanticSearch.Engine.Models;
+using SemanticSearch.Engine.Workspace;
+
+namespace SemanticSearch.Engine.Index;
+
+/// <summary>The index file cannot be read. The fix is a rebuild, which the message says.</summary>
+public sealed class IndexCorruptException(string path, Exception inner)
+    : Exception($"The index at {path} is corrupt or unreadable ({inner.Message}). Rebuild it with `semsearch index <root> --rebuild`.", inner)
+{
+    public string IndexPath { get; } = path;
+}
+
+/// <summary>
+/// The on-disk index: one LiteDB file per workspace. Three collections:
+/// <c>meta</c> (one header document: schema version, model identity, root),
+/// <c>files</c> (one document per workspace file: size, mtime, content hash, chunk ids or skip reason) and
+/// <c>chunks</c> (one document per chunk: metadata, text and its token vectors as one half-float blob).
+/// Every file's chunks and its file record change in one transaction, so a killed process leaves each file either
+/// fully old or fully new, and the next run resumes with the files that were not committed.
+/// </summary>
+public sealed class IndexStore : IDisposable
+{
+    /// <summary>Bump when the stored layout changes; an index of another version is rebuilt, never misread.</summary>
+    public const int SchemaVersion = 1;
+
+    private const string MetaId = "index";
+    private readonly LiteDatabase _db;
+    private readonly ILiteCollection<BsonDocument> _meta;
+    private readonly ILiteCollection<BsonDocument> _files;
+    private readonly ILiteCollection<BsonDocument> _chunks;
+
+    private IndexStore(string path, LiteDatabase db)
+    {
+        IndexPath = path;
+        _db = db;
+        _meta = db.GetCollection("meta");
+        _files = db.GetCollection("files");
+        _chunks = db.GetCollection("chunks");
+        _chunks.EnsureIndex("path");
+    }
+
+    public string IndexPath { get; }
+
+    /// <summary>Why the index was wiped on open (model or schema changed), or null if it was reused or new.</summary>
+    public string? ResetReason { get; private set; }
+
+    /// <summary>
+    /// Opens (or creates) the index at <paramref name="path"/> for <paramref name="model"/>. An index built by a
+    /// different model, or with another schema version, is cleared: vectors from two models never mix.
+    /// </summary>
+    public static IndexStore Open(string path, ModelIdentity model, int dim, string root)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var store = OpenDatabase(full);
+        try
+        {
+            store.EnsureHeader(model, dim, root);
+        }
+        catch (LiteException ex)
+        {
+            store.Dispose();
+            throw new IndexCorruptException(full, ex);
+        }
+        return store;
+    }
+
+    /// <summary>Opens an existing index only to read its header (for status); null when there is none.</summary>
+    public static IndexInfo? ReadInfo(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        using var store = OpenDatabase(Path.GetFullPath(path));
+        try
+        {
+            return store.Info;
+        }
+        catch (LiteException ex)
+        {
+            throw new IndexCorruptException(path, ex);
+        }
+    }
+
+    /// <summary>Deletes the index file and its LiteDB log.</summary>
+    public static void Delete(string path)
+    {
+        File.Delete(path);
+        File.Delete(LogFileOf(path));
+    }
+
+    private static string LogFileOf(string path) =>
+        Path.Combine(Path.GetDirectoryName(path)!, Path.GetFileNameWithoutExtension(path) + "-log" + Path.GetExtension(path));
+
+    private static IndexStore OpenDatabase(string full)
+    {
+        try
+        {
+            var db = new LiteDatabase(new ConnectionString { Filename = full, Connection = ConnectionType.Direct });
+            return new IndexStore(full, db);
+        }
+        catch (Exception ex) when (ex is LiteException or InvalidCastException or IOException or InvalidOperationException or ArgumentException or IndexOutOfRangeException)
+        {
+            if (ex is IOException && ex.Message.Contains("lock", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new IOException($"The index at {full} is in use by another process.", ex);
+            }
+            throw new IndexCorruptException(full, ex);
+        }
+    }
+
+    public IndexInfo Info
+    {
+        get
+        {
+            var doc = _meta.FindById(MetaId) ?? throw new IndexCorruptException(IndexPath, new InvalidDataException("missing header"));
+            return new IndexInfo(
+                doc["schema"].AsInt32,
+                doc["modelKey"].AsString,
+                doc["modelName"].AsString,
+                doc["dim"].AsInt32,
+                doc["root"].AsString,
+                doc["created"].AsDateTime,
+                doc["completed"].IsNull ? null : doc["completed"].AsDateTime,
+                _files.Count(),
+                _chunks.Count());
+        }
+    }
+
+    private void EnsureHeader(ModelIdentity model, int dim, string root)
+    {
+        var doc = _meta.FindById(MetaId);
+        if (doc is not null)
+        {
+            var schema = doc["schema"].AsInt32;
+            var key = doc["modelKey"].AsString;
+            if (schema == SchemaVersion && key == model.Key && doc["dim"].AsInt32 == dim)
+            {
+                return;
+            }
+            ResetReason = schema != SchemaVersion
+                ? $"index schema {schema} differs from {SchemaVersion}"
+                : $"index was built with model {key}, now using {model.Key}";
+            _db.BeginTrans();
+            _files.DeleteAll();
+            _chunks.DeleteAll();
+            _meta.DeleteAll();
+            _db.Commit();
+        }
+        _meta.Upsert(new BsonDocument
+        {
+            ["_id"] = MetaId,
+            ["schema"] = SchemaVersion,
+            ["modelKey"] = model.Key,
+            ["modelName"] = model.Name,
+            ["dim"] = dim,
+            ["root"] = Path.GetFullPath(root),
+            ["created"] = DateTime.UtcNow,
+            ["completed"] = BsonValue.Null,
+        });
+        if (ResetReason is not null)
+        {
+            // Give back the space of the old vectors now rather than on some later run.
+            _db.Rebuild();
+        }
+    }
+
+    /// <summary>Records that a full pass over the workspace finished.</summary>
+    public void MarkCompleted()
+    {
+        var doc = _meta.FindById(MetaId);
+        doc["completed"] = DateTime.UtcNow;
+        _meta.Update(doc);
+    }
+
+    public Dictionary<string, FileRecord> LoadFiles()
+    {
+        var result = new Dictionary<string, FileRecord>(StringComparer.Ordinal);
+        foreach (var doc in _files.FindAll())
+        {
+            var record = ToFileRecord(doc);
+            result[record.Path] = record;
+        }
+        return result;
+    }
+
+    /// <summary>The stored chunks of one file, keyed by chunk id (for vector reuse on re-index).</summary>
+    public Dictionary<string, StoredChunk> LoadChunksOfFile(string path)
+    {
+        var result = new Dictionary<string, StoredChunk>(StringComparer.Ordinal);
+        foreach (var doc in _chunks.Find(Query.EQ("path", path)))
+        {
+            var chunk = ToStoredChunk(doc);
+            result[chunk.Chunk.Id] = chunk;
+        }
+        return result;
+    }
+
+    public StoredChunk? GetChunk(string id)
+    {
+        var doc = _chunks.FindById(id);
+        return doc is null ? null : ToStoredChunk(doc);
+    }
+
+    /// <summary>Streams every stored chunk (used to build the in-memory search cache).</summary>
+    public IEnumerable<StoredChunk> AllChunks() => _chunks.FindAll().Select(ToStoredChunk);
+
+    /// <summary>
+    /// Applies a group of file changes in ONE transaction: each update replaces all chunks of its file, each
+    /// deletion removes a file and its chunks. Either all of the group lands or none of it.
+    /// </summary>
+    public void Commit(IReadOnlyList<FileUpdate> updates, IReadOnlyList<string> deletions)
+    {
+        if (updates.Count == 0 && deletions.Count == 0)
+        {
+            return;
+        }
+        _db.BeginTrans();
+        try
+        {
+            foreach (var path in deletions)
+            {
+                _chunks.DeleteMany(Query.EQ("path", path));
+                _files.Delete(path);
+            }
+            foreach (var update in updates)
+            {
+                _chunks.DeleteMany(Query.EQ("path", update.File.Path));
+                if (update.Chunks.Count > 0)
+                {
+                    _chunks.InsertBulk(update.Chunks.Select(ToDocument));
+                }
+                _files.Upsert(ToDocument(update.File));
+            }
+            _db.Commit();
+        }
+        catch
+        {
+            _db.Rollback();
+            throw;
+        }
+    }
+
+    /// <summary>Updates only the change-detection stamp of a file whose bytes did not change (touched, not edited).</summary>
+    public void Touch(FileRecord record) => _files.Upsert(ToDocument(record));
+
+    /// <summary>Forces committed pages from the log into the data file (done at the end of a run).</summary>
+    public void Checkpoint() => _db.Checkpoint();
+
+    public void Dispose() => _db.Dispose();
+
+    private static BsonDocument ToDocument(FileRecord file) => new()
+    {
+        ["_id"] = file.Path,
+        ["size"] = file.Size,
+        ["mtime"] = file.LastWriteTicks,
+        ["hash"] = file.ContentHash,
+        ["lang"] = file.Language,
+        ["chunks"] = new BsonArray(file.ChunkIds.Select(id => new BsonValue(id))),
+        ["skipped"] = file.Skipped is { } reason ? reason.ToString() : BsonValue.Null,
+        ["skipDetail"] = file.SkipDetail is null ? BsonValue.Null : file.SkipDetail,
+    };
+
+    private static FileRecord ToFileRecord(BsonDocument doc) => new(
+        doc["_id"].AsString,
+        doc["size"].AsInt64,
+        doc["mtime"].AsInt64,
+        doc["hash"].AsString,
+        doc["lang"].AsString,
+        doc["chunks"].AsArray.Select(v => v.AsString).ToArray(),
+        doc["skipped"].IsNull ? null : Enum.Parse<SkipReason>(doc["skipped"].AsString),
+        doc["skipDetail"].IsNull ? null : doc["skipDetail"].AsString);
+
+    private static BsonDocument ToDocument(StoredChunk stored)
+    {
+        var c = stored.Chunk;
+        return new BsonDocument
+        {
+            ["_id"] = c.Id,
+            ["path"] = c.Path,
+            ["lang"] = c.Language,
+            ["kind"] = c.Kind.ToString(),
+            ["symbol"] = c.Symbol is null ? BsonValue.Null : c.Symbol,
+            ["container"] = c.Container is null ? BsonValue.Null : c.Container,
+            ["signature"] = c.Signature is null ? BsonValue.Null : c.Signature,
+            ["doc"] = c.Documentation is null ? BsonValue.Null : c.Documentation,
+            ["range"] = new BsonArray(new BsonValue(c.Range.StartLine), new BsonValue(c.Range.StartColumn), new BsonValue(c.Range.EndLine), new BsonValue(c.Range.EndColumn)),
+            ["text"] = c.Text,
+            ["hash"] = c.ContentHash,
+            ["part"] = c.Part,
+            ["parts"] = c.PartCount,
+            ["enc"] = stored.EncodingHash,
+            ["n"] = stored.VectorCount,
+            ["vec"] = MemoryMarshal.AsBytes(stored.Vectors.AsSpan()).ToArray(),
+            ["ts"] = MemoryMarshal.AsBytes(stored.TokenStarts.AsSpan()).ToArray(),
+            ["tl"] = MemoryMarshal.AsBytes(stored.TokenLengths.AsSpan()).ToArray(),
+        };
+    }
+
+    private static StoredChunk ToStoredChunk(BsonDocument doc)
+    {
+        var range = doc["range"].AsArray;
+        var chunk = new Chunk
+        {
+            Id = doc["_id"].AsString,
+            Path = doc["path"].AsString,
+            Language = doc["lang"].AsString,
+            Kind = Enum.Parse<ChunkKind>(doc["kind"].AsString),
+            Symbol = NullableString(doc["symbol"]),
+            Container = NullableString(doc["container"]),
+            Signature = NullableString(doc["signature"]),
+            Documentation = NullableString(doc["doc"]),
+            Range = new SourceRange(range[0].AsInt32, range[1].AsInt32, range[2].AsInt32, range[3].AsInt32),
+            Text = doc["text"].AsString,
+            ContentHash = doc["hash"].AsString,
+            Part = doc["part"].AsInt32,
+            PartCount = doc["parts"].AsInt32,
+        };
+        return new StoredChunk(
+            chunk,
+            doc["enc"].AsString,
+            doc["n"].AsInt32,
+            MemoryMarshal.Cast<byte, Half>(doc["vec"].AsBinary).ToArray(),
+            MemoryMarshal.Cast<byte, int>(doc["ts"].AsBinary).ToArray(),
+            MemoryMarshal.Cast<byte, int>(doc["tl"].AsBinary).ToArray());
+    }
+
+    private static string? NullableString(BsonValue value) => value.IsNull ? null : value.AsString;
+}
+
+/// <summary>The new state of one file: its record and all of its chunks (reused or freshly encoded).</summary>
+public sealed record FileUpdate(FileRecord File, IReadOnlyList<StoredChunk> Chunks);

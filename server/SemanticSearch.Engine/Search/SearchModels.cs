@@ -1,0 +1,37 @@
+using SemanticSearch.Engine.Chunking;
+
+namespace SemanticSearch.Engine.Search;
+
+/// <summary>Optional narrowing of a search.</summary>
+/// <param name="Languages">Language ids to keep (e.g. "csharp", "python"); null or empty keeps all.</param>
+/// <param name="PathGlob">Keep only chunks whose workspace-relative path matches this glob.</param>
+public sealed record SearchFilters(IReadOnlyCollection<string>? Languages = null, string? PathGlob = null)
+{
+    public static SearchFilters None { get; } = new();
+}
+
+/// <summary>
+/// One ranked hit. <see cref="Score"/> is MaxSim divided by the number of query vectors, i.e. the mean best cosine
+/// per query token, so it reads on the same scale whatever the query length.
+/// </summary>
+public sealed record SearchResult(
+    Chunk Chunk,
+    float Score,
+    string Snippet,
+    IReadOnlyList<MatchedSpan> Matches);
+
+/// <summary>
+/// "Why it matched": a document token that was the best match of some query token. Line and column are 1-based
+/// positions in the file (UTF-16 columns); <see cref="QueryToken"/> is the query text that it answered.
+/// </summary>
+public sealed record MatchedSpan(int Line, int Column, int Length, string Text, string QueryToken, float Similarity);
+
+/// <summary>All hits plus how much of the workspace they were drawn from.</summary>
+/// <param name="ChunksSearched">Chunks scored (after filters).</param>
+/// <param name="EncodeMilliseconds">Time to encode the query.</param>
+/// <param name="SearchMilliseconds">Time to score and rank.</param>
+public sealed record SearchResponse(
+    IReadOnlyList<SearchResult> Results,
+    int ChunksSearched,
+    double EncodeMilliseconds,
+    double SearchMilliseconds);

@@ -1,0 +1,122 @@
+using SemanticSearch.Engine.Chunking;
+using SemanticSearch.Engine.Index;
+using SemanticSearch.Engine.Models;
+using SemanticSearch.Engine.Workspace;
+
+namespace SemanticSearch.Engine.Tests.Index;
+
+public sealed class IndexStoreTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("semsearch-store-").FullName;
+    private static readonly ModelIdentity ModelA = new("model-a", "w1", "s1");
+    private static readonly ModelIdentity ModelB = new("model-b", "w2", "s1");
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string IndexPath => Path.Combine(_dir, "index.db");
+
+    private static StoredChunk MakeChunk(string path, string symbol, int vectors, int dim)
+    {
+        var text = $"def {symbol}():\n    return 1\n";
+        var chunk = new Chunk
+        {
+            Id = Chunk.MakeId(path, ChunkKind.Function, null, symbol, null, 0),
+            Path = path,
+            Language = "python",
+            Kind = ChunkKind.Function,
+            Symbol = symbol,
+            Signature = $"def {symbol}()",
+            Documentation = "Returns one.",
+            Range = new SourceRange(3, 1, 4, 13),
+            Text = text,
+            ContentHash = Common.ContentHash.Of(text),
+        };
+        var data = Enumerable.Range(0, vectors * dim).Select(i => (Half)(i % 7 / 7.0)).ToArray();
+        return new StoredChunk(chunk, "enc-" + symbol, vectors, data,
+            Enumerable.Range(0, vectors).Select(i => i - 1).ToArray(),
+            Enumerable.Range(0, vectors).Select(_ => 3).ToArray());
+    }
+
+    private static FileUpdate Update(string path, params StoredChunk[] chunks) =>
+        new(new FileRecord(path, 100, 42, "hash-" + path, "python", chunks.Select(c => c.Chunk.Id).ToArray()), chunks);
+
+    [Fact]
+    public void Round_trips_files_chunks_and_vectors_across_reopen()
+    {
+        var chunk = MakeChunk("src/a.py", "alpha", 5, 8);
+        using (var store = IndexStore.Open(IndexPath, ModelA, 8, _dir))
+        {
+            store.Commit([Update("src/a.py", chunk)], []);
+            store.MarkCompleted();
+        }
+        using (var store = IndexStore.Open(IndexPath, ModelA, 8, _dir))
+        {
+            Assert.Null(store.ResetReason);
+            var file = Assert.Single(store.LoadFiles()).Value;
+            Assert.Equal("src/a.py", file.Path);
+            Assert.Equal([chunk.Chunk.Id], file.ChunkIds);
+            var loaded = store.GetChunk(chunk.Chunk.Id)!;
+            Assert.Equal(chunk.Chunk, loaded.Chunk);
+            Assert.Equal(chunk.Vectors, loaded.Vectors);
+            Assert.Equal(chunk.TokenStarts, loaded.TokenStarts);
+            Assert.Equal(chunk.TokenLengths, loaded.TokenLengths);
+            Assert.Equal("enc-alpha", loaded.EncodingHash);
+            var info = store.Info;
+            Assert.Equal((1, 1, "model-a", 8), (info.FileCount, info.ChunkCount, info.ModelName, info.Dim));
+            Assert.NotNull(info.LastCompletedUtc);
+        }
+    }
+
+    [Fact]
+    public void An_update_replaces_all_chunks_of_its_file_and_deletions_remove_them()
+    {
+        using var store = IndexStore.Open(IndexPath, ModelA, 4, _dir);
+        store.Commit([Update("a.py", MakeChunk("a.py", "one", 2, 4), MakeChunk("a.py", "two", 2, 4)), Update("b.py", MakeChunk("b.py", "three", 1, 4))], []);
+        store.Commit([Update("a.py", MakeChunk("a.py", "two", 3, 4))], ["b.py"]);
+        Assert.Equal(["a.py"], store.LoadFiles().Keys);
+        var chunks = store.AllChunks().ToList();
+        var only = Assert.Single(chunks);
+        Assert.Equal("two", only.Chunk.Symbol);
+        Assert.Equal(3, only.VectorCount);
+    }
+
+    [Fact]
+    public void Another_model_clears_the_index_instead_of_mixing_vectors()
+    {
+        using (var store = IndexStore.Open(IndexPath, ModelA, 4, _dir))
+        {
+            store.Commit([Update("a.py", MakeChunk("a.py", "one", 2, 4))], []);
+        }
+        using (var store = IndexStore.Open(IndexPath, ModelB, 4, _dir))
+        {
+            Assert.Contains("model-a", store.ResetReason);
+            Assert.Empty(store.LoadFiles());
+            Assert.Empty(store.AllChunks());
+            Assert.Equal("model-b", store.Info.ModelName);
+        }
+    }
+
+    [Fact]
+    public void A_corrupt_file_gives_a_clear_error_that_offers_a_rebuild()
+    {
+        var bytes = new byte[64 * 1024];
+        new Random(1).NextBytes(bytes);
+        File.WriteAllBytes(IndexPath, bytes);
+        var error = Assert.Throws<IndexCorruptException>(() => IndexStore.Open(IndexPath, ModelA, 4, _dir));
+        Assert.Contains(IndexPath, error.Message);
+        Assert.Contains("--rebuild", error.Message);
+        IndexStore.Delete(IndexPath);
+        using var store = IndexStore.Open(IndexPath, ModelA, 4, _dir);
+        Assert.Empty(store.LoadFiles());
+    }
+
+    [Fact]
+    public void Skipped_files_keep_their_reason()
+    {
+        using var store = IndexStore.Open(IndexPath, ModelA, 4, _dir);
+        store.Commit([new FileUpdate(new FileRecord("min.js", 5000, 1, "h", "javascript", [], SkipReason.Minified, "average line 4000 chars"), [])], []);
+        var record = store.LoadFiles()["min.js"];
+        Assert.Equal(SkipReason.Minified, record.Skipped);
+        Assert.Equal("average line 4000 chars", record.SkipDetail);
+    }
+}

@@ -1,1 +1,0 @@
-namespace SemanticSearch.Engine.Tests; public class Placeholder { [Fact] public void Builds() => Assert.True(true); }
