@@ -1,1 +1,360 @@
-return 0;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LiteDB;
+using SemanticSearch.Cli;
+using SemanticSearch.Engine.Index;
+using SemanticSearch.Engine.Indexing;
+using SemanticSearch.Engine.Models;
+using SemanticSearch.Engine.Search;
+using SemanticSearch.Engine.Workspace;
+
+return await CommandLine.RunAsync(args);
+
+namespace SemanticSearch.Cli
+{
+    /// <summary>Exit codes: 0 ok, 1 failure, 2 bad command line, 130 interrupted (Ctrl-C; committed work kept).</summary>
+    public static class CommandLine
+    {
+        public const int Ok = 0;
+        public const int Failure = 1;
+        public const int Usage = 2;
+        public const int Interrupted = 130;
+
+        private static readonly HashSet<string> CommonValues = ["--model", "--index", "--provider", "--threads", "--exclude", "--max-file-size", "--batch-size"];
+        private static readonly HashSet<string> CommonFlags = ["--json", "--cache", "--no-gitignore", "--quiet"];
+
+        internal static readonly JsonSerializerOptions Json = new()
+        {
+            WriteIndented = true,
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            Converters = { new JsonStringEnumConverter() },
+        };
+
+        public const string UsageText = """
+            semsearch: natural-language code search over a folder, fully local.
+
+            Usage:
+              semsearch index  <root> [--rebuild] [options]      build or update the index incrementally
+              semsearch search <root> "<query>" [-k N] [--lang L]... [--path GLOB] [--no-update] [options]
+              semsearch status <root> [options]                  what is indexed, skipped and stale
+
+            Options:
+              --model DIR          model folder (semsearch-model.json + ONNX + tokenizer); default: $SEMSEARCH_MODEL or models/default
+              --index FILE         index file (default: <root>/.semantic-search/index.db)
+              --cache              keep the index in the user cache folder instead of the workspace
+              --provider P         execution provider: auto, cpu, cuda, directml (default auto; falls back to cpu)
+              --threads N          ONNX Runtime intra-op threads (default: runtime's choice)
+              --batch-size N       documents per model run (default 16)
+              --exclude GLOB       extra gitignore-style exclude pattern (repeatable)
+              --max-file-size S    skip larger files (default 1m; accepts 500k, 2m, bytes)
+              --no-gitignore       do not apply .gitignore files
+              --json               machine-readable output on stdout
+              --quiet              no progress on stderr
+
+            Exit codes: 0 ok, 1 error, 2 bad arguments, 130 interrupted (committed work is kept; run again to resume).
+            """;
+
+        public static async Task<int> RunAsync(string[] args)
+        {
+            if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+            {
+                Console.Out.WriteLine(UsageText);
+                return args.Length == 0 ? Usage : Ok;
+            }
+            if (args[0] is "--version" or "version")
+            {
+                Console.Out.WriteLine(typeof(CommandLine).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+                return Ok;
+            }
+
+            using var cancellation = new CancellationTokenSource();
+            var interrupts = 0;
+            Console.CancelKeyPress += (_, e) =>
+            {
+                // First Ctrl-C: stop after the group in flight, keeping what is committed. Second: leave at once.
+                if (Interlocked.Increment(ref interrupts) == 1)
+                {
+                    e.Cancel = true;
+                    Console.Error.WriteLine("\nInterrupting: finishing the current step; committed work is kept (Ctrl-C again to quit now).");
+                    cancellation.Cancel();
+                }
+            };
+
+            try
+            {
+                return args[0] switch
+                {
+                    "index" => IndexCommand(Parse(args, ["--rebuild"], []), cancellation.Token),
+                    "search" => SearchCommand(Parse(args, ["--no-update"], ["-k", "--lang", "--path"]), cancellation.Token),
+                    "status" => StatusCommand(Parse(args, [], []), cancellation.Token),
+                    _ => throw new UsageException($"Unknown command '{args[0]}'."),
+                };
+            }
+            catch (UsageException ex)
+            {
+                await Console.Error.WriteLineAsync($"semsearch: {ex.Message}\nRun 'semsearch --help' for usage.");
+                return Usage;
+            }
+            catch (OperationCanceledException)
+            {
+                await Console.Error.WriteLineAsync("semsearch: interrupted.");
+                return Interrupted;
+            }
+            catch (Exception ex) when (ex is DirectoryNotFoundException or FileNotFoundException or ModelLoadException or IndexCorruptException or IOException or UnauthorizedAccessException or ArgumentException or LiteException)
+            {
+                await Console.Error.WriteLineAsync($"semsearch: {ex.Message}");
+                return Failure;
+            }
+        }
+
+        private static CliArguments Parse(string[] args, HashSet<string> extraFlags, HashSet<string> extraValues) =>
+            CliArguments.Parse(args, new HashSet<string>(CommonValues.Concat(extraValues)), new HashSet<string>(CommonFlags.Concat(extraFlags)));
+
+        private static ScanOptions ScanOptionsFrom(CliArguments a) => new(
+            a.Values("--exclude"),
+            a.ByteSizeValue("--max-file-size", ScanOptions.Default.MaxFileBytes),
+            UseGitIgnore: !a.Flag("--no-gitignore"));
+
+        private static WorkspaceOptions WorkspaceOptionsFrom(CliArguments a, string root, bool quiet)
+        {
+            var model = ModelLocator.Resolve(a.Value("--model")) ?? throw new FileNotFoundException(ModelLocator.NoModelMessage);
+            var provider = a.Value("--provider") ?? "auto";
+            if (provider is not ("auto" or "cpu" or "cuda" or "directml"))
+            {
+                throw new UsageException($"--provider must be auto, cpu, cuda or directml (got '{provider}').");
+            }
+            var encoder = new EncoderOptions(
+                provider,
+                a.IntValue("--threads", 0, 0, 256),
+                a.IntValue("--batch-size", 16, 1, 1024),
+                quiet ? null : message => Console.Error.WriteLine($"semsearch: {message}"));
+            return new WorkspaceOptions(root, model, a.Value("--index"), a.Flag("--cache"), ScanOptionsFrom(a), encoder);
+        }
+
+        private static string RootFrom(CliArguments a)
+        {
+            var root = Path.GetFullPath(a.Positional(0, "workspace folder (<root>)"));
+            return Directory.Exists(root) ? root : throw new DirectoryNotFoundException($"Workspace folder not found: {root}");
+        }
+
+        private static int IndexCommand(CliArguments a, CancellationToken cancellationToken)
+        {
+            a.ExpectPositionals(1);
+            var root = RootFrom(a);
+            var json = a.Flag("--json");
+            var quiet = a.Flag("--quiet");
+            var options = WorkspaceOptionsFrom(a, root, quiet);
+            if (a.Flag("--rebuild"))
+            {
+                IndexStore.Delete(IndexLocations.Resolve(root, options.IndexPath, options.UseUserCache));
+            }
+            using var workspace = SemanticWorkspace.Open(options);
+            if (workspace.Store.ResetReason is { } reason && !quiet)
+            {
+                Console.Error.WriteLine($"semsearch: rebuilding the index: {reason}.");
+            }
+            var result = workspace.Index(quiet ? null : new ProgressPrinter(), cancellationToken);
+            if (json)
+            {
+                Console.Out.WriteLine(JsonSerializer.Serialize(IndexReport(workspace, result), Json));
+            }
+            else
+            {
+                PrintIndexSummary(workspace, result);
+            }
+            return result.Cancelled ? Interrupted : Ok;
+        }
+
+        private static object IndexReport(SemanticWorkspace workspace, IndexRunResult r) => new
+        {
+            root = workspace.Root,
+            index = workspace.IndexPath,
+            model = workspace.Model.Identity.Name,
+            executionProvider = workspace.Model.ExecutionProvider,
+            filesScanned = r.FilesScanned,
+            filesUnchanged = r.FilesUnchanged,
+            filesTouched = r.FilesTouched,
+            filesAdded = r.FilesAdded,
+            filesChanged = r.FilesChanged,
+            filesDeleted = r.FilesDeleted,
+            chunksEncoded = r.ChunksEncoded,
+            chunksReused = r.ChunksReused,
+            chunksTotal = r.ChunksTotal,
+            encodedChunkIds = r.EncodedChunkIds,
+            skipped = r.Skipped.Select(s => new { path = s.RelativePath, reason = s.Reason, detail = s.Detail, directory = s.IsDirectory }),
+            errors = r.Errors,
+            cancelled = r.Cancelled,
+            elapsedSeconds = Math.Round(r.Elapsed.TotalSeconds, 3),
+        };
+
+        private static void PrintIndexSummary(SemanticWorkspace workspace, IndexRunResult r)
+        {
+            var o = Console.Out;
+            o.WriteLine($"{(r.Cancelled ? "Interrupted" : "Indexed")} {workspace.Root} in {r.Elapsed.TotalSeconds:0.0}s ({workspace.Model.Identity.Name}, {workspace.Model.ExecutionProvider})");
+            o.WriteLine($"  files: {r.FilesScanned} scanned, {r.FilesAdded} added, {r.FilesChanged} changed, {r.FilesDeleted} deleted, {r.FilesUnchanged + r.FilesTouched} unchanged");
+            o.WriteLine($"  chunks: {r.ChunksEncoded} encoded, {r.ChunksReused} reused, {r.ChunksTotal} in index");
+            if (r.Skipped.Count > 0)
+            {
+                o.WriteLine($"  skipped: {r.Skipped.Count} ({string.Join(", ", r.Skipped.GroupBy(s => s.Reason).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"))})");
+                foreach (var s in r.Skipped.Take(20))
+                {
+                    o.WriteLine($"    {s.RelativePath}{(s.IsDirectory ? "/" : "")}: {s.Reason.ToString().ToLowerInvariant()} ({s.Detail})");
+                }
+                if (r.Skipped.Count > 20)
+                {
+                    o.WriteLine($"    ... and {r.Skipped.Count - 20} more (--json lists all)");
+                }
+            }
+            foreach (var error in r.Errors)
+            {
+                o.WriteLine($"  error: {error}");
+            }
+            o.WriteLine($"  index: {workspace.IndexPath}");
+            if (r.Cancelled)
+            {
+                o.WriteLine("  Committed work is kept; run the same command again to resume.");
+            }
+        }
+
+        private static int SearchCommand(CliArguments a, CancellationToken cancellationToken)
+        {
+            a.ExpectPositionals(2);
+            var root = RootFrom(a);
+            var query = a.Positional(1, "query");
+            if (string.IsNullOrWhiteSpace(query))
+            {
+                throw new UsageException("The query is empty.");
+            }
+            var k = a.IntValue("-k", 10, 1, 1000);
+            var json = a.Flag("--json");
+            var quiet = a.Flag("--quiet") || json;
+            var filters = new SearchFilters(a.Values("--lang").SelectMany(l => l.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray(), a.Value("--path"));
+            if (filters.PathGlob is not null)
+            {
+                _ = new PathGlob(filters.PathGlob); // Validate before doing any work.
+            }
+            using var workspace = SemanticWorkspace.Open(WorkspaceOptionsFrom(a, root, quiet));
+            IndexRunResult? update = null;
+            if (!a.Flag("--no-update"))
+            {
+                // Searching stale files would be wrong; an unchanged workspace costs one stat per file here.
+                update = workspace.Index(quiet ? null : new ProgressPrinter(), cancellationToken);
+                if (update.Cancelled)
+                {
+                    return Interrupted;
+                }
+            }
+            var response = workspace.Search(query, k, filters, cancellationToken);
+            if (json)
+            {
+                Console.Out.WriteLine(JsonSerializer.Serialize(new
+                {
+                    query,
+                    root = workspace.Root,
+                    model = workspace.Model.Identity.Name,
+                    executionProvider = workspace.Model.ExecutionProvider,
+                    chunksSearched = response.ChunksSearched,
+                    encodeMs = Math.Round(response.EncodeMilliseconds, 3),
+                    searchMs = Math.Round(response.SearchMilliseconds, 3),
+                    indexUpdate = update is null ? null : new { chunksEncoded = update.ChunksEncoded, filesChanged = update.FilesAdded + update.FilesChanged + update.FilesDeleted },
+                    results = response.Results.Select((r, i) => new
+                    {
+                        rank = i + 1,
+                        score = Math.Round(r.Score, 5),
+                        path = r.Chunk.Path,
+                        language = r.Chunk.Language,
+                        kind = r.Chunk.Kind,
+                        symbol = r.Chunk.Symbol,
+                        container = r.Chunk.Container,
+                        signature = r.Chunk.Signature,
+                        range = r.Chunk.Range,
+                        chunkId = r.Chunk.Id,
+                        snippet = r.Snippet,
+                        matches = r.Matches,
+                    }),
+                }, Json));
+                return Ok;
+            }
+            if (response.Results.Count == 0)
+            {
+                Console.Out.WriteLine(response.ChunksSearched == 0 ? "No indexed chunks match the filters." : "No results.");
+                return Ok;
+            }
+            for (var i = 0; i < response.Results.Count; i++)
+            {
+                var r = response.Results[i];
+                var c = r.Chunk;
+                var name = string.Join('.', new[] { c.Container, c.Symbol }.Where(s => !string.IsNullOrEmpty(s)));
+                Console.Out.WriteLine($"{i + 1,2}. {r.Score:0.000}  {c.Path}:{c.Range.StartLine}  {name} ({c.Kind.ToString().ToLowerInvariant()})");
+                foreach (var line in r.Snippet.Split('\n').Take(4))
+                {
+                    Console.Out.WriteLine($"      {line}");
+                }
+            }
+            if (!quiet)
+            {
+                Console.Error.WriteLine($"{response.ChunksSearched} chunks searched; encode {response.EncodeMilliseconds:0.0} ms, search {response.SearchMilliseconds:0.0} ms");
+            }
+            return Ok;
+        }
+
+        private static int StatusCommand(CliArguments a, CancellationToken cancellationToken)
+        {
+            a.ExpectPositionals(1);
+            var root = RootFrom(a);
+            var indexPath = IndexLocations.Resolve(root, a.Value("--index"), a.Flag("--cache"));
+            var status = WorkspaceStatus.Read(root, indexPath, ScanOptionsFrom(a), cancellationToken);
+            if (a.Flag("--json"))
+            {
+                Console.Out.WriteLine(JsonSerializer.Serialize(status, Json));
+                return Ok;
+            }
+            var o = Console.Out;
+            o.WriteLine($"Workspace: {status.Root}");
+            o.WriteLine($"Index:     {status.IndexPath}{(status.Indexed ? $" ({status.IndexBytes / 1024.0 / 1024.0:0.0} MB)" : " (not indexed yet: run 'semsearch index')")}");
+            if (status.Info is { } info)
+            {
+                o.WriteLine($"Model:     {info.ModelName} ({info.Dim} dims)");
+                o.WriteLine($"Content:   {status.FilesIndexed} files, {info.ChunkCount} chunks");
+                o.WriteLine($"Last full index: {(info.LastCompletedUtc is { } t ? t.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss") : "never completed (interrupted; run index to resume)")}");
+                o.WriteLine($"Stale:     {status.StaleFiles} files changed since indexed");
+                if (status.SkippedByReason.Count > 0)
+                {
+                    o.WriteLine($"Skipped:   {string.Join(", ", status.SkippedByReason.Select(kv => $"{kv.Value} {kv.Key.ToLowerInvariant()}"))}");
+                }
+            }
+            return Ok;
+        }
+    }
+
+    /// <summary>Progress on stderr: one rewritten line on a terminal, a line every two seconds otherwise.</summary>
+    internal sealed class ProgressPrinter : IProgress<IndexProgress>
+    {
+        private readonly bool _terminal = !Console.IsErrorRedirected;
+        private DateTime _last = DateTime.MinValue;
+
+        public void Report(IndexProgress value)
+        {
+            var final = value.CurrentFile is null;
+            if (!final && DateTime.UtcNow - _last < TimeSpan.FromSeconds(_terminal ? 0.2 : 2))
+            {
+                return;
+            }
+            _last = DateTime.UtcNow;
+            var line = $"indexing: {value.FilesDone}/{value.FilesTotal} files, {value.ChunksEncoded} chunks encoded";
+            if (_terminal)
+            {
+                Console.Error.Write($"\r{line,-70}");
+                if (final)
+                {
+                    Console.Error.WriteLine();
+                }
+            }
+            else
+            {
+                Console.Error.WriteLine(line);
+            }
+        }
+    }
+}

@@ -68,20 +68,22 @@ public sealed class IndexStore : IDisposable
         return store;
     }
 
-    /// <summary>Opens an existing index only to read its header (for status); null when there is none.</summary>
-    public static IndexInfo? ReadInfo(string path)
+    /// <summary>Opens an existing index as it is, whatever model built it (for status); null when there is none.</summary>
+    public static IndexStore? OpenExisting(string path)
     {
         if (!File.Exists(path))
         {
             return null;
         }
-        using var store = OpenDatabase(Path.GetFullPath(path));
+        var store = OpenDatabase(Path.GetFullPath(path));
         try
         {
-            return store.Info;
+            _ = store.Info;
+            return store;
         }
         catch (LiteException ex)
         {
+            store.Dispose();
             throw new IndexCorruptException(path, ex);
         }
     }

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using SemanticSearch.Engine.Common;
+using SemanticSearch.Engine.Index;
+using SemanticSearch.Engine.Models;
+using SemanticSearch.Engine.Search;
+using SemanticSearch.Engine.Workspace;
+
+namespace SemanticSearch.Engine.Indexing;
+
+/// <summary>Everything needed to open a workspace.</summary>
+/// <param name="Root">The workspace folder.</param>
+/// <param name="ModelPath">A model folder (with semsearch-model.json) or a manifest file.</param>
+/// <param name="IndexPath">Explicit index file; null means the default location (see <see cref="IndexLocations"/>).</param>
+/// <param name="UseUserCache">Put the index in the user's cache folder instead of the workspace.</param>
+public sealed record WorkspaceOptions(
+    string Root,
+    string ModelPath,
+    string? IndexPath = null,
+    bool UseUserCache = false,
+    ScanOptions? Scan = null,
+    EncoderOptions? Encoder = null);
+
+/// <summary>Where index files live.</summary>
+public static class IndexLocations
+{
+    public const string WorkspaceFolderName = ".semantic-search";
+    public const string FileName = "index.db";
+
+    public static string Resolve(string root, string? explicitPath, bool useUserCache)
+    {
+        if (!string.IsNullOrWhiteSpace(explicitPath))
+        {
+            return Path.GetFullPath(explicitPath);
+        }
+        var fullRoot = Path.GetFullPath(root);
+        if (!useUserCache)
+        {
+            return Path.Combine(fullRoot, WorkspaceFolderName, FileName);
+        }
+        // One folder per workspace, named by a hash of its path so two checkouts never share an index.
+        var cacheHome = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        if (string.IsNullOrEmpty(cacheHome))
+        {
+            cacheHome = OperatingSystem.IsWindows()
+                ? Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData)
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        }
+        var name = $"{Path.GetFileName(fullRoot.TrimEnd(Path.DirectorySeparatorChar))}-{ContentHash.Of(fullRoot, 12)}";
+        return Path.Combine(cacheHome, "semantic-search", name, FileName);
+    }
+}
+
+/// <summary>
+/// One workspace with its model, index, vector cache, indexer and searcher: the unit the CLI and the language
+/// server work with.
+/// </summary>
+public sealed class SemanticWorkspace : IDisposable
+{
+    private readonly WorkspaceIndexer _indexer;
+    private readonly Searcher _searcher;
+    private readonly VectorCache _cache;
+
+    private SemanticWorkspace(string root, string indexPath, EmbeddingModel model, IndexStore store, ScanOptions scan)
+    {
+        Root = root;
+        IndexPath = indexPath;
+        Model = model;
+        Store = store;
+        _cache = VectorCache.Load(store, model.Dimension);
+        _indexer = new WorkspaceIndexer(root, model, store, _cache, scan);
+        _searcher = new Searcher(store, _cache);
+    }
+
+    public string Root { get; }
+    public string IndexPath { get; }
+    public EmbeddingModel Model { get; }
+    public IndexStore Store { get; }
+
+    /// <summary>Opens the workspace: loads the model, opens (or creates, or resets) the index, loads vectors.</summary>
+    public static SemanticWorkspace Open(WorkspaceOptions options)
+    {
+        var root = Path.GetFullPath(options.Root);
+        if (!Directory.Exists(root))
+        {
+            throw new DirectoryNotFoundException($"Workspace folder not found: {root}");
+        }
+        var indexPath = IndexLocations.Resolve(root, options.IndexPath, options.UseUserCache);
+        var scan = WithIndexExcluded(options.Scan ?? ScanOptions.Default, root, indexPath);
+        var model = EmbeddingModel.Open(options.ModelPath, options.Encoder ?? new EncoderOptions());
+        try
+        {
+            var store = IndexStore.Open(indexPath, model.Identity, model.Dimension, root);
+            return new SemanticWorkspace(root, indexPath, model, store, scan);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>An index file placed inside the workspace must never index itself (nor its LiteDB log).</summary>
+    private static ScanOptions WithIndexExcluded(ScanOptions scan, string root, string indexPath)
+    {
+        var relative = Path.GetRelativePath(root, indexPath).Replace('\\', '/');
+        if (relative.StartsWith("../", StringComparison.Ordinal) || Path.IsPathRooted(relative))
+        {
+            return scan;
+        }
+        var log = relative[..^Path.GetExtension(relative).Length] + "-log" + Path.GetExtension(relative);
+        return scan with { Excludes = [.. scan.Excludes, "/" + relative, "/" + log] };
+    }
+
+    public IndexRunResult Index(IProgress<IndexProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        _indexer.Run(progress, cancellationToken);
+
+    public IndexRunResult Update(IEnumerable<string> relativePaths, CancellationToken cancellationToken = default) =>
+        _indexer.Update(relativePaths, cancellationToken);
+
+    public SearchResponse Search(string query, int topK = 10, SearchFilters? filters = null, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(query))
+        {
+            throw new ArgumentException("The query is empty.", nameof(query));
+        }
+        var clock = Stopwatch.StartNew();
+        var encoded = Model.EncodeQuery(query);
+        var encodeMs = clock.Elapsed.TotalMilliseconds;
+        var response = _searcher.Search(encoded, query, topK, filters, cancellationToken);
+        return response with { EncodeMilliseconds = encodeMs };
+    }
+
+    /// <summary>Chunks held in memory for search, and their vector bytes.</summary>
+    public (int Chunks, long VectorBytes) CacheSize => (_cache.Count, _cache.VectorBytes);
+
+    public void Dispose()
+    {
+        Store.Dispose();
+        Model.Dispose();
+    }
+}

@@ -1,0 +1,300 @@
+using System.Diagnostics;
+using SemanticSearch.Engine.Chunking;
+using SemanticSearch.Engine.Common;
+using SemanticSearch.Engine.Index;
+using SemanticSearch.Engine.Models;
+using SemanticSearch.Engine.Search;
+using SemanticSearch.Engine.Workspace;
+
+namespace SemanticSearch.Engine.Indexing;
+
+/// <summary>Where an indexing pass is; reported after each committed group.</summary>
+public sealed record IndexProgress(int FilesDone, int FilesTotal, int ChunksEncoded, string? CurrentFile);
+
+/// <summary>What an indexing pass did. <see cref="EncodedChunkIds"/> lists every chunk that went through the model.</summary>
+public sealed record IndexRunResult(
+    int FilesScanned,
+    int FilesUnchanged,
+    int FilesTouched,
+    int FilesAdded,
+    int FilesChanged,
+    int FilesDeleted,
+    int ChunksEncoded,
+    int ChunksReused,
+    int ChunksTotal,
+    IReadOnlyList<string> EncodedChunkIds,
+    IReadOnlyList<SkippedFile> Skipped,
+    IReadOnlyList<string> Errors,
+    bool Cancelled,
+    TimeSpan Elapsed);
+
+/// <summary>
+/// Brings the index in line with the workspace, doing as little as possible:
+/// a file whose size and mtime match its record is not read; one whose bytes hash the same is only re-stamped;
+/// a changed file is re-chunked, and only chunks whose encoding text changed go through the model (the rest keep
+/// their stored vectors). Files are committed in groups, each group in one transaction, so an interrupted pass
+/// keeps everything committed before it and the next pass carries on from there.
+/// </summary>
+public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexStore store, VectorCache? cache, ScanOptions scanOptions)
+{
+    /// <summary>Chunks to gather before running the model and committing (amortizes ONNX batches and transactions).</summary>
+    public int GroupChunkTarget { get; init; } = 64;
+
+    /// <summary>Files to gather before committing even if few chunks need encoding.</summary>
+    public int GroupFileTarget { get; init; } = 200;
+
+    private readonly ChunkerSet _chunkers = new(model, new ChunkingOptions(Math.Max(16, model.MaxDocumentTokens - ChunkEncoding.HeaderTokenBudget)));
+
+    /// <summary>A full incremental pass over the workspace.</summary>
+    public IndexRunResult Run(IProgress<IndexProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var scan = new WorkspaceScanner().Scan(root, scanOptions, cancellationToken);
+        var known = store.LoadFiles();
+        var present = new HashSet<string>(scan.Files.Select(f => f.RelativePath), StringComparer.Ordinal);
+        var deletions = known.Keys.Where(p => !present.Contains(p)).ToList();
+        return Process(scan.Files, known, deletions, scan.Skipped, fullPass: true, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Re-checks just these workspace-relative paths (a save, a watcher event): changed ones are re-indexed,
+    /// vanished or now-excluded ones are removed.
+    /// </summary>
+    public IndexRunResult Update(IEnumerable<string> relativePaths, CancellationToken cancellationToken = default)
+    {
+        var wanted = new HashSet<string>(relativePaths.Select(p => p.Replace('\\', '/')), StringComparer.Ordinal);
+        var scan = new WorkspaceScanner().Scan(root, scanOptions, cancellationToken);
+        var files = scan.Files.Where(f => wanted.Contains(f.RelativePath)).ToList();
+        var known = store.LoadFiles();
+        var present = new HashSet<string>(files.Select(f => f.RelativePath), StringComparer.Ordinal);
+        var deletions = wanted.Where(p => known.ContainsKey(p) && !present.Contains(p)).ToList();
+        var skipped = scan.Skipped.Where(s => wanted.Contains(s.RelativePath)).ToList();
+        return Process(files, known, deletions, skipped, fullPass: false, null, cancellationToken);
+    }
+
+    private IndexRunResult Process(
+        IReadOnlyList<WorkspaceFile> files,
+        Dictionary<string, FileRecord> known,
+        List<string> deletions,
+        IReadOnlyList<SkippedFile> scanSkipped,
+        bool fullPass,
+        IProgress<IndexProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var stats = new Stats();
+        var skipped = new List<SkippedFile>(scanSkipped);
+        var errors = new List<string>();
+        var group = new List<PendingFile>();
+        var groupEncodeCount = 0;
+        var done = 0;
+        var cancelled = false;
+
+        // Deletions first, in one transaction: cheap, and search stops showing vanished files at once.
+        if (deletions.Count > 0)
+        {
+            store.Commit([], deletions);
+            cache?.Apply([], deletions);
+            stats.Deleted = deletions.Count;
+        }
+
+        foreach (var file in files)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                cancelled = true;
+                break;
+            }
+            known.TryGetValue(file.RelativePath, out var record);
+            var stamp = file.LastWriteUtc.Ticks;
+            if (record is not null && record.Size == file.Size && record.LastWriteTicks == stamp)
+            {
+                stats.Unchanged++;
+                stats.ChunksTotal += record.ChunkIds.Count;
+                done++;
+                continue;
+            }
+
+            byte[] bytes;
+            try
+            {
+                bytes = File.ReadAllBytes(file.FullPath);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Keep whatever was indexed before; a locked file is usually readable on the next pass.
+                skipped.Add(new SkippedFile(file.RelativePath, SkipReason.Unreadable, ex.Message));
+                errors.Add($"{file.RelativePath}: {ex.Message}");
+                done++;
+                continue;
+            }
+
+            var hash = ContentHash.Of(bytes, 32);
+            if (record is not null && record.ContentHash == hash)
+            {
+                store.Touch(record with { Size = file.Size, LastWriteTicks = stamp });
+                stats.Touched++;
+                stats.ChunksTotal += record.ChunkIds.Count;
+                done++;
+                continue;
+            }
+
+            if (record is null)
+            {
+                stats.Added++;
+            }
+            else
+            {
+                stats.Changed++;
+            }
+
+            var pending = Plan(file, bytes, hash, stamp);
+            if (pending.Record.Skipped is { } reason)
+            {
+                skipped.Add(new SkippedFile(file.RelativePath, reason, pending.Record.SkipDetail ?? ""));
+            }
+            group.Add(pending);
+            groupEncodeCount += pending.ToEncode.Count;
+            done++;
+
+            if (groupEncodeCount >= GroupChunkTarget || group.Count >= GroupFileTarget)
+            {
+                if (!Flush(group, stats, cancellationToken))
+                {
+                    cancelled = true;
+                    break;
+                }
+                group.Clear();
+                groupEncodeCount = 0;
+                progress?.Report(new IndexProgress(done, files.Count, stats.Encoded, file.RelativePath));
+            }
+        }
+
+        if (!cancelled && group.Count > 0)
+        {
+            cancelled = !Flush(group, stats, cancellationToken);
+        }
+        if (!cancelled)
+        {
+            progress?.Report(new IndexProgress(done, files.Count, stats.Encoded, null));
+            if (fullPass)
+            {
+                store.MarkCompleted();
+            }
+            store.Checkpoint();
+        }
+
+        return new IndexRunResult(
+            files.Count,
+            stats.Unchanged,
+            stats.Touched,
+            stats.Added,
+            stats.Changed,
+            stats.Deleted,
+            stats.Encoded,
+            stats.Reused,
+            stats.ChunksTotal,
+            stats.EncodedIds,
+            skipped,
+            errors,
+            cancelled,
+            clock.Elapsed);
+    }
+
+    /// <summary>Decides what a changed file becomes: a skip record, or chunks (reused or to encode).</summary>
+    private PendingFile Plan(WorkspaceFile file, byte[] bytes, string hash, long stamp)
+    {
+        var skip = ContentClassifier.Classify(file.RelativePath, bytes);
+        if (skip is not null)
+        {
+            var skipRecord = new FileRecord(file.RelativePath, file.Size, stamp, hash, file.Language, [], skip.Reason, skip.Detail);
+            return new PendingFile(skipRecord, [], [], []);
+        }
+
+        var text = ContentClassifier.Decode(bytes);
+        var chunks = _chunkers.ChunkFile(new SourceFile(file.RelativePath, file.Language, text));
+        var previous = store.LoadChunksOfFile(file.RelativePath);
+        var slots = new StoredChunk?[chunks.Count];
+        var toEncode = new List<(int Slot, string Text, int HeaderLength, string EncodingHash)>();
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            var encodingText = ChunkEncoding.TextFor(chunks[i], model, out var headerLength);
+            var encodingHash = ContentHash.Of(encodingText, 32);
+            if (previous.TryGetValue(chunks[i].Id, out var old) && old.EncodingHash == encodingHash)
+            {
+                // Same text through the same model: the stored vectors are exactly what encoding would give.
+                slots[i] = old with { Chunk = chunks[i] };
+            }
+            else
+            {
+                toEncode.Add((i, encodingText, headerLength, encodingHash));
+            }
+        }
+        var fileRecord = new FileRecord(file.RelativePath, file.Size, stamp, hash, file.Language, chunks.Select(c => c.Id).ToArray());
+        return new PendingFile(fileRecord, chunks, slots, toEncode);
+    }
+
+    /// <summary>Encodes everything the group needs in one model call, then commits the group in one transaction.</summary>
+    private bool Flush(List<PendingFile> group, Stats stats, CancellationToken cancellationToken)
+    {
+        var work = group.SelectMany(p => p.ToEncode.Select(e => (File: p, Item: e))).ToList();
+        IReadOnlyList<TokenVectors> vectors;
+        try
+        {
+            vectors = model.EncodeDocuments(work.Select(w => w.Item.Text).ToList(), cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < work.Count; i++)
+        {
+            var (pending, item) = work[i];
+            pending.Slots[item.Slot] = ToStored(pending.Chunks[item.Slot], item.EncodingHash, item.HeaderLength, vectors[i]);
+            stats.EncodedIds.Add(pending.Chunks[item.Slot].Id);
+        }
+
+        var updates = group.Select(p => new FileUpdate(p.Record, p.Slots.Select(s => s!).ToArray())).ToList();
+        store.Commit(updates, []);
+        cache?.Apply(updates, []);
+        stats.Encoded += work.Count;
+        stats.Reused += group.Sum(p => p.Chunks.Count - p.ToEncode.Count);
+        stats.ChunksTotal += group.Sum(p => p.Chunks.Count);
+        return true;
+    }
+
+    private static StoredChunk ToStored(Chunk chunk, string encodingHash, int headerLength, TokenVectors vectors)
+    {
+        var starts = new int[vectors.Count];
+        var lengths = new int[vectors.Count];
+        for (var t = 0; t < vectors.Count; t++)
+        {
+            var start = vectors.TokenStarts.Length > t ? vectors.TokenStarts[t] : -1;
+            // Offsets come relative to the encoded text; re-base them on the chunk text. Header tokens get -1.
+            starts[t] = start >= headerLength ? start - headerLength : -1;
+            lengths[t] = start >= headerLength ? vectors.TokenLengths[t] : 0;
+        }
+        var half = new Half[vectors.Data.Length];
+        System.Numerics.Tensors.TensorPrimitives.ConvertToHalf(vectors.Data, half);
+        return new StoredChunk(chunk, encodingHash, vectors.Count, half, starts, lengths);
+    }
+
+    private sealed record PendingFile(
+        FileRecord Record,
+        IReadOnlyList<Chunk> Chunks,
+        StoredChunk?[] Slots,
+        List<(int Slot, string Text, int HeaderLength, string EncodingHash)> ToEncode);
+
+    private sealed class Stats
+    {
+        public int Unchanged;
+        public int Touched;
+        public int Added;
+        public int Changed;
+        public int Deleted;
+        public int Encoded;
+        public int Reused;
+        public int ChunksTotal;
+        public List<string> EncodedIds { get; } = [];
+    }
+}

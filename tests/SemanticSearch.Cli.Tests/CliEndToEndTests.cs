@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Text.Json;
+using SemanticSearch.TestSupport;
+
+namespace SemanticSearch.Cli.Tests;
+
+/// <summary>The semsearch command line, run as a real process over real folders with the tiny random-weight model.</summary>
+public sealed class CliEndToEndTests : IDisposable
+{
+    private readonly SampleRepo _repo = new();
+
+    public void Dispose() => _repo.Dispose();
+
+    private string[] WithModel(params string[] args) => [.. args, "--model", TinyModel.ColbertFolder, "--provider", "cpu"];
+
+    [Fact]
+    public void TinyRandomModel_index_search_status_round_trip_with_json()
+    {
+        var index = CliProcess.Run(WithModel("index", _repo.Root, "--json"));
+        Assert.True(index.ExitCode == 0, index.ToString());
+        using (var report = JsonDocument.Parse(index.Stdout))
+        {
+            Assert.True(report.RootElement.GetProperty("chunksEncoded").GetInt32() > 15);
+            Assert.Contains(report.RootElement.GetProperty("skipped").EnumerateArray(), s => s.GetProperty("path").GetString() == "assets/logo.png" && s.GetProperty("reason").GetString() == "Binary");
+        }
+        Assert.True(File.Exists(Path.Combine(_repo.Root, ".semantic-search", "index.db")));
+
+        var search = CliProcess.Run(WithModel("search", _repo.Root, "validate an email address", "-k", "3", "--json"));
+        Assert.True(search.ExitCode == 0, search.ToString());
+        using (var results = JsonDocument.Parse(search.Stdout))
+        {
+            var top = results.RootElement.GetProperty("results")[0];
+            Assert.Equal("src/Mail/EmailValidator.cs", top.GetProperty("path").GetString());
+            Assert.Equal("IsValidEmail", top.GetProperty("symbol").GetString());
+            Assert.Equal("Acme.Mail.EmailValidator", top.GetProperty("container").GetString());
+            Assert.Equal(3, results.RootElement.GetProperty("results").GetArrayLength());
+            Assert.True(top.GetProperty("range").GetProperty("startLine").GetInt32() > 1);
+            Assert.NotEmpty(top.GetProperty("matches").EnumerateArray());
+            // Nothing changed since indexing, so the implicit update encoded nothing.
+            Assert.Equal(0, results.RootElement.GetProperty("indexUpdate").GetProperty("chunksEncoded").GetInt32());
+        }
+
+        var human = CliProcess.Run(WithModel("search", _repo.Root, "least recently used cache", "-k", "2", "--lang", "go"));
+        Assert.True(human.ExitCode == 0, human.ToString());
+        Assert.StartsWith(" 1. ", human.Stdout);
+        Assert.Contains("services/cache/lru.go:", human.Stdout);
+
+        var status = CliProcess.Run("status", _repo.Root, "--json");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        using var doc = JsonDocument.Parse(status.Stdout);
+        Assert.True(doc.RootElement.GetProperty("indexed").GetBoolean());
+        Assert.Equal(0, doc.RootElement.GetProperty("staleFiles").GetInt32());
+        Assert.Equal("tiny-random-colbert", doc.RootElement.GetProperty("info").GetProperty("modelName").GetString());
+    }
+
+    [Fact]
+    public void Bad_input_gets_clear_errors_and_exit_codes()
+    {
+        var missingRoot = CliProcess.Run(WithModel("index", Path.Combine(_repo.Root, "nope")));
+        Assert.Equal(1, missingRoot.ExitCode);
+        Assert.Contains("Workspace folder not found", missingRoot.Stderr);
+
+        var noModel = CliProcess.Run("index", _repo.Root);
+        Assert.Equal(1, noModel.ExitCode);
+        Assert.Contains("No model found", noModel.Stderr);
+
+        var missingModel = CliProcess.Run("index", _repo.Root, "--model", Path.Combine(_repo.Root, "no-such-model"));
+        Assert.Equal(1, missingModel.ExitCode);
+        Assert.Contains("no-such-model", missingModel.Stderr);
+
+        var corruptModel = Path.Combine(_repo.Root, "broken-model");
+        Directory.CreateDirectory(corruptModel);
+        File.WriteAllText(Path.Combine(corruptModel, "semsearch-model.json"), "{ not json");
+        var corrupt = CliProcess.Run("index", _repo.Root, "--model", corruptModel);
+        Assert.Equal(1, corrupt.ExitCode);
+        Assert.Contains("semsearch-model.json", corrupt.Stderr);
+
+        Assert.Equal(2, CliProcess.Run("index", _repo.Root, "--frobnicate").ExitCode);
+        Assert.Equal(2, CliProcess.Run("search", _repo.Root).ExitCode);
+        Assert.Equal(2, CliProcess.Run("explode").ExitCode);
+        var badK = CliProcess.Run(WithModel("search", _repo.Root, "x", "-k", "zero"));
+        Assert.Equal(2, badK.ExitCode);
+        Assert.Contains("-k", badK.Stderr);
+    }
+
+    [Fact]
+    public void TinyRandomModel_a_corrupt_index_is_reported_and_rebuild_recovers()
+    {
+        var indexFile = Path.Combine(_repo.Root, ".semantic-search", "index.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(indexFile)!);
+        var garbage = new byte[32 * 1024];
+        new Random(5).NextBytes(garbage);
+        File.WriteAllBytes(indexFile, garbage);
+
+        var broken = CliProcess.Run(WithModel("index", _repo.Root));
+        Assert.Equal(1, broken.ExitCode);
+        Assert.Contains("corrupt", broken.Stderr);
+        Assert.Contains("--rebuild", broken.Stderr);
+        Assert.Equal(garbage, File.ReadAllBytes(indexFile)); // Reporting loses nothing: the file is left for the user.
+
+        var rebuilt = CliProcess.Run(WithModel("index", _repo.Root, "--rebuild"));
+        Assert.True(rebuilt.ExitCode == 0, rebuilt.ToString());
+        var search = CliProcess.Run(WithModel("search", _repo.Root, "sales tax on invoice lines", "-k", "1"));
+        Assert.Contains("InvoiceCalculator.cs", search.Stdout);
+    }
+
+    [Fact]
+    public void TinyRandomModel_a_process_killed_mid_index_leaves_an_index_that_opens_and_resumes()
+    {
+        // Enough files that indexing is still running when the first committed group is reported.
+        for (var i = 0; i < 1500; i++)
+        {
+            _repo.Write($"gen/part{i / 100}/Module{i}.cs", $"namespace Gen;\n\n/// <summary>Generated module {i}.</summary>\npublic static class Module{i}\n{{\n    public static int Compute{i}(int value) => value * {i} + {i % 7};\n\n    public static string Describe{i}() => \"module {i}\";\n}}\n");
+        }
+        using var process = Process.Start(CliProcess.StartInfo(WithModel("index", _repo.Root, "--batch-size", "4")))!;
+        process.StandardInput.Close();
+        _ = process.StandardOutput.ReadToEndAsync();
+        var sawCommit = false;
+        while (process.StandardError.ReadLine() is { } line)
+        {
+            if (line.StartsWith("indexing: ", StringComparison.Ordinal))
+            {
+                sawCommit = true;
+                break;
+            }
+        }
+        Assert.True(sawCommit, "the indexer never reported a committed group");
+        Assert.False(process.HasExited, "indexing finished before it could be killed; make the workspace larger");
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+
+        var status = CliProcess.Run("status", _repo.Root, "--json");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        int committedFiles;
+        using (var doc = JsonDocument.Parse(status.Stdout))
+        {
+            committedFiles = doc.RootElement.GetProperty("filesIndexed").GetInt32();
+            Assert.InRange(committedFiles, 1, 1500);
+            Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("info").GetProperty("lastCompletedUtc").ValueKind);
+        }
+
+        var resumed = CliProcess.Run(WithModel("index", _repo.Root, "--json"));
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        using var report = JsonDocument.Parse(resumed.Stdout);
+        var r = report.RootElement;
+        Assert.True(r.GetProperty("filesUnchanged").GetInt32() >= committedFiles - 1, resumed.Stdout[..400]);
+        Assert.Equal(r.GetProperty("chunksTotal").GetInt32(), r.GetProperty("chunksEncoded").GetInt32() + r.GetProperty("chunksReused").GetInt32() + CountChunksOfUnchanged(r));
+        var search = CliProcess.Run(WithModel("search", _repo.Root, "describe module 1499", "-k", "3", "--json", "--no-update"));
+        Assert.Contains("Module1499", search.Stdout);
+    }
+
+    /// <summary>Chunks of files the resumed pass did not touch: total minus what it encoded or reused.</summary>
+    private static int CountChunksOfUnchanged(JsonElement report) =>
+        report.GetProperty("chunksTotal").GetInt32() - report.GetProperty("chunksEncoded").GetInt32() - report.GetProperty("chunksReused").GetInt32();
+}

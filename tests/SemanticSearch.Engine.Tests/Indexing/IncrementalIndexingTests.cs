@@ -1,0 +1,149 @@
+using SemanticSearch.Engine.Chunking;
+using SemanticSearch.Engine.Indexing;
+using SemanticSearch.Engine.Models;
+using SemanticSearch.Engine.Search;
+using SemanticSearch.Engine.Workspace;
+using SemanticSearch.TestSupport;
+
+namespace SemanticSearch.Engine.Tests.Indexing;
+
+/// <summary>
+/// End to end through the real engine with the tiny random-weight ONNX model (real tokenizer, real ONNX Runtime,
+/// real LiteDB file): index the sample repository, search it, change it, and check that exactly the changed chunks
+/// went through the model again.
+/// </summary>
+public sealed class IncrementalIndexingTests : IDisposable
+{
+    private readonly SampleRepo _repo = new();
+
+    public void Dispose() => _repo.Dispose();
+
+    private SemanticWorkspace Open(string? model = null) =>
+        SemanticWorkspace.Open(new WorkspaceOptions(_repo.Root, model ?? TinyModel.ColbertFolder, Encoder: new EncoderOptions("cpu")));
+
+    private static string Name(SearchResult r) => $"{r.Chunk.Path}#{r.Chunk.Symbol}";
+
+    [Fact]
+    public void TinyRandomModel_indexes_searches_and_reindexes_only_what_changed()
+    {
+        using (var ws = Open())
+        {
+            var first = ws.Index();
+            Assert.False(first.Cancelled);
+            Assert.Equal(0, first.FilesUnchanged);
+            Assert.True(first.ChunksEncoded > 15, $"only {first.ChunksEncoded} chunks");
+            Assert.Equal(first.ChunksEncoded, first.ChunksTotal);
+            Assert.Equal(0, first.ChunksReused);
+
+            // What was skipped, and why: .gitignore'd folder and file, a minified name, a minified body, a binary.
+            var skipped = first.Skipped.ToDictionary(s => s.RelativePath.TrimEnd('/'), s => s.Reason);
+            Assert.Equal(SkipReason.GitIgnored, skipped["build"]);
+            Assert.Equal(SkipReason.GitIgnored, skipped["debug.log"]);
+            Assert.Equal(SkipReason.Binary, skipped["assets/logo.png"]);
+            Assert.Equal(SkipReason.Minified, skipped["web/vendor/jquery.min.js"]);
+            Assert.Equal(SkipReason.Minified, skipped["web/dist/bundle.js"]);
+            Assert.DoesNotContain(ws.Store.LoadFiles().Keys, p => p.StartsWith("build/", StringComparison.Ordinal));
+
+            var hits = ws.Search("validate an email address", 5).Results;
+            Assert.Equal("src/Mail/EmailValidator.cs#IsValidEmail", Name(hits[0]));
+            // "Why it matched" points at real text in the file.
+            var email = Assert.Single(hits[0].Matches, m => m.QueryToken == "email" && m.Text.Equals("email", StringComparison.OrdinalIgnoreCase));
+            var lines = File.ReadAllLines(_repo.PathOf("src/Mail/EmailValidator.cs"));
+            Assert.Equal("email", lines[email.Line - 1].Substring(email.Column - 1, email.Length), ignoreCase: true);
+
+            Assert.Equal("services/cache/lru.go#Put", Name(ws.Search("evict the least recently used entry when the cache is full", 3).Results[0]));
+            Assert.Equal("scripts/resize_images.py#resize_image", Name(ws.Search("resize image keeping aspect ratio", 3).Results[0]));
+
+            // Filters.
+            var pythonOnly = ws.Search("email address", 10, new SearchFilters(["python"])).Results;
+            Assert.All(pythonOnly, r => Assert.Equal("python", r.Chunk.Language));
+            var underWeb = ws.Search("retry with backoff", 10, new SearchFilters(PathGlob: "web/**")).Results;
+            Assert.NotEmpty(underWeb);
+            Assert.All(underWeb, r => Assert.StartsWith("web/", r.Chunk.Path, StringComparison.Ordinal));
+        }
+
+        using (var ws = Open())
+        {
+            // Nothing changed: nothing is read or encoded.
+            var again = ws.Index();
+            Assert.Equal(0, again.ChunksEncoded);
+            Assert.Equal(again.FilesScanned, again.FilesUnchanged);
+
+            // Touched but identical bytes: re-stamped, not re-encoded.
+            var go = _repo.PathOf("services/cache/lru.go");
+            File.SetLastWriteTimeUtc(go, File.GetLastWriteTimeUtc(go).AddMinutes(1));
+            var touched = ws.Index();
+            Assert.Equal((1, 0), (touched.FilesTouched, touched.ChunksEncoded));
+
+            // One method body edited: exactly that method's chunk is encoded again.
+            var before = ChunksOf(ws, "src/Billing/InvoiceCalculator.cs");
+            _repo.Edit("src/Billing/InvoiceCalculator.cs", "Math.Round(amount * (1 - (percent / 100m)), 2);", "Math.Round(amount * (1 - (percent / 100m)), 2, MidpointRounding.ToEven);");
+            var edited = ws.Index();
+            Assert.Equal(1, edited.FilesChanged);
+            var encoded = Assert.Single(edited.EncodedChunkIds);
+            Assert.Equal("ApplyDiscount", before.Single(c => c.Id == encoded).Symbol);
+            Assert.Equal(before.Count - 1, edited.ChunksReused);
+
+            // A new file becomes findable; a deleted file disappears.
+            _repo.Write("src/Text/Slug.cs", "namespace Acme.Text;\n\npublic static class Slug\n{\n    /// <summary>Turns a title into a URL slug with hyphens.</summary>\n    public static string Slugify(string title) => string.Join('-', title.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries));\n}\n");
+            File.Delete(_repo.PathOf("tools/parse_args.rs"));
+            var changed = ws.Index();
+            Assert.Equal((1, 1), (changed.FilesAdded, changed.FilesDeleted));
+            Assert.Equal("src/Text/Slug.cs#Slugify", Name(ws.Search("turn a title into a url slug", 3).Results[0]));
+            Assert.DoesNotContain(ws.Search("parse command line flags", 20).Results, r => r.Chunk.Path == "tools/parse_args.rs");
+            Assert.DoesNotContain(ws.Store.AllChunks(), c => c.Chunk.Path == "tools/parse_args.rs");
+        }
+    }
+
+    [Fact]
+    public void TinyRandomModel_a_different_model_rebuilds_the_index_instead_of_mixing_vectors()
+    {
+        int colbertChunks;
+        using (var ws = Open())
+        {
+            colbertChunks = ws.Index().ChunksTotal;
+        }
+        using (var dense = Open(TinyModel.DenseFolder))
+        {
+            Assert.NotNull(dense.Store.ResetReason);
+            var rebuilt = dense.Index();
+            Assert.Equal(0, rebuilt.FilesUnchanged);
+            Assert.Equal(colbertChunks, rebuilt.ChunksEncoded);
+            // Dense vectors: one per chunk.
+            Assert.All(dense.Store.AllChunks(), c => Assert.Equal(1, c.VectorCount));
+            Assert.Equal("src/Mail/EmailValidator.cs", dense.Search("email address validation", 3).Results[0].Chunk.Path);
+        }
+    }
+
+    [Fact]
+    public void TinyRandomModel_cancellation_keeps_committed_groups_and_the_next_pass_resumes()
+    {
+        for (var i = 0; i < 40; i++)
+        {
+            _repo.Write($"gen/Module{i}.cs", $"namespace Gen;\npublic static class Module{i}\n{{\n    public static int Compute{i}(int x) => x * {i};\n    public static int Twice{i}(int x) => x * 2 + {i};\n}}\n");
+        }
+        using var cts = new CancellationTokenSource();
+        using var ws = Open();
+        var indexer = new WorkspaceIndexer(ws.Root, ws.Model, ws.Store, null, ScanOptions.Default with { Excludes = ["/.semantic-search/"] }) { GroupChunkTarget = 8 };
+        // Cancel as soon as the first group is committed.
+        var partial = indexer.Run(new SyncProgress(_ => cts.Cancel()), cts.Token);
+        Assert.True(partial.Cancelled);
+        var committed = ws.Store.LoadFiles().Count;
+        Assert.InRange(committed, 1, partial.FilesScanned - 1);
+        Assert.Null(ws.Store.Info.LastCompletedUtc);
+
+        var resumed = ws.Index();
+        Assert.False(resumed.Cancelled);
+        Assert.Equal(committed, resumed.FilesUnchanged);
+        Assert.NotNull(ws.Store.Info.LastCompletedUtc);
+    }
+
+    private static List<Chunk> ChunksOf(SemanticWorkspace ws, string path) =>
+        ws.Store.LoadChunksOfFile(path).Values.Select(c => c.Chunk).ToList();
+
+    /// <summary>IProgress that reports synchronously (Progress&lt;T&gt; posts to the thread pool).</summary>
+    private sealed class SyncProgress(Action<IndexProgress> onReport) : IProgress<IndexProgress>
+    {
+        public void Report(IndexProgress value) => onReport(value);
+    }
+}

@@ -1,0 +1,58 @@
+namespace SemanticSearch.TestSupport;
+
+/// <summary>
+/// A throwaway copy of tests/fixtures/sample-repo, plus the files its .gitignore excludes (which git therefore
+/// cannot carry in the fixture itself). Deleted on dispose.
+/// </summary>
+public sealed class SampleRepo : IDisposable
+{
+    public SampleRepo()
+    {
+        Root = Directory.CreateTempSubdirectory("semsearch-sample-").FullName;
+        var source = Path.Combine(RepoPaths.Fixtures, "sample-repo");
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(Root, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        Write("build/Generated.cs", "namespace Acme.Build;\npublic static class Generated { public static int BuildNumber => 42; }\n");
+        Write("debug.log", "2026-11-01 12:00:00 INFO started\n");
+    }
+
+    public string Root { get; }
+
+    public string PathOf(string relative) => Path.Combine(Root, relative);
+
+    public void Write(string relative, string text)
+    {
+        var path = PathOf(relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+    }
+
+    /// <summary>Replaces text in a file and moves its mtime forward so the change is visible even on coarse clocks.</summary>
+    public void Edit(string relative, string oldText, string newText)
+    {
+        var path = PathOf(relative);
+        var content = File.ReadAllText(path);
+        if (!content.Contains(oldText, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"'{oldText}' not found in {relative}");
+        }
+        File.WriteAllText(path, content.Replace(oldText, newText, StringComparison.Ordinal));
+        File.SetLastWriteTimeUtc(path, File.GetLastWriteTimeUtc(path).AddSeconds(2));
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A process under test may still hold the index open for a moment; the temp folder is cleaned later.
+        }
+    }
+}
