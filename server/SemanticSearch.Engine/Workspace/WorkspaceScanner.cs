@@ -165,6 +165,8 @@ public sealed class WorkspaceScanner
 
         private void AddFile(FileInfo file, string relativePath)
         {
+            // The path inside the workspace, also for a symlink (the indexer reads through the link).
+            var fullPath = file.FullName;
             long size;
             DateTime lastWriteUtc;
             try
@@ -194,7 +196,6 @@ public sealed class WorkspaceScanner
                 Skipped.Add(new SkippedFile(relativePath, SkipReason.TooLarge, $"{FormatSize(size)} > {FormatSize(options.MaxFileBytes)} limit"));
                 return;
             }
-            var fullPath = Path.GetFullPath(Path.Combine(file.DirectoryName ?? "", file.Name));
             Files.Add(new WorkspaceFile(relativePath, fullPath, size, lastWriteUtc, LanguageDetector.FromPath(relativePath)));
         }
 

@@ -209,4 +209,28 @@ public sealed class GitIgnoreScanTests
         Assert.Equal([".gitignore", "a.log", "info.txt", "sub/.gitignore", "sub/b.cs"], result.Accepted());
         Assert.Equal(["gen/:Excluded"], result.SkippedSummary());
     }
+
+    [Fact]
+    public void WhitelistStylePatternsBehaveLikeGit()
+    {
+        // Expected lists were cross-checked against `git ls-files -o --exclude-standard` on the same tree.
+        using var tree = new TempTree();
+        tree.File(".gitignore", "/*\n!/src\n!.gitignore\nsrc/**/gen/\n!src/**/gen/keep\nsrc/*.txt  \n");
+        foreach (var name in new[] { "a.cs", "b/c.cs", "src/x.cs", "src/y.txt", "src/gen/k.cs", "src/p/gen/keep", "src/p/gen2/z", "lib/src/x.cs" })
+        {
+            tree.File(name);
+        }
+        tree.File("src/q/.gitignore", "*\n!*.py\n!*/\n");
+        tree.File("src/q/s.py");
+        tree.File("src/q/t/u.py");
+        tree.File("src/q/t/v.rb");
+
+        var result = tree.Scan();
+
+        Assert.Equal([".gitignore", "src/p/gen2/z", "src/q/s.py", "src/q/t/u.py", "src/x.cs"], result.Accepted());
+        Assert.Equal(
+            ["a.cs:GitIgnored", "b/:GitIgnored", "lib/:GitIgnored", "src/gen/:GitIgnored", "src/p/gen/:GitIgnored",
+             "src/q/.gitignore:GitIgnored", "src/q/t/v.rb:GitIgnored", "src/y.txt:GitIgnored"],
+            result.SkippedSummary());
+    }
 }

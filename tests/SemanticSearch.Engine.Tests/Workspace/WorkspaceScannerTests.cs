@@ -161,6 +161,7 @@ public sealed class WorkspaceScannerTests
 
         Assert.Equal(["link.cs", "src/a.cs"], result.Accepted());
         Assert.Equal(10, result.Files[0].Size); // the target's size
+        Assert.Equal(Path.Combine(tree.Root, "link.cs"), result.Files[0].FullPath); // but the link's own path
         var dangling = Assert.Single(result.Skipped);
         Assert.Equal("dangling.cs", dangling.RelativePath);
         Assert.Equal(SkipReason.Unreadable, dangling.Reason);
