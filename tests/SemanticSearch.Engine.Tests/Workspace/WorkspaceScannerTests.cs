@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SemanticSearch.Engine.Workspace;
 using SemanticSearch.TestSupport;
 
@@ -122,7 +121,7 @@ public sealed class WorkspaceScannerTests
     }
 
     [Fact]
-    public void HugeIgnoredDirectoryDoesNotSlowTheScan()
+    public void HugeIgnoredDirectoryIsOneSkipEntryNotThousands()
     {
         using var tree = new TempTree();
         tree.File(".gitignore", "/vendor\n");
@@ -135,17 +134,13 @@ public sealed class WorkspaceScannerTests
         }
         tree.File("main.go");
 
-        var baseline = Stopwatch.StartNew();
+        // Speed is a benchmark's job; here: the 5,000 files are pruned as one directory entry, not listed.
         var withoutRules = tree.Scan(new ScanOptions([], UseGitIgnore: false));
-        baseline.Stop();
-        var pruned = Stopwatch.StartNew();
         var result = tree.Scan();
-        pruned.Stop();
 
         Assert.Equal(5002, withoutRules.Files.Count); // the folder really is big
         Assert.Equal([".gitignore", "main.go"], result.Accepted());
         Assert.Equal(["vendor/:GitIgnored"], result.SkippedSummary());
-        Assert.True(pruned.Elapsed < baseline.Elapsed, $"pruned scan {pruned.Elapsed} vs full walk {baseline.Elapsed}");
     }
 
     [Fact]
