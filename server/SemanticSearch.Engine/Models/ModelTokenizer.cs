@@ -55,6 +55,7 @@ public sealed class ModelTokenizer : ITokenCounter
     private readonly HashSet<int> _skiplistIds;
     private readonly int? _queryMarkerId;
     private readonly int? _documentMarkerId;
+    private int? _maxDocumentTokens;
 
     private ModelTokenizer(ModelManifest manifest, BertTokenizer bert, IReadOnlyDictionary<string, int> vocab, string vocabPath)
     {
@@ -94,7 +95,7 @@ public sealed class ModelTokenizer : ITokenCounter
     public int DocumentSpecialTokens => 2 + (_documentMarkerId is null ? 0 : 1);
 
     /// <summary>Content tokens one document can hold (document maxLength minus specials and the document prefix).</summary>
-    public int MaxDocumentTokens => _manifest.Document.MaxLength - DocumentSpecialTokens - CountTokens(_manifest.Document.Prefix);
+    public int MaxDocumentTokens => _maxDocumentTokens ??= _manifest.Document.MaxLength - DocumentSpecialTokens - CountTokens(_manifest.Document.Prefix);
 
     /// <summary>Creates the tokenizer; files named in the manifest resolve against <paramref name="folder"/>.</summary>
     public static ModelTokenizer Create(ModelManifest manifest, string folder)

@@ -148,6 +148,29 @@ public sealed class EmbeddingModelTests : IDisposable
     }
 
     [Fact]
+    public void RequestingDirectMlOffWindowsFallsBackToCpuWithOneMessage()
+    {
+        var messages = new List<string>();
+        using var model = EmbeddingModel.Open(TinyModel.ColbertFolder, new EncoderOptions("DirectML", Log: messages.Add));
+        Assert.Equal("cpu", model.ExecutionProvider);
+        Assert.Contains("DirectML", Assert.Single(messages), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CountTokensIsFastEnoughForPerLineUse()
+    {
+        using var model = OpenColbert();
+        var lines = Enumerable.Range(0, 2000).Select(i => $"    var result{i} = await client.GetStringAsync(requestUri, cancellationToken);").ToArray();
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var total = lines.Sum(model.CountTokens);
+        sw.Stop();
+        Assert.True(total > 2000 * 10);
+        // Generous bound for a shared 2-core machine; typical is a few microseconds per line.
+        Assert.True(sw.ElapsedMilliseconds < 2000, $"2000 lines took {sw.ElapsedMilliseconds} ms");
+        Console.WriteLine($"CountTokens: 2000 lines in {sw.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
     public void AutoOnThisBuildUsesCpuQuietly()
     {
         var messages = new List<string>();
