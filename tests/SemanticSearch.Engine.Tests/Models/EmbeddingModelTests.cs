@@ -157,17 +157,16 @@ public sealed class EmbeddingModelTests : IDisposable
     }
 
     [Fact]
-    public void CountTokensIsFastEnoughForPerLineUse()
+    public void CountTokensOfWholeLinesAddsUp()
     {
+        // Chunkers size chunks by summing per-line counts; that is only right if counting is additive over lines.
+        // (Speed of CountTokens belongs in the benchmarks, not here.)
         using var model = OpenColbert();
-        var lines = Enumerable.Range(0, 2000).Select(i => $"    var result{i} = await client.GetStringAsync(requestUri, cancellationToken);").ToArray();
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-        var total = lines.Sum(model.CountTokens);
-        sw.Stop();
-        Assert.True(total > 2000 * 10);
-        // Generous bound for a shared 2-core machine; typical is a few microseconds per line.
-        Assert.True(sw.ElapsedMilliseconds < 2000, $"2000 lines took {sw.ElapsedMilliseconds} ms");
-        Console.WriteLine($"CountTokens: 2000 lines in {sw.ElapsedMilliseconds} ms");
+        var lines = Enumerable.Range(0, 200).Select(i => $"    var result{i} = await client.GetStringAsync(requestUri, cancellationToken); // café_{i}").ToArray();
+        var perLine = lines.Sum(model.CountTokens);
+        Assert.True(perLine > 200 * 10);
+        Assert.Equal(perLine, model.CountTokens(string.Join("\n", lines)));
+        Assert.Equal(perLine, model.CountTokens(string.Join("\r\n", lines)));
     }
 
     [Fact]
