@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using LiteDB;
 using SemanticSearch.Cli;
 using SemanticSearch.Engine.Index;
 using SemanticSearch.Engine.Indexing;
@@ -101,9 +100,15 @@ namespace SemanticSearch.Cli
                 await Console.Error.WriteLineAsync("semsearch: interrupted.");
                 return Interrupted;
             }
-            catch (Exception ex) when (ex is DirectoryNotFoundException or FileNotFoundException or ModelLoadException or IndexCorruptException or IOException or UnauthorizedAccessException or ArgumentException or LiteException)
+            catch (Exception ex) when (ex is DirectoryNotFoundException or FileNotFoundException or ModelLoadException or IndexCorruptException or IOException or UnauthorizedAccessException or ArgumentException)
             {
                 await Console.Error.WriteLineAsync($"semsearch: {ex.Message}");
+                return Failure;
+            }
+            catch (Exception ex)
+            {
+                // Not an expected failure: still no stack trace in the user's face, but enough to report it.
+                await Console.Error.WriteLineAsync($"semsearch: unexpected {ex.GetType().Name}: {ex.Message}\n{ex.StackTrace}");
                 return Failure;
             }
         }

@@ -50,7 +50,7 @@ public sealed class CliEndToEndTests : IDisposable
         using var doc = JsonDocument.Parse(status.Stdout);
         Assert.True(doc.RootElement.GetProperty("indexed").GetBoolean());
         Assert.Equal(0, doc.RootElement.GetProperty("staleFiles").GetInt32());
-        Assert.Equal("tiny-random-colbert", doc.RootElement.GetProperty("info").GetProperty("modelName").GetString());
+        Assert.StartsWith("tiny-random-colbert", doc.RootElement.GetProperty("info").GetProperty("modelName").GetString());
     }
 
     [Fact]

@@ -102,40 +102,55 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
             .ToList();
     }
 
-    /// <summary>For each real query token (not a marker or [MASK]), the document token that answered it.</summary>
+    /// <summary>How far below a query token's best similarity a token in the file text may be and still be shown.</summary>
+    public const float ExplainTolerance = 0.05f;
+
+    /// <summary>
+    /// For each real query token (not a marker or [MASK]), the token in the file text that answered it. The best
+    /// overall match may lie in the encoding header (path and symbol); the same word usually also occurs in the
+    /// text, so the best text token is shown when it is within <see cref="ExplainTolerance"/> of the best overall.
+    /// </summary>
     private static List<MatchedSpan> Explain(TokenVectors query, string queryText, StoredChunk stored)
     {
         var dim = query.Dim;
         var doc = new float[stored.VectorCount * dim];
         TensorPrimitives.ConvertToSingle(stored.Vectors, doc);
-        var bestIndex = new int[query.Count];
-        var bestScore = new float[query.Count];
-        MaxSim.BestMatches(query.Data, query.Count, doc, stored.VectorCount, dim, bestIndex, bestScore);
-
         var byDocToken = new Dictionary<int, MatchedSpan>();
         for (var qi = 0; qi < query.Count; qi++)
         {
-            if (query.TokenStarts.Length == 0 || query.TokenStarts[qi] < 0 || bestIndex[qi] < 0)
+            if (query.TokenStarts.Length == 0 || query.TokenStarts[qi] < 0)
             {
                 continue;
             }
-            var di = bestIndex[qi];
-            var start = stored.TokenStarts.Length > di ? stored.TokenStarts[di] : -1;
-            if (start < 0)
+            var q = query.Row(qi);
+            var bestOverall = float.NegativeInfinity;
+            var bestInText = float.NegativeInfinity;
+            var bestInTextIndex = -1;
+            for (var di = 0; di < stored.VectorCount; di++)
             {
-                continue; // Answered by the encoding header (path/symbol line), which has no place in the file text.
+                var similarity = TensorPrimitives.Dot(q, doc.AsSpan(di * dim, dim));
+                bestOverall = Math.Max(bestOverall, similarity);
+                if (stored.TokenStarts[di] >= 0 && similarity > bestInText)
+                {
+                    bestInText = similarity;
+                    bestInTextIndex = di;
+                }
             }
-            var length = stored.TokenLengths[di];
-            var position = ChunkPositions.ToFilePosition(stored.Chunk, start);
-            if (position is null)
+            if (bestInTextIndex < 0 || bestInText < bestOverall - ExplainTolerance)
+            {
+                continue; // Answered by the header (path/symbol line), which has no place in the file text.
+            }
+            var start = stored.TokenStarts[bestInTextIndex];
+            var length = stored.TokenLengths[bestInTextIndex];
+            if (ChunkPositions.ToFilePosition(stored.Chunk, start) is not { } position)
             {
                 continue;
             }
             var queryToken = queryText.Substring(query.TokenStarts[qi], query.TokenLengths[qi]);
-            var span = new MatchedSpan(position.Value.Line, position.Value.Column, length, stored.Chunk.Text.Substring(start, length), queryToken, bestScore[qi]);
-            if (!byDocToken.TryGetValue(di, out var existing) || existing.Similarity < span.Similarity)
+            var span = new MatchedSpan(position.Line, position.Column, length, stored.Chunk.Text.Substring(start, length), queryToken, bestInText);
+            if (!byDocToken.TryGetValue(bestInTextIndex, out var existing) || existing.Similarity < span.Similarity)
             {
-                byDocToken[di] = span;
+                byDocToken[bestInTextIndex] = span;
             }
         }
         return byDocToken.Values.OrderBy(s => s.Line).ThenBy(s => s.Column).ToList();

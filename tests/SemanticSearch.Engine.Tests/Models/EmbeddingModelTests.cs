@@ -42,8 +42,33 @@ public sealed class EmbeddingModelTests : IDisposable
                 Assert.Equal(1f, TensorPrimitives.Norm(vectors.Row(i)), 1e-5f);
             }
         }
-        var query = model.EncodeQuery("validate an email address");
-        Assert.Equal(32, query.Count); // [MASK] expansion keeps all query vectors
+        // The tiny model does not expand queries: [CLS] [Q] valid ##ate an email address [SEP].
+        Assert.Equal(8, model.EncodeQuery("validate an email address").Count);
+    }
+
+    [Fact]
+    public void MaskExpansionKeepsAllQueryVectorsUpToQueryLength()
+    {
+        var folder = Directory.CreateTempSubdirectory("semsearch-expand-").FullName;
+        try
+        {
+            foreach (var file in Directory.GetFiles(TinyModel.ColbertFolder))
+            {
+                File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+            }
+            var manifest = Path.Combine(folder, "semsearch-model.json");
+            var json = File.ReadAllText(manifest);
+            Assert.Contains("\"expandWithMask\": false", json, StringComparison.Ordinal);
+            File.WriteAllText(manifest, json.Replace("\"expandWithMask\": false", "\"expandWithMask\": true", StringComparison.Ordinal));
+            using var model = EmbeddingModel.Open(folder, new EncoderOptions("cpu"));
+            var query = model.EncodeQuery("validate an email address");
+            Assert.Equal(32, query.Count); // real tokens plus [MASK] padding, all kept
+            Assert.Equal(5, query.TokenStarts.Count(s => s >= 0)); // valid ##ate an email address; specials and masks have no span
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]
