@@ -84,7 +84,8 @@ internal static partial class BraceChunker
                 };
                 if (endLine > body.Line + 1)
                 {
-                    block.Children.AddRange(Scan(body.Line + 1, endLine - 1, path, name));
+                    // Inside a namespace/mod, functions are still free functions: no type name to make them methods.
+                    block.Children.AddRange(Scan(body.Line + 1, endLine - 1, path, isNamespace ? null : name));
                 }
                 return block;
             }
@@ -106,7 +107,7 @@ internal static partial class BraceChunker
                 return new Block
                 {
                     Kind = BlockKind.Function,
-                    ChunkKind = owner is null ? ChunkKind.Function : ChunkKind.Method,
+                    ChunkKind = insideType || function.Receiver is not null ? ChunkKind.Method : ChunkKind.Function,
                     Name = function.Name,
                     Container = owner,
                     StartLine = start,
@@ -130,6 +131,7 @@ internal static partial class BraceChunker
         private (int Line, int Column)? FindBody(int line, int to, bool rejectAssignment)
         {
             var depth = 0;
+            var angle = 0;
             for (var n = line; n <= to && n < line + MaxHeaderLines; n++)
             {
                 var text = code[n - 1];
@@ -147,7 +149,14 @@ internal static partial class BraceChunker
                             return (n, i);
                         case ';' when depth == 0:
                             return null;
-                        case '=' when depth == 0 && rejectAssignment && IsAssignment(text, i):
+                        // Generic parameter defaults (class Router<T = unknown>) are not assignments.
+                        case '<':
+                            angle++;
+                            break;
+                        case '>' when i == 0 || text[i - 1] != '=':
+                            angle = Math.Max(0, angle - 1);
+                            break;
+                        case '=' when depth == 0 && angle == 0 && rejectAssignment && IsAssignment(text, i):
                             return null;
                         default:
                             break;

@@ -128,7 +128,8 @@ internal sealed class BraceLanguage
         foreach (var pattern in FunctionPatterns)
         {
             var match = pattern.Match(line);
-            if (match.Success && !NotFunctions.Contains(match.Groups["name"].Value))
+            // Keyword-introduced functions (fn new, def print) may have any name.
+            if (match.Success)
             {
                 var receiver = match.Groups["recv"].Success ? match.Groups["recv"].Value : null;
                 return (match.Groups["name"].Value, receiver, pattern == JsArrow);

@@ -22,6 +22,13 @@ internal static partial class CSharpChunker
         var root = tree.GetCompilationUnitRoot();
         var walker = new Walker(lines, options);
         walker.VisitMembers(root.Members, null);
+        // Roslyn reads almost any garbage as "global statements". If a file with syntax errors gave no member at
+        // all, those statements are guesswork: line windows describe it more honestly.
+        if (walker.Result.All(c => c.Kind == ChunkKind.TopLevel) &&
+            tree.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error))
+        {
+            return [];
+        }
         return walker.Result;
     }
 
@@ -267,7 +274,8 @@ internal static partial class CSharpChunker
                 case SyntaxKind.MultiLineDocumentationCommentTrivia:
                 case SyntaxKind.SingleLineCommentTrivia:
                 case SyntaxKind.MultiLineCommentTrivia:
-                    start = t.SpanStart;
+                    // FullSpan: a doc comment's Span leaves out its first "///".
+                    start = t.FullSpan.Start;
                     // A single-line doc comment carries its own line break.
                     newlines = t.IsKind(SyntaxKind.SingleLineDocumentationCommentTrivia) ? 1 : 0;
                     continue;
