@@ -59,7 +59,11 @@ public sealed record Chunk
     /// <summary>Doc comment text (XML doc summary, docstring, JSDoc...), markup stripped.</summary>
     public string? Documentation { get; init; }
     public required SourceRange Range { get; init; }
-    /// <summary>The source text of the chunk (for split members: the header lines followed by this part).</summary>
+    /// <summary>
+    /// The source text of the chunk: whole lines <see cref="SourceRange.StartLine"/>..<see cref="SourceRange.EndLine"/>
+    /// (indentation kept, '\n' line endings). Later parts of a split member start with the member's header lines,
+    /// which lie outside <see cref="Range"/>.
+    /// </summary>
     public required string Text { get; init; }
     /// <summary>Hash of <see cref="Text"/>; changes exactly when the chunk's content changes.</summary>
     public required string ContentHash { get; init; }

@@ -195,11 +195,7 @@ public static class ChunkPositions
         {
             return null;
         }
-        var column = offset - lineStart + 1;
-        if (rangeLine == 0)
-        {
-            column += chunk.Range.StartColumn - 1;
-        }
-        return (chunk.Range.StartLine + rangeLine, column);
+        // Chunk text holds whole source lines, so a column is just the offset within its line.
+        return (chunk.Range.StartLine + rangeLine, offset - lineStart + 1);
     }
 }

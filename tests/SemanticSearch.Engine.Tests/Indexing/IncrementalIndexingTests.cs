@@ -51,7 +51,7 @@ public sealed class IncrementalIndexingTests : IDisposable
             var lines = File.ReadAllLines(_repo.PathOf("src/Mail/EmailValidator.cs"));
             Assert.Equal("email", lines[email.Line - 1].Substring(email.Column - 1, email.Length), ignoreCase: true);
 
-            Assert.Equal("services/cache/lru.go#Put", Name(ws.Search("evict the least recently used entry when the cache is full", 3).Results[0]));
+            Assert.Equal("services/cache/lru.go#Put", Name(ws.Search("evicting the oldest entry when the cache is full", 3).Results[0]));
             Assert.Equal("scripts/resize_images.py#resize_image", Name(ws.Search("resize image keeping aspect ratio", 3).Results[0]));
 
             // Filters.
