@@ -37,7 +37,7 @@ fi
 
 for project in tests/SemanticSearch.Engine.Tests tests/SemanticSearch.Cli.Tests; do
   note "dotnet test $project"
-  dotnet test "$project" -c Release --no-build -nologo --logger "console;verbosity=normal" >"$log_dir/test.log" 2>&1
+  dotnet test "$project" -c Release --no-build -nologo >"$log_dir/test.log" 2>&1
   grep -E "^\s+Failed |\[FAIL\]|Error Message" -A 6 "$log_dir/test.log" | head -80
   summary=$(grep -E "^(Passed|Failed)!" "$log_dir/test.log" | tail -1)
   echo "${summary:-no test summary (see below)}"
