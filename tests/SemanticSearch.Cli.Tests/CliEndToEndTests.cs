@@ -104,28 +104,80 @@ public sealed class CliEndToEndTests : IDisposable
         Assert.Contains("InvoiceCalculator.cs", search.Stdout);
     }
 
-    [Fact]
-    public void TinyRandomModel_a_process_killed_mid_index_leaves_an_index_that_opens_and_resumes()
+    /// <summary>Enough files that indexing is still running when the first committed group is reported.</summary>
+    private void AddManyFiles()
     {
-        // Enough files that indexing is still running when the first committed group is reported.
         for (var i = 0; i < 1500; i++)
         {
             _repo.Write($"gen/part{i / 100}/Module{i}.cs", $"namespace Gen;\n\n/// <summary>Generated module {i}.</summary>\npublic static class Module{i}\n{{\n    public static int Compute{i}(int value) => value * {i} + {i % 7};\n\n    public static string Describe{i}() => \"module {i}\";\n}}\n");
         }
-        using var process = Process.Start(CliProcess.StartInfo(WithModel("index", _repo.Root, "--batch-size", "4")))!;
+    }
+
+    /// <summary>Starts `semsearch index` and returns once it reports its first committed group.</summary>
+    private Process StartIndexingAndWaitForFirstCommit(List<string> stderr)
+    {
+        var process = Process.Start(CliProcess.StartInfo(WithModel("index", _repo.Root, "--batch-size", "4")))!;
         process.StandardInput.Close();
         _ = process.StandardOutput.ReadToEndAsync();
-        var sawCommit = false;
         while (process.StandardError.ReadLine() is { } line)
         {
+            stderr.Add(line);
             if (line.StartsWith("indexing: ", StringComparison.Ordinal))
             {
-                sawCommit = true;
-                break;
+                Assert.False(process.HasExited, "indexing finished before it could be interrupted; make the workspace larger");
+                return process;
             }
         }
-        Assert.True(sawCommit, "the indexer never reported a committed group");
-        Assert.False(process.HasExited, "indexing finished before it could be killed; make the workspace larger");
+        Assert.Fail("the indexer never reported a committed group:\n" + string.Join('\n', stderr));
+        return process;
+    }
+
+    [Fact]
+    public void TinyRandomModel_ctrl_c_stops_cleanly_keeps_committed_work_and_the_next_run_resumes()
+    {
+        AddManyFiles();
+        var stderr = new List<string>();
+        using var process = StartIndexingAndWaitForFirstCommit(stderr);
+        using (var signal = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            signal.WaitForExit();
+        }
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "semsearch did not stop after Ctrl-C");
+        stderr.AddRange(process.StandardError.ReadToEnd().Split('\n'));
+        Assert.Equal(130, process.ExitCode);
+        Assert.Contains(stderr, l => l.Contains("committed work is kept", StringComparison.Ordinal));
+
+        var resumed = CliProcess.Run(WithModel("index", _repo.Root, "--json"));
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        using var report = JsonDocument.Parse(resumed.Stdout);
+        Assert.True(report.RootElement.GetProperty("filesUnchanged").GetInt32() > 0, "nothing committed before Ctrl-C was kept");
+    }
+
+    [Fact]
+    public void TinyRandomModel_cache_option_keeps_the_index_out_of_the_workspace()
+    {
+        var cacheHome = Path.Combine(_repo.Root, "..", Path.GetFileName(_repo.Root) + "-cache");
+        try
+        {
+            var env = new Dictionary<string, string> { ["XDG_CACHE_HOME"] = cacheHome };
+            var index = CliProcess.Run(WithModel("index", _repo.Root, "--cache", "--quiet"), env);
+            Assert.True(index.ExitCode == 0, index.ToString());
+            Assert.False(Directory.Exists(Path.Combine(_repo.Root, ".semantic-search")));
+            var file = Assert.Single(Directory.GetFiles(Path.Combine(cacheHome, "semantic-search"), "index.db", SearchOption.AllDirectories));
+            var status = CliProcess.Run(["status", _repo.Root, "--cache", "--json"], env);
+            Assert.Contains(file.Replace("\\", "\\\\", StringComparison.Ordinal), status.Stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(cacheHome, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void TinyRandomModel_a_process_killed_mid_index_leaves_an_index_that_opens_and_resumes()
+    {
+        AddManyFiles();
+        using var process = StartIndexingAndWaitForFirstCommit([]);
         process.Kill(entireProcessTree: true);
         process.WaitForExit();
 
