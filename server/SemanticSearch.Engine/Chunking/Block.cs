@@ -183,7 +183,7 @@ internal static partial class BlockEmitter
     private static string Indentation(string line) => line[..(line.Length - line.TrimStart().Length)];
 
     private static string Dedent(string line, string indent) =>
-        indent.Length > 0 && line.StartsWith(indent, StringComparison.Ordinal) ? line[indent.Length..] : line.TrimStart();
+        line.StartsWith(indent, StringComparison.Ordinal) ? line[indent.Length..] : line.TrimStart();
 
     public static string Collapse(string text) => Whitespace().Replace(text, " ").Trim();
 

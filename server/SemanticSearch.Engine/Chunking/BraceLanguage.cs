@@ -7,7 +7,7 @@ namespace SemanticSearch.Engine.Chunking;
 /// (matched against a line with comments and strings blanked, leading whitespace removed) that start a type or a
 /// function. Patterns name the symbol in group "name"; "recv" (Go receivers) names the container; "kw" the keyword.
 /// </summary>
-internal sealed class BraceLanguage
+internal sealed record BraceLanguage
 {
     private const string Id = @"[\p{L}_$][\p{L}\p{N}_$]*";
     private const string Modifiers =
@@ -83,6 +83,8 @@ internal sealed class BraceLanguage
     /// <summary>Extra patterns tried only inside a type's body (class methods in JS/TS, Java methods).</summary>
     public Regex[] MemberPatterns { get; init; } = [];
     public bool CLikeFunctions { get; init; }
+    /// <summary>Kotlin/Scala: "data class Job(val name: String)" is a whole type declaration without braces.</summary>
+    public bool BodilessTypes { get; init; }
 
     public static BraceLanguage? For(string language) => language switch
     {
@@ -96,11 +98,11 @@ internal sealed class BraceLanguage
         "c" or "cpp" => Make(language, new CodeLexer { HashComments = false, CppRawStrings = language == "cpp" }, [CommonType], [],
             clike: true),
         "kotlin" => Make(language, new CodeLexer { HashComments = false, NestedBlockComments = true, TripleQuotes = true },
-            [CommonType], [KotlinFun]),
+            [CommonType], [KotlinFun]) with { BodilessTypes = true },
         "swift" => Make(language, new CodeLexer { HashComments = false, NestedBlockComments = true, TripleQuotes = true, SingleQuoteStrings = false },
             [CommonType], [SwiftFunc]),
         "scala" => Make(language, new CodeLexer { HashComments = false, NestedBlockComments = true, TripleQuotes = true },
-            [CommonType], [ScalaDef]),
+            [CommonType], [ScalaDef]) with { BodilessTypes = true },
         _ => null,
     };
 
