@@ -7,7 +7,7 @@ namespace SemanticSearch.Engine.Chunking;
 /// (matched against a line with comments and strings blanked, leading whitespace removed) that start a type or a
 /// function. Patterns name the symbol in group "name"; "recv" (Go receivers) names the container; "kw" the keyword.
 /// </summary>
-internal sealed record BraceLanguage
+internal sealed class BraceLanguage
 {
     private const string Id = @"[\p{L}_$][\p{L}\p{N}_$]*";
     private const string Modifiers =
@@ -98,17 +98,26 @@ internal sealed record BraceLanguage
         "c" or "cpp" => Make(language, new CodeLexer { HashComments = false, CppRawStrings = language == "cpp" }, [CommonType], [],
             clike: true),
         "kotlin" => Make(language, new CodeLexer { HashComments = false, NestedBlockComments = true, TripleQuotes = true },
-            [CommonType], [KotlinFun]) with { BodilessTypes = true },
+            [CommonType], [KotlinFun], bodiless: true),
         "swift" => Make(language, new CodeLexer { HashComments = false, NestedBlockComments = true, TripleQuotes = true, SingleQuoteStrings = false },
             [CommonType], [SwiftFunc]),
         "scala" => Make(language, new CodeLexer { HashComments = false, NestedBlockComments = true, TripleQuotes = true },
-            [CommonType], [ScalaDef]) with { BodilessTypes = true },
+            [CommonType], [ScalaDef], bodiless: true),
         _ => null,
     };
 
     private static BraceLanguage Make(string name, CodeLexer lexer, Regex[] types, Regex[] functions, Regex[]? members = null,
-        bool clike = false) =>
-        new() { Name = name, Lexer = lexer, TypePatterns = types, FunctionPatterns = functions, MemberPatterns = members ?? [], CLikeFunctions = clike };
+        bool clike = false, bool bodiless = false) =>
+        new()
+        {
+            Name = name,
+            Lexer = lexer,
+            TypePatterns = types,
+            FunctionPatterns = functions,
+            MemberPatterns = members ?? [],
+            CLikeFunctions = clike,
+            BodilessTypes = bodiless,
+        };
 
     /// <summary>A type-like declaration on this (blanked, trimmed) line: keyword, name, and for Rust impls the header's trait.</summary>
     public (string Keyword, string Name)? MatchType(string line)
