@@ -59,7 +59,9 @@ internal static partial class RubyChunker
             if (isType && end > line + 1)
             {
                 var shortName = name.Contains("::", StringComparison.Ordinal) ? name[(name.LastIndexOf("::", StringComparison.Ordinal) + 2)..] : name;
-                block.Children.AddRange(Scan(lines, code, line + 1, end - 1, container is null ? shortName : container + "." + shortName, true));
+                // class << self holds class methods of the enclosing class: same container.
+                var inner = name.StartsWith("<<", StringComparison.Ordinal) ? container : container is null ? shortName : container + "." + shortName;
+                block.Children.AddRange(Scan(lines, code, line + 1, end - 1, inner, true));
             }
             blocks.Add(block);
             line = end + 1;

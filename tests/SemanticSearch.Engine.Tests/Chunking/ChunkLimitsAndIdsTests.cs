@@ -107,6 +107,30 @@ public class ChunkLimitsAndIdsTests
         Assert.Equal(file.Text.Split('\n')[1].Length + 1, chunks.Max(c => c.Range.EndLine == 2 ? c.Range.EndColumn : 0));
     }
 
+    [Theory]
+    [InlineData("csharp")]
+    [InlineData("cpp")]
+    [InlineData("java")]
+    [InlineData("typescript")]
+    [InlineData("python")]
+    [InlineData("ruby")]
+    [InlineData("markdown")]
+    [InlineData("json")]
+    public void HugeLinesInAnyLanguageStayWithinTheLimitQuickly(string language)
+    {
+        // Minified-looking code: declarations, strings and braces on one 60k-character line after a normal function.
+        var line = string.Concat(Enumerable.Range(0, 3000).Select(i => $"int f{i}(x) {{ return \"s{i}\"; }} "));
+        var text = "int main(void)\n{\n    return 0;\n}\n" + line + "\n";
+        var counter = new WordTokenCounter();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var chunks = new ChunkerSet(counter, new ChunkingOptions(128)).ChunkFile(new SourceFile("min", language, text));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"took {watch.Elapsed}");
+        Assert.NotEmpty(chunks);
+        Assert.All(chunks, c => Assert.True(counter.CountTokens(c.Text) <= 128));
+        // Every character of the long line is in some chunk: the pieces reach its end.
+        Assert.Contains(chunks, c => c.Range.EndLine == 5 && c.Range.EndColumn == line.TrimEnd().Length + 1);
+    }
+
     [Fact]
     public void UnknownLanguageUsesOverlappingLineWindows()
     {
