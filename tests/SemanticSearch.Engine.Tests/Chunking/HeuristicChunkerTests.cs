@@ -249,5 +249,22 @@ public class HeuristicChunkerTests
         Assert.Equal("String", extension.Container);
     }
 
+    [Theory]
+    [InlineData("inventory.py", "item.quantity += quantity", "item.quantity += int(quantity)", "add")]
+    [InlineData("InvoiceService.java", "sum = sum.add(line.amount());", "sum = sum.add(line.amount().abs());", "total")]
+    [InlineData("mailer.rb", "send_mail(to, subject, body)\n      rescue", "send_mail(to, subject, body.strip)\n      rescue", "deliver")]
+    public void EditingOneBodyChangesOnlyThatChunk(string name, string from, string to, string symbol)
+    {
+        var original = Fixtures.Load(name);
+        var edited = original with { Text = original.Text.Replace(from, to, StringComparison.Ordinal) };
+        Assert.NotEqual(original.Text, edited.Text);
+        var set = new ChunkerSet(new WordTokenCounter(), new ChunkingOptions(2000));
+        var before = set.ChunkFile(original).ToDictionary(c => c.Id);
+        var after = set.ChunkFile(edited).ToDictionary(c => c.Id);
+        Assert.Equal(before.Keys.Order(), after.Keys.Order());
+        var changed = after.Values.Where(c => before[c.Id].ContentHash != c.ContentHash).Select(c => c.Symbol).ToList();
+        Assert.Equal([symbol], changed);
+    }
+
     private static (int, int) Lines(Chunk chunk) => (chunk.Range.StartLine, chunk.Range.EndLine);
 }
