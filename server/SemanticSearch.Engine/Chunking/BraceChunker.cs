@@ -12,9 +12,8 @@ internal static partial class BraceChunker
 {
     private const int MaxHeaderLines = 12;
 
-    public static List<Candidate> Chunk(SourceFile file, LineMap lines, BraceLanguage language, ChunkingOptions options)
+    public static List<Candidate> Chunk(LineMap lines, BraceLanguage language, ChunkingOptions options)
     {
-        _ = file;
         var (code, hasComment) = language.Lexer.Run(lines.Lines);
         var scanner = new Scanner(lines, code, hasComment, language);
         var blocks = scanner.Scan(1, lines.Count, null, null);

@@ -10,9 +10,8 @@ namespace SemanticSearch.Engine.Chunking;
 /// </summary>
 internal static partial class RubyChunker
 {
-    public static List<Candidate> Chunk(SourceFile file, LineMap lines, ChunkingOptions options)
+    public static List<Candidate> Chunk(LineMap lines, ChunkingOptions options)
     {
-        _ = file;
         var code = Blank(lines);
         var blocks = Scan(lines, code, 1, lines.Count, null, insideType: false);
         return BlockEmitter.Emit(lines, blocks, line => IsSubstantive(code[line - 1]), options);
