@@ -148,9 +148,15 @@ internal static partial class BlockEmitter
     {
         var indent = Indentation(lines[block.DeclLine]);
         var text = new List<string>();
+        var next = 0;
         for (var line = block.StartLine; line <= block.EndLine; line++)
         {
-            var child = block.Children.FirstOrDefault(c => line >= c.StartLine && line <= c.EndLine);
+            // Children are in line order: walk them alongside the lines instead of searching for each line.
+            while (next < block.Children.Count && block.Children[next].EndLine < line)
+            {
+                next++;
+            }
+            var child = next < block.Children.Count && block.Children[next].StartLine <= line ? block.Children[next] : null;
             if (child is not null)
             {
                 if (line == child.DeclLine)
@@ -183,7 +189,7 @@ internal static partial class BlockEmitter
     private static string Indentation(string line) => line[..(line.Length - line.TrimStart().Length)];
 
     private static string Dedent(string line, string indent) =>
-        indent.Length > 0 && line.StartsWith(indent, StringComparison.Ordinal) ? line[indent.Length..] : line.TrimStart();
+        line.StartsWith(indent, StringComparison.Ordinal) ? line[indent.Length..] : line.TrimStart();
 
     public static string Collapse(string text) => Whitespace().Replace(text, " ").Trim();
 

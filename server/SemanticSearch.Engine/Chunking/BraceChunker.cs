@@ -12,9 +12,8 @@ internal static partial class BraceChunker
 {
     private const int MaxHeaderLines = 12;
 
-    public static List<Candidate> Chunk(SourceFile file, LineMap lines, BraceLanguage language, ChunkingOptions options)
+    public static List<Candidate> Chunk(LineMap lines, BraceLanguage language, ChunkingOptions options)
     {
-        _ = file;
         var (code, hasComment) = language.Lexer.Run(lines.Lines);
         var scanner = new Scanner(lines, code, hasComment, language);
         var blocks = scanner.Scan(1, lines.Count, null, null);
@@ -58,7 +57,7 @@ internal static partial class BraceChunker
                 var isNamespace = type.Keyword is "namespace" or "module" or "mod";
                 if (FindBody(line, to, rejectAssignment: true) is not { } body)
                 {
-                    return null;
+                    return language.BodilessTypes && !isNamespace ? BodilessType(line, to, type.Name, container) : null;
                 }
                 var endLine = MatchBrace(body.Line, body.Column, to);
                 var name = type.Keyword == "impl" || !type.Name.Contains("::", StringComparison.Ordinal)
@@ -121,6 +120,37 @@ internal static partial class BraceChunker
                 };
             }
             return null;
+        }
+
+        /// <summary>A type declared without a body: the declaration up to where its brackets close.</summary>
+        private Block BodilessType(int line, int to, string name, string? container)
+        {
+            var depth = 0;
+            var end = line;
+            for (var n = line; n <= to && n < line + MaxHeaderLines; n++)
+            {
+                end = n;
+                depth += code[n - 1].Count(c => c is '(' or '[') - code[n - 1].Count(c => c is ')' or ']');
+                if (depth <= 0)
+                {
+                    break;
+                }
+            }
+            var start = DocStart(line);
+            var text = string.Join(" ", Enumerable.Range(line, end - line + 1).Select(n => lines[n]));
+            return new Block
+            {
+                Kind = BlockKind.Type,
+                ChunkKind = ChunkKind.Class,
+                Name = name,
+                Container = container,
+                StartLine = start,
+                DeclLine = line,
+                HeaderEndLine = end,
+                EndLine = end,
+                Signature = BlockEmitter.Collapse(text),
+                Documentation = Documentation(start, line),
+            };
         }
 
         /// <summary>

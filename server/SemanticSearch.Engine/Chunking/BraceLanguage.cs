@@ -83,6 +83,8 @@ internal sealed class BraceLanguage
     /// <summary>Extra patterns tried only inside a type's body (class methods in JS/TS, Java methods).</summary>
     public Regex[] MemberPatterns { get; init; } = [];
     public bool CLikeFunctions { get; init; }
+    /// <summary>Kotlin/Scala: "data class Job(val name: String)" is a whole type declaration without braces.</summary>
+    public bool BodilessTypes { get; init; }
 
     public static BraceLanguage? For(string language) => language switch
     {
@@ -96,17 +98,26 @@ internal sealed class BraceLanguage
         "c" or "cpp" => Make(language, new CodeLexer { HashComments = false, CppRawStrings = language == "cpp" }, [CommonType], [],
             clike: true),
         "kotlin" => Make(language, new CodeLexer { HashComments = false, NestedBlockComments = true, TripleQuotes = true },
-            [CommonType], [KotlinFun]),
+            [CommonType], [KotlinFun], bodiless: true),
         "swift" => Make(language, new CodeLexer { HashComments = false, NestedBlockComments = true, TripleQuotes = true, SingleQuoteStrings = false },
             [CommonType], [SwiftFunc]),
         "scala" => Make(language, new CodeLexer { HashComments = false, NestedBlockComments = true, TripleQuotes = true },
-            [CommonType], [ScalaDef]),
+            [CommonType], [ScalaDef], bodiless: true),
         _ => null,
     };
 
     private static BraceLanguage Make(string name, CodeLexer lexer, Regex[] types, Regex[] functions, Regex[]? members = null,
-        bool clike = false) =>
-        new() { Name = name, Lexer = lexer, TypePatterns = types, FunctionPatterns = functions, MemberPatterns = members ?? [], CLikeFunctions = clike };
+        bool clike = false, bool bodiless = false) =>
+        new()
+        {
+            Name = name,
+            Lexer = lexer,
+            TypePatterns = types,
+            FunctionPatterns = functions,
+            MemberPatterns = members ?? [],
+            CLikeFunctions = clike,
+            BodilessTypes = bodiless,
+        };
 
     /// <summary>A type-like declaration on this (blanked, trimmed) line: keyword, name, and for Rust impls the header's trait.</summary>
     public (string Keyword, string Name)? MatchType(string line)

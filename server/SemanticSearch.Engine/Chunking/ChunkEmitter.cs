@@ -170,8 +170,14 @@ internal sealed class ChunkEmitter(ITokenCounter counter, ChunkingOptions option
         while (offset < text.Length)
         {
             var remaining = text.Length - offset;
+            // Gallop first so each piece costs counts of about its own length, not of the whole rest of the line.
             var low = 1;
-            var high = remaining;
+            var high = Math.Min(remaining, Math.Max(16, budget * 4));
+            while (high < remaining && counter.CountTokens(text.Substring(offset, high)) <= budget)
+            {
+                low = high;
+                high = Math.Min(remaining, high * 2);
+            }
             var best = 0;
             while (low <= high)
             {

@@ -56,9 +56,9 @@ public sealed class ChunkerSet
     {
         "csharp" => CSharpChunker.Chunk(file, lines, _options),
         "markdown" => MarkdownChunker.Chunk(file, lines),
-        "python" => PythonChunker.Chunk(file, lines, _options),
-        "ruby" => RubyChunker.Chunk(file, lines, _options),
-        _ when BraceLanguage.For(file.Language) is { } language => BraceChunker.Chunk(file, lines, language, _options),
+        "python" => PythonChunker.Chunk(lines, _options),
+        "ruby" => RubyChunker.Chunk(lines, _options),
+        _ when BraceLanguage.For(file.Language) is { } language => BraceChunker.Chunk(lines, language, _options),
         _ => [],
     };
 

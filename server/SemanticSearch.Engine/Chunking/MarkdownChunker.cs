@@ -105,6 +105,10 @@ internal static partial class MarkdownChunker
         {
             start++;
         }
+        while (end > start && string.IsNullOrWhiteSpace(lines[end]))
+        {
+            end--;
+        }
         return new Candidate
         {
             Kind = ChunkKind.Section,

@@ -10,9 +10,8 @@ namespace SemanticSearch.Engine.Chunking;
 /// </summary>
 internal static partial class PythonChunker
 {
-    public static List<Candidate> Chunk(SourceFile file, LineMap lines, ChunkingOptions options)
+    public static List<Candidate> Chunk(LineMap lines, ChunkingOptions options)
     {
-        _ = file;
         var info = Analyze(lines);
         var blocks = Scan(lines, info, 1, lines.Count, -1, null, insideClass: false);
         return BlockEmitter.Emit(lines, blocks, line => info.Logical[line] && IsSubstantive(lines[line]), options);

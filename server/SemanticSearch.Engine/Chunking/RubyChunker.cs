@@ -10,9 +10,8 @@ namespace SemanticSearch.Engine.Chunking;
 /// </summary>
 internal static partial class RubyChunker
 {
-    public static List<Candidate> Chunk(SourceFile file, LineMap lines, ChunkingOptions options)
+    public static List<Candidate> Chunk(LineMap lines, ChunkingOptions options)
     {
-        _ = file;
         var code = Blank(lines);
         var blocks = Scan(lines, code, 1, lines.Count, null, insideType: false);
         return BlockEmitter.Emit(lines, blocks, line => IsSubstantive(code[line - 1]), options);
@@ -59,7 +58,9 @@ internal static partial class RubyChunker
             if (isType && end > line + 1)
             {
                 var shortName = name.Contains("::", StringComparison.Ordinal) ? name[(name.LastIndexOf("::", StringComparison.Ordinal) + 2)..] : name;
-                block.Children.AddRange(Scan(lines, code, line + 1, end - 1, container is null ? shortName : container + "." + shortName, true));
+                // class << self holds class methods of the enclosing class: same container.
+                var inner = name.StartsWith("<<", StringComparison.Ordinal) ? container : container is null ? shortName : container + "." + shortName;
+                block.Children.AddRange(Scan(lines, code, line + 1, end - 1, inner, true));
             }
             blocks.Add(block);
             line = end + 1;
