@@ -60,11 +60,19 @@ public sealed record Chunk
     public string? Documentation { get; init; }
     public required SourceRange Range { get; init; }
     /// <summary>
-    /// The source text of the chunk: whole lines <see cref="SourceRange.StartLine"/>..<see cref="SourceRange.EndLine"/>
-    /// (indentation kept, '\n' line endings). Later parts of a split member start with the member's header lines,
-    /// which lie outside <see cref="Range"/>.
+    /// The source text of the chunk, with '\n' line endings: normally whole lines
+    /// <see cref="SourceRange.StartLine"/>..<see cref="SourceRange.EndLine"/> (indentation kept). Exceptions are
+    /// described by <see cref="TextOrigins"/>: later parts of a split member start with the member's header line,
+    /// type summaries are synthesized (header plus member signatures), and huge lines are cut into pieces.
     /// </summary>
     public required string Text { get; init; }
+    /// <summary>
+    /// Where each line of <see cref="Text"/> starts in the file; (0, 0) for lines
+    /// that are not in the file (a split part's repeated header, a type summary's synthesized lines). Null in the
+    /// common case where Text is exactly the whole lines of <see cref="Range"/>.
+    /// </summary>
+    public LineOrigins? TextOrigins { get; init; }
+
     /// <summary>Hash of <see cref="Text"/>; changes exactly when the chunk's content changes.</summary>
     public required string ContentHash { get; init; }
     /// <summary>0-based part index when a long member was split; 0 otherwise.</summary>
@@ -89,3 +97,42 @@ public interface ITokenCounter
 /// <param name="OverlapLines">Lines repeated between consecutive parts/windows.</param>
 /// <param name="WindowLines">Lines per window for the line-window fallback.</param>
 public sealed record ChunkingOptions(int MaxTokens, int OverlapLines = 3, int WindowLines = 40);
+
+/// <summary>
+/// Where each line of a chunk's text starts in the file: (line, column), or (0, 0) for a line that is not in the
+/// file. Compared by value, so chunks stay comparable records.
+/// </summary>
+public sealed class LineOrigins : IEquatable<LineOrigins>
+{
+    private readonly int[] _pairs;
+
+    public LineOrigins(IEnumerable<(int Line, int Column)> lines) => _pairs = lines.SelectMany(l => new[] { l.Line, l.Column }).ToArray();
+
+    private LineOrigins(int[] pairs) => _pairs = pairs;
+
+    /// <summary>Number of text lines described.</summary>
+    public int Count => _pairs.Length / 2;
+
+    public (int Line, int Column) this[int textLine] => (_pairs[2 * textLine], _pairs[(2 * textLine) + 1]);
+
+    /// <summary>The flat (line, column, line, column...) form used for storage.</summary>
+    public IReadOnlyList<int> ToFlat() => _pairs;
+
+    public static LineOrigins FromFlat(IEnumerable<int> flat) => new(flat.ToArray());
+
+    public bool Equals(LineOrigins? other) => other is not null && _pairs.AsSpan().SequenceEqual(other._pairs);
+
+    public override bool Equals(object? obj) => Equals(obj as LineOrigins);
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        foreach (var v in _pairs)
+        {
+            hash.Add(v);
+        }
+        return hash.ToHashCode();
+    }
+
+    public override string ToString() => string.Join(' ', Enumerable.Range(0, Count).Select(i => $"{this[i].Line}:{this[i].Column}"));
+}

@@ -119,6 +119,7 @@ internal sealed class ChunkEmitter(ITokenCounter counter, ChunkingOptions option
         var range = candidate.FixedRange ?? RangeOf(segments, start, end);
         return new Chunk
         {
+            TextOrigins = OriginsOf(segments, start, end, header is not null, candidate.FixedRange is not null),
             Id = Chunk.MakeId(file.RelativePath, candidate.Kind, candidate.Container, candidate.Symbol, candidate.Discriminator, part),
             Path = file.RelativePath,
             Language = language,
@@ -133,6 +134,34 @@ internal sealed class ChunkEmitter(ITokenCounter counter, ChunkingOptions option
             Part = part,
             PartCount = partCount,
         };
+    }
+
+    /// <summary>
+    /// Where each text line sits in the file, when that is not simply "whole lines from the range's start line":
+    /// a repeated header, synthetic summary lines and pieces of cut-up lines need the explicit map.
+    /// </summary>
+    private static LineOrigins? OriginsOf(List<Segment> segments, int start, int end, bool hasHeader, bool synthetic)
+    {
+        var plain = !hasHeader && !synthetic;
+        for (var i = start; plain && i < end; i++)
+        {
+            plain = segments[i].Line > 0 && segments[i].TextColumn == 1 && (i == start || segments[i].Line == segments[i - 1].Line + 1);
+        }
+        if (plain)
+        {
+            return null;
+        }
+        var origins = new List<(int, int)>(end - start + 1);
+        if (hasHeader)
+        {
+            origins.Add((0, 0));
+        }
+        for (var i = start; i < end; i++)
+        {
+            var line = synthetic ? 0 : segments[i].Line;
+            origins.Add((line, line == 0 ? 0 : segments[i].TextColumn));
+        }
+        return new LineOrigins(origins);
     }
 
     private static SourceRange RangeOf(List<Segment> segments, int start, int end)
@@ -208,7 +237,7 @@ internal sealed class ChunkEmitter(ITokenCounter counter, ChunkingOptions option
             var piece = text.Substring(offset, length);
             var startColumn = Math.Max(segment.StartColumn, offset + 1);
             var endColumn = offset + length >= text.Length ? segment.EndColumn : offset + length + 1;
-            yield return (new Segment(segment.Line, startColumn, Math.Max(startColumn, endColumn), piece), counter.CountTokens(piece));
+            yield return (new Segment(segment.Line, startColumn, Math.Max(startColumn, endColumn), piece, segment.TextColumn + offset), counter.CountTokens(piece));
             offset += length;
         }
     }

@@ -92,6 +92,7 @@ internal sealed class LineMap
 /// <summary>
 /// One line (or, for a cut-up huge line, a piece of one) of a chunk's text. <see cref="Line"/> is 0 for synthetic
 /// lines (type summaries) that do not map to the source; columns are 1-based, end exclusive, and only used for
-/// the chunk's range.
+/// the chunk's range. <see cref="TextColumn"/> is the file column of <see cref="Text"/>'s first character (1 for a
+/// whole line, later for a piece of a cut-up line).
 /// </summary>
-internal readonly record struct Segment(int Line, int StartColumn, int EndColumn, string Text);
+internal readonly record struct Segment(int Line, int StartColumn, int EndColumn, string Text, int TextColumn = 1);

@@ -293,6 +293,7 @@ public sealed class IndexStore : IDisposable
             ["range"] = new BsonArray(new BsonValue(c.Range.StartLine), new BsonValue(c.Range.StartColumn), new BsonValue(c.Range.EndLine), new BsonValue(c.Range.EndColumn)),
             ["text"] = c.Text,
             ["hash"] = c.ContentHash,
+            ["origins"] = c.TextOrigins is null ? BsonValue.Null : new BsonArray(c.TextOrigins.ToFlat().Select(v => new BsonValue(v))),
             ["part"] = c.Part,
             ["parts"] = c.PartCount,
             ["enc"] = stored.EncodingHash,
@@ -319,6 +320,7 @@ public sealed class IndexStore : IDisposable
             Range = new SourceRange(range[0].AsInt32, range[1].AsInt32, range[2].AsInt32, range[3].AsInt32),
             Text = doc["text"].AsString,
             ContentHash = doc["hash"].AsString,
+            TextOrigins = doc["origins"].IsNull ? null : LineOrigins.FromFlat(doc["origins"].AsArray.Select(v => v.AsInt32)),
             Part = doc["part"].AsInt32,
             PartCount = doc["parts"].AsInt32,
         };

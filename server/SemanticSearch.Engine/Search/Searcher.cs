@@ -168,8 +168,8 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
 public static class ChunkPositions
 {
     /// <summary>
-    /// A split member's later parts start with repeated header lines that are not part of its range; those
-    /// offsets map to null. Everything else maps to the line/column in the file.
+    /// Maps an offset in the chunk text to the file. Lines that are not in the file (repeated headers, synthesized
+    /// summaries; see <see cref="Chunk.TextOrigins"/>) map to null.
     /// </summary>
     public static (int Line, int Column)? ToFilePosition(Chunk chunk, int offset)
     {
@@ -187,15 +187,15 @@ public static class ChunkPositions
                 lineStart = i + 1;
             }
         }
-        var textLines = 1 + chunk.Text.Count(c => c == '\n');
-        var rangeLines = chunk.Range.EndLine - chunk.Range.StartLine + 1;
-        var headerLines = Math.Max(0, textLines - rangeLines);
-        var rangeLine = lineInText - headerLines;
-        if (rangeLine < 0)
+        if (chunk.TextOrigins is { } origins)
         {
-            return null;
+            if (lineInText >= origins.Count || origins[lineInText].Line == 0)
+            {
+                return null;
+            }
+            return (origins[lineInText].Line, origins[lineInText].Column + offset - lineStart);
         }
-        // Chunk text holds whole source lines, so a column is just the offset within its line.
-        return (chunk.Range.StartLine + rangeLine, offset - lineStart + 1);
+        // Plain chunk text holds whole source lines, so a column is just the offset within its line.
+        return (chunk.Range.StartLine + lineInText, offset - lineStart + 1);
     }
 }

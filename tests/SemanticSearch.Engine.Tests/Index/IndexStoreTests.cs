@@ -29,6 +29,7 @@ public sealed class IndexStoreTests : IDisposable
             Documentation = "Returns one.",
             Range = new SourceRange(3, 1, 4, 13),
             Text = text,
+            TextOrigins = symbol == "alpha" ? new LineOrigins([(0, 0), (4, 1)]) : null,
             ContentHash = Common.ContentHash.Of(text),
         };
         var data = Enumerable.Range(0, vectors * dim).Select(i => (Half)(i % 7 / 7.0)).ToArray();
