@@ -35,7 +35,8 @@ else
   failed=$((failed + 1)); head -20 "$log_dir/format.log"
 fi
 
-for project in tests/SemanticSearch.Engine.Tests tests/SemanticSearch.Cli.Tests; do
+# Every xunit project under tests/ (new suites are picked up without editing this script).
+for project in $(ls -d tests/*.Tests | sort); do
   note "dotnet test $project"
   dotnet test "$project" -c Release --no-build -nologo >"$log_dir/test.log" 2>&1
   grep -E "^\s+Failed |\[FAIL\]|Error Message" -A 6 "$log_dir/test.log" | head -80
