@@ -39,6 +39,8 @@ namespace SemanticSearch.Cli
               semsearch status <root> [options]                  what is indexed, skipped and stale
               semsearch eval   --queries Q.jsonl (--corpus C.jsonl | --root DIR) [--baseline bm25] [--limit N] [--output FILE] [--rebuild] [options]
                                                                  retrieval quality: MRR@10, nDCG@10, Recall@1/5/10/20, latency
+              semsearch bench  <root> [-n N] [--warmup N] [--queries Q.jsonl] [--scale 10k,100k] [--no-edit] [--output FILE] [options]
+                                                                 indexing/query performance on a temporary copy of <root>
 
             Options:
               --model DIR          model folder (semsearch-model.json + ONNX + tokenizer); default: $SEMSEARCH_MODEL or models/default
@@ -90,6 +92,7 @@ namespace SemanticSearch.Cli
                     "search" => SearchCommand(Parse(args, ["--no-update"], ["-k", "--lang", "--path"]), cancellation.Token),
                     "status" => StatusCommand(Parse(args, [], []), cancellation.Token),
                     "eval" => EvalCommand.Run(Parse(args, EvalCommand.Flags, EvalCommand.Values), cancellation.Token),
+                    "bench" => BenchCommand.Run(Parse(args, BenchCommand.Flags, BenchCommand.Values), cancellation.Token),
                     _ => throw new UsageException($"Unknown command '{args[0]}'."),
                 };
             }
