@@ -78,6 +78,12 @@ internal static class EvalCommand
             try
             {
                 var hadContent = store.Info.FileCount > 0;
+                var corpusRoot = Path.GetFullPath(Path.GetDirectoryName(corpusPath)!);
+                if (hadContent && !string.Equals(Path.GetFullPath(store.Info.Root), corpusRoot, StringComparison.Ordinal))
+                {
+                    // Never turn a workspace index (or another corpus's) into this corpus's: that would delete its files.
+                    throw new ArgumentException($"The index at {indexPath} belongs to {store.Info.Root}, not to the corpus folder {corpusRoot}; choose another --index.");
+                }
                 if (store.ResetReason is { } reason && !quiet)
                 {
                     Console.Error.WriteLine($"semsearch: rebuilding the corpus index: {reason}.");
