@@ -37,6 +37,10 @@ namespace SemanticSearch.Cli
               semsearch index  <root> [--rebuild] [options]      build or update the index incrementally
               semsearch search <root> "<query>" [-k N] [--lang L]... [--path GLOB] [--no-update] [options]
               semsearch status <root> [options]                  what is indexed, skipped and stale
+              semsearch eval   --queries Q.jsonl (--corpus C.jsonl | --root DIR) [--baseline bm25] [--limit N] [--output FILE] [--rebuild] [options]
+                                                                 retrieval quality: MRR@10, nDCG@10, Recall@1/5/10/20, latency
+              semsearch bench  <root> [-n N] [--warmup N] [--queries Q.jsonl] [--scale 10k,100k] [--no-edit] [--output FILE] [options]
+                                                                 indexing/query performance on a temporary copy of <root>
 
             Options:
               --model DIR          model folder (semsearch-model.json + ONNX + tokenizer); default: $SEMSEARCH_MODEL or models/default
@@ -87,6 +91,8 @@ namespace SemanticSearch.Cli
                     "index" => IndexCommand(Parse(args, ["--rebuild"], []), cancellation.Token),
                     "search" => SearchCommand(Parse(args, ["--no-update"], ["-k", "--lang", "--path"]), cancellation.Token),
                     "status" => StatusCommand(Parse(args, [], []), cancellation.Token),
+                    "eval" => EvalCommand.Run(Parse(args, EvalCommand.Flags, EvalCommand.Values), cancellation.Token),
+                    "bench" => BenchCommand.Run(Parse(args, BenchCommand.Flags, BenchCommand.Values), cancellation.Token),
                     _ => throw new UsageException($"Unknown command '{args[0]}'."),
                 };
             }
@@ -100,7 +106,7 @@ namespace SemanticSearch.Cli
                 await Console.Error.WriteLineAsync("semsearch: interrupted.");
                 return Interrupted;
             }
-            catch (Exception ex) when (ex is DirectoryNotFoundException or FileNotFoundException or ModelLoadException or IndexCorruptException or IOException or UnauthorizedAccessException or ArgumentException)
+            catch (Exception ex) when (ex is DirectoryNotFoundException or FileNotFoundException or ModelLoadException or IndexCorruptException or IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException)
             {
                 await Console.Error.WriteLineAsync($"semsearch: {ex.Message}");
                 return Failure;
@@ -113,15 +119,22 @@ namespace SemanticSearch.Cli
             }
         }
 
-        private static CliArguments Parse(string[] args, HashSet<string> extraFlags, HashSet<string> extraValues) =>
+        internal static CliArguments Parse(string[] args, HashSet<string> extraFlags, HashSet<string> extraValues) =>
             CliArguments.Parse(args, new HashSet<string>(CommonValues.Concat(extraValues)), new HashSet<string>(CommonFlags.Concat(extraFlags)));
 
-        private static ScanOptions ScanOptionsFrom(CliArguments a) => new(
+        internal static ScanOptions ScanOptionsFrom(CliArguments a) => new(
             a.Values("--exclude"),
             a.ByteSizeValue("--max-file-size", ScanOptions.Default.MaxFileBytes),
             UseGitIgnore: !a.Flag("--no-gitignore"));
 
-        private static WorkspaceOptions WorkspaceOptionsFrom(CliArguments a, string root, bool quiet)
+        internal static WorkspaceOptions WorkspaceOptionsFrom(CliArguments a, string root, bool quiet)
+        {
+            var (model, encoder) = ModelOptionsFrom(a, quiet);
+            return new WorkspaceOptions(root, model, a.Value("--index"), a.Flag("--cache"), ScanOptionsFrom(a), encoder);
+        }
+
+        /// <summary>The model folder and encoder settings of the command line.</summary>
+        internal static (string ModelPath, EncoderOptions Encoder) ModelOptionsFrom(CliArguments a, bool quiet)
         {
             var model = ModelLocator.Resolve(a.Value("--model")) ?? throw new FileNotFoundException(ModelLocator.NoModelMessage);
             var provider = a.Value("--provider") ?? "auto";
@@ -134,10 +147,10 @@ namespace SemanticSearch.Cli
                 a.IntValue("--threads", 0, 0, 256),
                 a.IntValue("--batch-size", 16, 1, 1024),
                 quiet ? null : message => Console.Error.WriteLine($"semsearch: {message}"));
-            return new WorkspaceOptions(root, model, a.Value("--index"), a.Flag("--cache"), ScanOptionsFrom(a), encoder);
+            return (model, encoder);
         }
 
-        private static string RootFrom(CliArguments a)
+        internal static string RootFrom(CliArguments a)
         {
             var root = Path.GetFullPath(a.Positional(0, "workspace folder (<root>)"));
             return Directory.Exists(root) ? root : throw new DirectoryNotFoundException($"Workspace folder not found: {root}");

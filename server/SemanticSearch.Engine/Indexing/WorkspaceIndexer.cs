@@ -263,7 +263,7 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
         return true;
     }
 
-    private static StoredChunk ToStored(Chunk chunk, string encodingHash, int headerLength, TokenVectors vectors)
+    internal static StoredChunk ToStored(Chunk chunk, string encodingHash, int headerLength, TokenVectors vectors)
     {
         var starts = new int[vectors.Count];
         var lengths = new int[vectors.Count];

@@ -1,0 +1,281 @@
+using System.Text.Json;
+using SemanticSearch.Engine.Evaluation;
+using SemanticSearch.Engine.Index;
+using SemanticSearch.Engine.Indexing;
+using SemanticSearch.Engine.Models;
+
+namespace SemanticSearch.Cli;
+
+/// <summary>
+/// <c>semsearch eval</c>: retrieval quality of the model (and baselines measured on the same documents) over a
+/// query set, against a JSONL corpus (one chunk per record) or a workspace (golds by path + symbol).
+/// </summary>
+internal static class EvalCommand
+{
+    public static readonly HashSet<string> Flags = ["--rebuild"];
+    public static readonly HashSet<string> Values = ["--queries", "--corpus", "--root", "--baseline", "--limit", "--output"];
+
+    public const string TieRule =
+        "pessimistic: among equal scores, non-relevant documents rank before golds (golds by ascending grade), so a gold gets the worst rank of its tie group";
+
+    public static int Run(CliArguments a, CancellationToken cancellationToken)
+    {
+        a.ExpectPositionals(0);
+        var queriesFile = a.Value("--queries") ?? throw new UsageException("eval needs --queries FILE (JSONL).");
+        var corpusFile = a.Value("--corpus");
+        var rootArg = a.Value("--root");
+        if ((corpusFile is null) == (rootArg is null))
+        {
+            throw new UsageException("eval needs exactly one of --corpus FILE (JSONL) or --root DIR (a workspace).");
+        }
+        var baselines = a.Values("--baseline").SelectMany(b => b.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct().ToList();
+        if (baselines.FirstOrDefault(b => b != "bm25") is { } unknown)
+        {
+            throw new UsageException($"Unknown baseline '{unknown}' (supported: bm25).");
+        }
+        var limit = a.IntValue("--limit", int.MaxValue, 1, int.MaxValue);
+        var json = a.Flag("--json");
+        var quiet = a.Flag("--quiet");
+        var output = a.Value("--output");
+
+        var queries = EvalData.ReadQueries(Path.GetFullPath(queriesFile)).Take(limit).ToList();
+        var (modelPath, encoder) = CommandLine.ModelOptionsFrom(a, quiet);
+
+        IReadOnlyList<EvalDocument> documents;
+        List<(Half[] Vectors, int Count)> vectors;
+        EmbeddingModel model;
+        IDisposable owner;
+        string indexPath;
+        object indexing;
+        string? corpusPath = null;
+        string? root = null;
+
+        if (corpusFile is not null)
+        {
+            corpusPath = Path.GetFullPath(corpusFile);
+            if (!File.Exists(corpusPath))
+            {
+                throw new FileNotFoundException($"Corpus file not found: {corpusPath}");
+            }
+            var records = EvalData.ReadCorpus(corpusPath);
+            model = EmbeddingModel.Open(modelPath, encoder);
+            indexPath = a.Value("--index") is { } explicitIndex ? Path.GetFullPath(explicitIndex) : CorpusIndex.DefaultPath(corpusPath, model.Identity);
+            if (a.Flag("--rebuild"))
+            {
+                IndexStore.Delete(indexPath);
+            }
+            IndexStore store;
+            try
+            {
+                store = IndexStore.Open(indexPath, model.Identity, model.Dimension, Path.GetDirectoryName(corpusPath)!);
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
+            owner = new Owner(store, model);
+            try
+            {
+                var hadContent = store.Info.FileCount > 0;
+                var corpusRoot = Path.GetFullPath(Path.GetDirectoryName(corpusPath)!);
+                if (hadContent && !string.Equals(Path.GetFullPath(store.Info.Root), corpusRoot, StringComparison.Ordinal))
+                {
+                    // Never turn a workspace index (or another corpus's) into this corpus's: that would delete its files.
+                    throw new ArgumentException($"The index at {indexPath} belongs to {store.Info.Root}, not to the corpus folder {corpusRoot}; choose another --index.");
+                }
+                if (store.ResetReason is { } reason && !quiet)
+                {
+                    Console.Error.WriteLine($"semsearch: rebuilding the corpus index: {reason}.");
+                }
+                var built = CorpusIndex.Build(store, model, records, quiet ? null : new CorpusProgressPrinter(), cancellationToken);
+                if (hadContent && (built.Encoded > 0 || built.Removed > 0) && !quiet)
+                {
+                    Console.Error.WriteLine($"semsearch: the index was stale ({built.Encoded} records changed or missing, {built.Removed} removed); reindexed before evaluating.");
+                }
+                indexing = new { records = built.Records, encoded = built.Encoded, reused = built.Reused, removed = built.Removed, elapsedSeconds = Math.Round(built.Elapsed.TotalSeconds, 3) };
+                (documents, vectors) = Evaluator.FromCorpus(records, store, model);
+            }
+            catch
+            {
+                owner.Dispose();
+                throw;
+            }
+        }
+        else
+        {
+            root = Path.GetFullPath(rootArg!);
+            if (!Directory.Exists(root))
+            {
+                throw new DirectoryNotFoundException($"Workspace folder not found: {root}");
+            }
+            var workspace = SemanticWorkspace.Open(CommandLine.WorkspaceOptionsFrom(a, root, quiet));
+            owner = workspace;
+            try
+            {
+                var hadContent = workspace.Store.Info.FileCount > 0;
+                // Evaluating a stale index would measure the wrong code: bring it up to date first.
+                var update = workspace.Index(quiet ? null : new ProgressPrinter(), cancellationToken);
+                if (update.Cancelled)
+                {
+                    throw new OperationCanceledException();
+                }
+                var changed = update.FilesAdded + update.FilesChanged + update.FilesDeleted;
+                if (hadContent && changed > 0 && !quiet)
+                {
+                    Console.Error.WriteLine($"semsearch: the index was stale ({changed} files changed); reindexed before evaluating.");
+                }
+                indexing = new { filesChanged = changed, chunksEncoded = update.ChunksEncoded, chunksTotal = update.ChunksTotal, elapsedSeconds = Math.Round(update.Elapsed.TotalSeconds, 3) };
+                model = workspace.Model;
+                indexPath = workspace.IndexPath;
+                (documents, vectors) = Evaluator.FromStore(workspace.Store, model);
+            }
+            catch
+            {
+                owner.Dispose();
+                throw;
+            }
+        }
+
+        using (owner)
+        {
+            var evaluator = new Evaluator(documents);
+            var scorers = new List<IEvalScorer> { new ModelScorer(model, vectors) };
+            if (baselines.Contains("bm25"))
+            {
+                scorers.Add(new Bm25Scorer(documents));
+            }
+            var usable = Evaluator.Usable(queries);
+            var reports = new List<SystemReport>();
+            foreach (var scorer in scorers)
+            {
+                IProgress<int>? progress = quiet ? null : new QueryProgressPrinter(scorer.Name, usable.Count);
+                reports.Add(evaluator.Run(scorer, queries, progress, cancellationToken));
+            }
+            var missingGoldQueries = usable.Count(q => q.Golds.Where(g => g.IsRelevant).All(g => !evaluator.Matches(g).Any()));
+            var report = new
+            {
+                queriesFile = Path.GetFullPath(queriesFile),
+                corpus = corpusPath,
+                root,
+                index = indexPath,
+                model = model.Identity.Name,
+                modelKey = model.Identity.Key,
+                executionProvider = model.ExecutionProvider,
+                documents = documents.Count,
+                queries = usable.Count,
+                skippedQueries = Evaluator.SkippedQueries(queries),
+                queriesWithoutGoldInCorpus = missingGoldQueries,
+                tieRule = TieRule,
+                indexing,
+                systems = reports,
+            };
+            var text = JsonSerializer.Serialize(report, CommandLine.Json);
+            if (output is not null)
+            {
+                File.WriteAllText(Path.GetFullPath(output), text + "\n");
+            }
+            if (json)
+            {
+                Console.Out.WriteLine(text);
+            }
+            else
+            {
+                PrintSummary(corpusPath ?? root!, documents.Count, usable.Count, Evaluator.SkippedQueries(queries), missingGoldQueries, model, reports);
+            }
+        }
+        return CommandLine.Ok;
+    }
+
+    private static void PrintSummary(string source, int documents, int queries, int skipped, int missing, EmbeddingModel model, List<SystemReport> reports)
+    {
+        var o = Console.Out;
+        o.WriteLine($"Evaluated {queries} queries against {documents} documents of {source} ({model.Identity.Name}, {model.ExecutionProvider})");
+        if (skipped > 0 || missing > 0)
+        {
+            o.WriteLine($"  {skipped} queries without relevant golds skipped; {missing} queries whose golds are not in the corpus (score 0)");
+        }
+        var width = Math.Max(19, reports.Max(r => r.Name.Length));
+        o.WriteLine();
+        o.WriteLine($"{"system".PadRight(width)}  MRR@10  nDCG@10    R@1    R@5   R@10   R@20   p50 ms   p95 ms");
+        foreach (var r in reports)
+        {
+            var m = r.Metrics;
+            o.WriteLine($"{r.Name.PadRight(width)}  {m.Mrr10,6:0.0000}  {m.Ndcg10,7:0.0000}  {m.Recall1,5:0.000}  {m.Recall5,5:0.000}  {m.Recall10,5:0.000}  {m.Recall20,5:0.000}  {r.TotalMs.P50Ms,7:0.00}  {r.TotalMs.P95Ms,7:0.00}");
+        }
+        o.WriteLine();
+        o.WriteLine($"{"first relevant rank".PadRight(width)}  {string.Join("  ", RankingMetrics.Buckets.Select(b => b.PadLeft(5)))}");
+        foreach (var r in reports)
+        {
+            o.WriteLine($"{r.Name.PadRight(width)}  {string.Join("  ", RankingMetrics.Buckets.Select(b => r.FirstRelevantRank[b].ToString().PadLeft(5)))}");
+        }
+        if (reports[0].ByLanguage.Count > 1 || reports.Count > 1)
+        {
+            o.WriteLine();
+            o.WriteLine("by language (MRR@10 / nDCG@10 / R@10, queries)");
+            foreach (var language in reports[0].ByLanguage.Keys)
+            {
+                var cells = reports.Select(r => r.ByLanguage.TryGetValue(language, out var m) ? $"{r.Name}: {m.Mrr10:0.000} / {m.Ndcg10:0.000} / {m.Recall10:0.000}" : "");
+                o.WriteLine($"  {language,-12} ({reports[0].ByLanguage[language].Queries,4})  {string.Join("   ", cells)}");
+            }
+        }
+        o.WriteLine();
+        foreach (var r in reports)
+        {
+            o.WriteLine($"latency {r.Name}: encode p50 {r.EncodeMs.P50Ms:0.00} ms, search p50 {r.SearchMs.P50Ms:0.00} ms, total p95 {r.TotalMs.P95Ms:0.00} ms, p99 {r.TotalMs.P99Ms:0.00} ms");
+        }
+    }
+
+    private sealed class Owner(IndexStore store, EmbeddingModel model) : IDisposable
+    {
+        public void Dispose()
+        {
+            store.Dispose();
+            model.Dispose();
+        }
+    }
+
+    private sealed class CorpusProgressPrinter : IProgress<CorpusProgress>
+    {
+        private readonly bool _terminal = !Console.IsErrorRedirected;
+        private DateTime _last = DateTime.MinValue;
+
+        public void Report(CorpusProgress value)
+        {
+            var final = value.Done == value.Total;
+            if (!final && DateTime.UtcNow - _last < TimeSpan.FromSeconds(_terminal ? 0.2 : 2))
+            {
+                return;
+            }
+            _last = DateTime.UtcNow;
+            var line = $"indexing corpus: {value.Done}/{value.Total} records ({value.Encoded} encoded)";
+            if (_terminal)
+            {
+                Console.Error.Write($"\r{line,-70}");
+                if (final)
+                {
+                    Console.Error.WriteLine();
+                }
+            }
+            else
+            {
+                Console.Error.WriteLine(line);
+            }
+        }
+    }
+
+    private sealed class QueryProgressPrinter(string name, int total) : IProgress<int>
+    {
+        private DateTime _last = DateTime.UtcNow;
+
+        public void Report(int value)
+        {
+            if (value != total && DateTime.UtcNow - _last < TimeSpan.FromSeconds(2))
+            {
+                return;
+            }
+            _last = DateTime.UtcNow;
+            Console.Error.WriteLine($"evaluating {name}: {value}/{total} queries");
+        }
+    }
+}

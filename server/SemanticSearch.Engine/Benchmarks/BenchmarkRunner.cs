@@ -1,0 +1,378 @@
+using System.Diagnostics;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
+using SemanticSearch.Engine.Evaluation;
+using SemanticSearch.Engine.Index;
+using SemanticSearch.Engine.Indexing;
+using SemanticSearch.Engine.Models;
+using SemanticSearch.Engine.Search;
+using SemanticSearch.Engine.Workspace;
+
+namespace SemanticSearch.Engine.Benchmarks;
+
+/// <summary>What to measure.</summary>
+/// <param name="Root">The workspace to measure. It is never modified: the benchmark works on a copy of its scanned files.</param>
+/// <param name="Queries">Query texts, cycled to reach <paramref name="QueryCount"/>.</param>
+/// <param name="ScaleTargets">Chunk counts for the synthetic scale mode (the index's chunks replicated in memory).</param>
+public sealed record BenchmarkOptions(
+    string Root,
+    string ModelPath,
+    EncoderOptions Encoder,
+    ScanOptions Scan,
+    IReadOnlyList<string> Queries,
+    int QueryCount = 100,
+    int WarmupQueries = 10,
+    int TopK = 10,
+    IReadOnlyList<int>? ScaleTargets = null,
+    bool MeasureEdit = true);
+
+public sealed record MachineInfo(
+    int Cores,
+    string Cpu,
+    IReadOnlyList<string> CpuFlags,
+    int VectorFloats,
+    string Os,
+    string Runtime,
+    long TotalMemoryBytes);
+
+public sealed record IndexingBench(
+    int Files,
+    int Chunks,
+    long TokenVectors,
+    double ColdSeconds,
+    double FilesPerSecond,
+    double ChunksPerSecond,
+    double TokenVectorsPerSecond,
+    long PeakRssBytes,
+    long IndexBytes,
+    double IndexBytesPerChunk,
+    double IndexBytesPerTokenVector,
+    double WarmSeconds,
+    double StartupOpenSeconds,
+    double StartupDetectSeconds);
+
+public sealed record Percentiles(double P50Ms, double P95Ms, double P99Ms, double MeanMs, double MaxMs)
+{
+    public static Percentiles Of(IReadOnlyList<double> values)
+    {
+        var l = LatencySummary.Of(values);
+        return new Percentiles(l.P50Ms, l.P95Ms, l.P99Ms, l.MeanMs, l.MaxMs);
+    }
+}
+
+public sealed record QueryBench(int Queries, int Warmup, int Chunks, Percentiles EncodeMs, Percentiles SearchMs, Percentiles TotalMs);
+
+/// <summary>Save-to-searchable: a Markdown file gets a new section; time until a search returns the new text.</summary>
+public sealed record EditBench(string File, bool Found, int Attempts, double UpdateMs, double SearchMs, double TotalMs);
+
+/// <summary>One synthetic scale point: the chunks replicated to <see cref="Chunks"/>, search only (query encoded once).</summary>
+public sealed record ScaleBench(int Chunks, long VectorBytes, long ManagedHeapBytes, long PeakRssBytes, Percentiles SearchMs);
+
+public sealed record BenchmarkReport(
+    MachineInfo Machine,
+    string Model,
+    string ModelKey,
+    int Dim,
+    string ExecutionProvider,
+    string Root,
+    IndexingBench Indexing,
+    QueryBench Query,
+    EditBench? Edit,
+    IReadOnlyList<ScaleBench> Scale);
+
+/// <summary>
+/// <c>semsearch bench</c>: indexing throughput, index size, startup change detection, query latency percentiles,
+/// save-to-searchable latency and the synthetic scale mode. Everything runs on a temporary copy of the workspace's
+/// scanned files with a temporary index, so the user's workspace and index are never touched. Numbers are printed,
+/// never asserted.
+/// </summary>
+public static class BenchmarkRunner
+{
+    /// <summary>Used when no query file is given: everyday code-search questions.</summary>
+    public static readonly IReadOnlyList<string> DefaultQueries =
+    [
+        "parse command line arguments", "read a file into a string", "retry with exponential backoff",
+        "validate an email address", "compute a hash of the file contents", "least recently used cache",
+        "where is the index opened", "split identifiers on camel case", "handle cancellation with ctrl-c",
+        "convert a string to a date", "sort results by score", "write json output", "load the model from disk",
+        "ignore files listed in gitignore", "connect to the database", "measure elapsed time",
+    ];
+
+    public static BenchmarkReport Run(BenchmarkOptions options, Action<string>? log = null, CancellationToken cancellationToken = default)
+    {
+        var root = Path.GetFullPath(options.Root);
+        var work = Directory.CreateTempSubdirectory("semsearch-bench-").FullName;
+        try
+        {
+            var copy = Path.Combine(work, "workspace");
+            log?.Invoke($"copying the scanned files of {root}");
+            var files = CopyScanned(root, copy, options.Scan, cancellationToken);
+            var indexPath = Path.Combine(work, "index", IndexLocations.FileName);
+            var workspaceOptions = new WorkspaceOptions(copy, options.ModelPath, indexPath, false, options.Scan, options.Encoder);
+
+            // Cold: a fresh index.
+            log?.Invoke($"cold index of {files} files");
+            IndexingBench indexing;
+            QueryBench query;
+            EditBench? edit = null;
+            var scale = new List<ScaleBench>();
+            string model, modelKey, provider;
+            int dim;
+            using (var workspace = SemanticWorkspace.Open(workspaceOptions))
+            {
+                var cold = workspace.Index(null, cancellationToken);
+                cancellationToken.ThrowIfCancellationRequested();
+                var peak = PeakRss();
+                var tokenVectors = workspace.Store.AllChunks().Sum(c => (long)c.VectorCount);
+                var indexBytes = FileBytes(indexPath);
+                log?.Invoke("warm (no-change) pass");
+                var warm = workspace.Index(null, cancellationToken);
+                var chunks = cold.ChunksTotal;
+                var coldSeconds = Math.Max(1e-9, cold.Elapsed.TotalSeconds);
+                indexing = new IndexingBench(
+                    cold.FilesScanned,
+                    chunks,
+                    tokenVectors,
+                    Math.Round(cold.Elapsed.TotalSeconds, 3),
+                    Math.Round(cold.FilesScanned / coldSeconds, 1),
+                    Math.Round(chunks / coldSeconds, 1),
+                    Math.Round(tokenVectors / coldSeconds, 1),
+                    peak,
+                    indexBytes,
+                    chunks == 0 ? 0 : Math.Round(indexBytes / (double)chunks, 1),
+                    tokenVectors == 0 ? 0 : Math.Round(indexBytes / (double)tokenVectors, 1),
+                    Math.Round(warm.Elapsed.TotalSeconds, 3),
+                    0,
+                    0);
+                model = workspace.Model.Identity.Name;
+                modelKey = workspace.Model.Identity.Key;
+                provider = workspace.Model.ExecutionProvider;
+                dim = workspace.Model.Dimension;
+            }
+
+            // Startup: open (model + index + vector cache) and detect changes, as `search` does on every run.
+            log?.Invoke("startup: open and detect changes");
+            var openClock = Stopwatch.StartNew();
+            using (var workspace = SemanticWorkspace.Open(workspaceOptions))
+            {
+                var openSeconds = openClock.Elapsed.TotalSeconds;
+                var detect = workspace.Index(null, cancellationToken);
+                indexing = indexing with
+                {
+                    StartupOpenSeconds = Math.Round(openSeconds, 3),
+                    StartupDetectSeconds = Math.Round(detect.Elapsed.TotalSeconds, 3),
+                };
+
+                log?.Invoke($"{options.WarmupQueries} warm-up + {options.QueryCount} queries");
+                query = MeasureQueries(workspace, options, cancellationToken);
+
+                if (options.MeasureEdit)
+                {
+                    log?.Invoke("save-to-searchable");
+                    edit = MeasureEdit(workspace, copy, options.TopK, cancellationToken);
+                }
+
+                foreach (var target in options.ScaleTargets ?? [])
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    log?.Invoke($"scale: {target} chunks");
+                    scale.Add(MeasureScale(workspace, target, options, cancellationToken));
+                }
+            }
+
+            return new BenchmarkReport(Machine(), model, modelKey, dim, provider, root, indexing, query, edit, scale);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(work, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Best effort: a temp folder left behind is harmless.
+            }
+        }
+    }
+
+    private static int CopyScanned(string root, string target, ScanOptions scan, CancellationToken cancellationToken)
+    {
+        var result = new WorkspaceScanner().Scan(root, scan, cancellationToken);
+        foreach (var file in result.Files)
+        {
+            var destination = Path.Combine(target, file.RelativePath);
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Copy(file.FullPath, destination);
+        }
+        Directory.CreateDirectory(target);
+        return result.Files.Count;
+    }
+
+    private static QueryBench MeasureQueries(SemanticWorkspace workspace, BenchmarkOptions options, CancellationToken cancellationToken)
+    {
+        var queries = options.Queries.Count > 0 ? options.Queries : DefaultQueries;
+        for (var i = 0; i < options.WarmupQueries; i++)
+        {
+            workspace.Search(queries[i % queries.Count], options.TopK, null, cancellationToken);
+        }
+        var encode = new List<double>();
+        var search = new List<double>();
+        var total = new List<double>();
+        var chunks = 0;
+        for (var i = 0; i < options.QueryCount; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            var response = workspace.Search(queries[i % queries.Count], options.TopK, null, cancellationToken);
+            total.Add(clock.Elapsed.TotalMilliseconds);
+            encode.Add(response.EncodeMilliseconds);
+            search.Add(response.SearchMilliseconds);
+            chunks = response.ChunksSearched;
+        }
+        return new QueryBench(options.QueryCount, options.WarmupQueries, chunks, Percentiles.Of(encode), Percentiles.Of(search), Percentiles.Of(total));
+    }
+
+    /// <summary>
+    /// Appends a Markdown section with a unique word to a Markdown file of the copy (or creates one), then updates
+    /// that file and searches for the word until a result from the file shows the new text.
+    /// </summary>
+    private static EditBench MeasureEdit(SemanticWorkspace workspace, string copy, int topK, CancellationToken cancellationToken)
+    {
+        var relative = Directory.EnumerateFiles(copy, "*.md", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(copy, f).Replace('\\', '/'))
+            .Where(p => !p.StartsWith('.'))
+            .OrderBy(p => p.Count(c => c == '/')).ThenBy(p => p, StringComparer.Ordinal)
+            .FirstOrDefault() ?? "SEMSEARCH_BENCH.md";
+        var full = Path.Combine(copy, relative);
+        var marker = "zebraquokka" + Environment.TickCount64 % 100000;
+        var clock = Stopwatch.StartNew();
+        File.AppendAllText(full, $"\n\n## Benchmark {marker}\n\nThe {marker} paragraph was added by semsearch bench.\n");
+        double updateMs = 0, searchMs = 0;
+        for (var attempt = 1; attempt <= 20; attempt++)
+        {
+            var step = Stopwatch.StartNew();
+            workspace.Update([relative], cancellationToken);
+            updateMs += step.Elapsed.TotalMilliseconds;
+            step.Restart();
+            var response = workspace.Search(marker, topK, null, cancellationToken);
+            searchMs += step.Elapsed.TotalMilliseconds;
+            if (response.Results.Any(r => r.Chunk.Path == relative && r.Chunk.Text.Contains(marker, StringComparison.Ordinal)))
+            {
+                return new EditBench(relative, true, attempt, Math.Round(updateMs, 3), Math.Round(searchMs, 3), Math.Round(clock.Elapsed.TotalMilliseconds, 3));
+            }
+        }
+        return new EditBench(relative, false, 20, Math.Round(updateMs, 3), Math.Round(searchMs, 3), Math.Round(clock.Elapsed.TotalMilliseconds, 3));
+    }
+
+    /// <summary>
+    /// Replicates the index's chunks (vectors copied, not shared, so memory is honest) into a separate in-memory
+    /// cache of <paramref name="target"/> chunks, then times exact search over it. Winners that are copies are not
+    /// in the store, so this measures scoring and ranking; reading the k winners is in the normal query numbers.
+    /// </summary>
+    private static ScaleBench MeasureScale(SemanticWorkspace workspace, int target, BenchmarkOptions options, CancellationToken cancellationToken)
+    {
+        var originals = workspace.Store.AllChunks().ToList();
+        if (originals.Count == 0)
+        {
+            return new ScaleBench(target, 0, 0, PeakRss(), Percentiles.Of([]));
+        }
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        var cache = new VectorCache(workspace.Model.Dimension);
+        var batch = new List<FileUpdate>();
+        for (var i = 0; i < target; i++)
+        {
+            var source = originals[i % originals.Count];
+            var copyNumber = i / originals.Count;
+            var path = $"{source.Chunk.Path}~{copyNumber}";
+            var chunk = source.Chunk with { Id = $"{source.Chunk.Id}~{copyNumber}", Path = path };
+            var stored = source with { Chunk = chunk, Vectors = (Half[])source.Vectors.Clone() };
+            batch.Add(new FileUpdate(new FileRecord(path, 0, 0, "", chunk.Language, [chunk.Id]), [stored]));
+            if (batch.Count == 4096)
+            {
+                cache.Apply(batch, []);
+                batch.Clear();
+            }
+        }
+        cache.Apply(batch, []);
+        originals.Clear();
+        var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
+        var searcher = new Searcher(workspace.Store, cache);
+        var queries = (options.Queries.Count > 0 ? options.Queries : DefaultQueries).Select(workspace.Model.EncodeQuery).ToList();
+        var texts = options.Queries.Count > 0 ? options.Queries : DefaultQueries;
+        for (var i = 0; i < Math.Min(options.WarmupQueries, 3); i++)
+        {
+            searcher.Search(queries[i % queries.Count], texts[i % texts.Count], options.TopK, null, cancellationToken);
+        }
+        var times = new List<double>();
+        var count = Math.Max(5, Math.Min(options.QueryCount, target >= 100_000 ? 20 : 50));
+        for (var i = 0; i < count; i++)
+        {
+            var response = searcher.Search(queries[i % queries.Count], texts[i % texts.Count], options.TopK, null, cancellationToken);
+            times.Add(response.SearchMilliseconds);
+        }
+        var result = new ScaleBench(target, cache.VectorBytes, heapAfter - heapBefore, PeakRss(), Percentiles.Of(times));
+        GC.KeepAlive(cache);
+        return result;
+    }
+
+    private static long FileBytes(string indexPath)
+    {
+        var log = Path.Combine(Path.GetDirectoryName(indexPath)!, Path.GetFileNameWithoutExtension(indexPath) + "-log" + Path.GetExtension(indexPath));
+        return (File.Exists(indexPath) ? new FileInfo(indexPath).Length : 0) + (File.Exists(log) ? new FileInfo(log).Length : 0);
+    }
+
+    /// <summary>Peak resident set size of this process so far (VmHWM on Linux).</summary>
+    public static long PeakRss()
+    {
+        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        return process.PeakWorkingSet64;
+    }
+
+    public static MachineInfo Machine()
+    {
+        var flags = new List<string>();
+        void Add(bool supported, string name)
+        {
+            if (supported)
+            {
+                flags.Add(name);
+            }
+        }
+        Add(Sse42.IsSupported, "sse4.2");
+        Add(Avx.IsSupported, "avx");
+        Add(Avx2.IsSupported, "avx2");
+        Add(Fma.IsSupported, "fma");
+        Add(Avx512F.IsSupported, "avx512f");
+        Add(System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported, "neon");
+        Add(Vector.IsHardwareAccelerated, "vector-accelerated");
+        return new MachineInfo(
+            Environment.ProcessorCount,
+            CpuName(),
+            flags,
+            Vector<float>.Count,
+            RuntimeInformation.OSDescription,
+            RuntimeInformation.FrameworkDescription,
+            GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
+    }
+
+    private static string CpuName()
+    {
+        try
+        {
+            if (File.Exists("/proc/cpuinfo"))
+            {
+                var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+                if (line is not null)
+                {
+                    return line[(line.IndexOf(':') + 1)..].Trim();
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // Fall through to the architecture name.
+        }
+        return RuntimeInformation.ProcessArchitecture.ToString();
+    }
+}

@@ -1,0 +1,86 @@
+using System.Text.RegularExpressions;
+using SemanticSearch.Engine.Models;
+
+namespace SemanticSearch.Engine.Evaluation;
+
+/// <summary>
+/// Okapi BM25 (k1 = 1.2, b = 0.75, idf = ln(1 + (N − df + 0.5)/(df + 0.5))) over the same texts the model encodes,
+/// as the lexical baseline of <c>semsearch eval</c>. Query terms are counted once each.
+/// <para>Terms (<see cref="Terms"/>): words are maximal runs of letters and digits (so <c>_</c>, <c>.</c> and all
+/// punctuation separate words, which splits snake_case); each word is split by the model tokenizer's identifier rule
+/// (camelCase, acronyms, letter/digit boundaries: <see cref="ModelTokenizer"/> splitIdentifiers); every part is
+/// lower-cased, and a word that split also keeps its whole lower-cased form ("parseHTTPResponse" → parse, http,
+/// response, parsehttpresponse). No stemming, no stop words.</para>
+/// </summary>
+public sealed partial class Bm25Index
+{
+    public const double K1 = 1.2;
+    public const double B = 0.75;
+
+    private readonly Dictionary<string, List<(int Doc, int Tf)>> _postings = new(StringComparer.Ordinal);
+    private readonly int[] _lengths;
+    private readonly double _averageLength;
+
+    public Bm25Index(IReadOnlyList<string> documents)
+    {
+        _lengths = new int[documents.Count];
+        for (var d = 0; d < documents.Count; d++)
+        {
+            var terms = Terms(documents[d]);
+            _lengths[d] = terms.Count;
+            foreach (var group in terms.GroupBy(t => t, StringComparer.Ordinal))
+            {
+                if (!_postings.TryGetValue(group.Key, out var list))
+                {
+                    _postings[group.Key] = list = [];
+                }
+                list.Add((d, group.Count()));
+            }
+        }
+        _averageLength = documents.Count == 0 ? 0 : _lengths.Average();
+    }
+
+    public int Count => _lengths.Length;
+
+    /// <summary>BM25 score of every document for <paramref name="query"/> (0 where no term matches).</summary>
+    public float[] Score(string query)
+    {
+        var scores = new float[_lengths.Length];
+        foreach (var term in Terms(query).Distinct(StringComparer.Ordinal))
+        {
+            if (!_postings.TryGetValue(term, out var list))
+            {
+                continue;
+            }
+            var idf = Math.Log(1 + ((_lengths.Length - list.Count + 0.5) / (list.Count + 0.5)));
+            foreach (var (doc, tf) in list)
+            {
+                var norm = K1 * (1 - B + (B * _lengths[doc] / Math.Max(1e-9, _averageLength)));
+                scores[doc] += (float)(idf * tf * (K1 + 1) / (tf + norm));
+            }
+        }
+        return scores;
+    }
+
+    /// <summary>The terms of a text (see the class summary for the rule).</summary>
+    public static List<string> Terms(string text)
+    {
+        var terms = new List<string>();
+        foreach (Match m in WordPattern().Matches(text))
+        {
+            var parts = ModelTokenizer.SplitIdentifier(text, m.Index, m.Length).ToList();
+            foreach (var (start, length) in parts)
+            {
+                terms.Add(text.Substring(start, length).ToLowerInvariant());
+            }
+            if (parts.Count > 1)
+            {
+                terms.Add(m.Value.ToLowerInvariant());
+            }
+        }
+        return terms;
+    }
+
+    [GeneratedRegex(@"[\p{L}\p{Nd}\p{Mn}]+")]
+    private static partial Regex WordPattern();
+}

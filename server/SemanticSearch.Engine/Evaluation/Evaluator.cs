@@ -1,0 +1,277 @@
+using System.Diagnostics;
+using SemanticSearch.Engine.Chunking;
+using SemanticSearch.Engine.Index;
+using SemanticSearch.Engine.Indexing;
+using SemanticSearch.Engine.Models;
+using SemanticSearch.Engine.Search;
+
+namespace SemanticSearch.Engine.Evaluation;
+
+/// <summary>A retrievable unit of an evaluation: a corpus record or a workspace chunk.</summary>
+/// <param name="Key">Record id (corpus) or chunk id (workspace).</param>
+/// <param name="Text">The text the model encoded (header + code); BM25 indexes the same text.</param>
+public sealed record EvalDocument(string Key, string Path, string? Symbol, string? Container, string Language, string Text);
+
+/// <summary>Scores every document of an evaluation for a query.</summary>
+public interface IEvalScorer
+{
+    string Name { get; }
+
+    /// <summary>Scores of all documents (same order as the document list), with encode and search time.</summary>
+    (float[] Scores, double EncodeMs, double SearchMs) ScoreAll(string query);
+}
+
+/// <summary>The model: exact MaxSim of the encoded query against every document's stored token vectors.</summary>
+public sealed class ModelScorer(EmbeddingModel model, IReadOnlyList<(Half[] Vectors, int Count)> documents) : IEvalScorer
+{
+    public string Name => model.Identity.Name;
+
+    public (float[] Scores, double EncodeMs, double SearchMs) ScoreAll(string query)
+    {
+        var clock = Stopwatch.StartNew();
+        var q = model.EncodeQuery(query);
+        var encodeMs = clock.Elapsed.TotalMilliseconds;
+        clock.Restart();
+        var scores = new float[documents.Count];
+        var dim = model.Dimension;
+        var maxRows = documents.Count == 0 ? 0 : documents.Max(d => d.Count);
+        Parallel.ForEach(
+            System.Collections.Concurrent.Partitioner.Create(0, documents.Count, Math.Max(64, documents.Count / (Environment.ProcessorCount * 4) + 1)),
+            range =>
+            {
+                var scratch = new float[maxRows * dim];
+                for (var i = range.Item1; i < range.Item2; i++)
+                {
+                    var (vectors, count) = documents[i];
+                    // Same division as search results (mean best cosine); it does not change the order.
+                    scores[i] = MaxSim.Score(q.Data, q.Count, vectors, count, dim, scratch) / Math.Max(1, q.Count);
+                }
+            });
+        return (scores, encodeMs, clock.Elapsed.TotalMilliseconds);
+    }
+}
+
+/// <summary>The BM25 baseline over the documents' texts.</summary>
+public sealed class Bm25Scorer(IReadOnlyList<EvalDocument> documents) : IEvalScorer
+{
+    private readonly Bm25Index _index = new(documents.Select(d => d.Text).ToList());
+
+    public string Name => "bm25";
+
+    public (float[] Scores, double EncodeMs, double SearchMs) ScoreAll(string query)
+    {
+        var clock = Stopwatch.StartNew();
+        var scores = _index.Score(query);
+        return (scores, 0, clock.Elapsed.TotalMilliseconds);
+    }
+}
+
+public sealed record MetricSummary(int Queries, double Mrr10, double Ndcg10, double Recall1, double Recall5, double Recall10, double Recall20);
+
+public sealed record LatencySummary(double MeanMs, double P50Ms, double P95Ms, double P99Ms, double MaxMs)
+{
+    public static LatencySummary Of(IReadOnlyList<double> values) => values.Count == 0
+        ? new LatencySummary(0, 0, 0, 0, 0)
+        : new LatencySummary(
+            Math.Round(values.Average(), 3),
+            Math.Round(RankingMetrics.Percentile(values, 50), 3),
+            Math.Round(RankingMetrics.Percentile(values, 95), 3),
+            Math.Round(RankingMetrics.Percentile(values, 99), 3),
+            Math.Round(values.Max(), 3));
+}
+
+/// <summary>One query's outcome in one system (the per-query part of the JSON, for diffing runs).</summary>
+public sealed record QueryOutcome(
+    string Id,
+    string Language,
+    int? FirstRelevantRank,
+    IReadOnlyList<int> RelevantRanks,
+    int Relevant,
+    int MissingGolds,
+    double Rr10,
+    double Ndcg10,
+    double EncodeMs,
+    double SearchMs,
+    IReadOnlyList<string> Top);
+
+public sealed record SystemReport(
+    string Name,
+    MetricSummary Metrics,
+    IReadOnlyDictionary<string, int> FirstRelevantRank,
+    IReadOnlyDictionary<string, MetricSummary> ByLanguage,
+    LatencySummary EncodeMs,
+    LatencySummary SearchMs,
+    LatencySummary TotalMs,
+    IReadOnlyList<QueryOutcome> Queries);
+
+/// <summary>
+/// Runs a query set against scored documents and aggregates <see cref="RankingMetrics"/>. Queries without any
+/// relevant gold are skipped (counted in <see cref="Evaluator.SkippedQueries"/>); queries whose golds are missing
+/// from the corpus are kept and score 0.
+/// </summary>
+public sealed class Evaluator
+{
+    private readonly IReadOnlyList<EvalDocument> _documents;
+    private readonly Dictionary<string, int> _byKey;
+    private readonly ILookup<string, int> _byPath;
+
+    public Evaluator(IReadOnlyList<EvalDocument> documents)
+    {
+        _documents = documents;
+        _byKey = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < documents.Count; i++)
+        {
+            _byKey.TryAdd(documents[i].Key, i);
+        }
+        _byPath = Enumerable.Range(0, documents.Count).ToLookup(i => documents[i].Path, StringComparer.Ordinal);
+    }
+
+    public IReadOnlyList<EvalDocument> Documents => _documents;
+
+    public static IReadOnlyList<EvalQuery> Usable(IReadOnlyList<EvalQuery> queries) => queries.Where(q => q.RelevantCount > 0).ToList();
+
+    /// <summary>Queries without a relevant gold (not evaluated).</summary>
+    public static int SkippedQueries(IReadOnlyList<EvalQuery> queries) => queries.Count(q => q.RelevantCount == 0);
+
+    /// <summary>
+    /// Documents a gold matches: by id (the record id or chunk id) or by path, then symbol. A symbol matches the
+    /// chunk's simple name or a dotted suffix of Container.Symbol ("Validator.IsValid"); line numbers are ignored.
+    /// </summary>
+    public IEnumerable<int> Matches(GoldRef gold)
+    {
+        if (gold.Id is not null && _byKey.TryGetValue(gold.Id, out var index))
+        {
+            return [index];
+        }
+        var (path, symbol) = (gold.Path, gold.Symbol);
+        if (path is null && gold.Id is not null)
+        {
+            // Workspace mode accepts "path" or "path#Symbol" strings too.
+            var hash = gold.Id.IndexOf('#');
+            (path, symbol) = hash < 0 ? (gold.Id, null) : (gold.Id[..hash], gold.Id[(hash + 1)..]);
+        }
+        if (path is null)
+        {
+            return [];
+        }
+        return _byPath[path].Where(i => symbol is null || SymbolMatches(_documents[i], symbol));
+    }
+
+    private static bool SymbolMatches(EvalDocument d, string symbol)
+    {
+        if (d.Symbol == symbol)
+        {
+            return true;
+        }
+        var qualified = string.IsNullOrEmpty(d.Container) ? d.Symbol : $"{d.Container}.{d.Symbol}";
+        return qualified is not null && (qualified == symbol || qualified.EndsWith("." + symbol, StringComparison.Ordinal));
+    }
+
+    public SystemReport Run(IEvalScorer scorer, IReadOnlyList<EvalQuery> queries, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var outcomes = new List<(QueryOutcome Outcome, QueryMetrics Metrics)>();
+        var goldOf = new int[_documents.Count];
+        Array.Fill(goldOf, -1);
+        var done = 0;
+        foreach (var query in Usable(queries))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var (scores, encodeMs, searchMs) = scorer.ScoreAll(query.Query);
+            var touched = new List<int>();
+            for (var g = 0; g < query.Golds.Count; g++)
+            {
+                foreach (var d in Matches(query.Golds[g]))
+                {
+                    if (goldOf[d] < 0)
+                    {
+                        goldOf[d] = g;
+                        touched.Add(d);
+                    }
+                }
+            }
+            var metrics = RankingMetrics.Evaluate(scores, goldOf, query.Golds);
+            var language = query.Language?.ToLowerInvariant()
+                ?? (touched.Count > 0 ? _documents[touched[0]].Language : "unknown");
+            foreach (var d in touched)
+            {
+                goldOf[d] = -1;
+            }
+            var top = Enumerable.Range(0, scores.Length)
+                .OrderByDescending(i => scores[i]).ThenBy(i => _documents[i].Key, StringComparer.Ordinal)
+                .Take(RankingMetrics.Cutoff).Select(i => _documents[i].Key).ToList();
+            outcomes.Add((new QueryOutcome(
+                query.Id, language, metrics.FirstRelevantRank, metrics.RelevantRanks, metrics.RelevantCount, metrics.MissingGolds,
+                Math.Round(metrics.ReciprocalRankAt10, 5), Math.Round(metrics.NdcgAt10, 5),
+                Math.Round(encodeMs, 3), Math.Round(searchMs, 3), top), metrics));
+            progress?.Report(++done);
+        }
+
+        var histogram = RankingMetrics.Buckets.ToDictionary(b => b, _ => 0);
+        foreach (var (o, _) in outcomes)
+        {
+            histogram[RankingMetrics.Bucket(o.FirstRelevantRank)]++;
+        }
+        return new SystemReport(
+            scorer.Name,
+            Summarize(outcomes.Select(o => o.Metrics).ToList()),
+            histogram,
+            outcomes.GroupBy(o => o.Outcome.Language).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => Summarize(g.Select(o => o.Metrics).ToList())),
+            LatencySummary.Of(outcomes.Select(o => o.Outcome.EncodeMs).ToList()),
+            LatencySummary.Of(outcomes.Select(o => o.Outcome.SearchMs).ToList()),
+            LatencySummary.Of(outcomes.Select(o => o.Outcome.EncodeMs + o.Outcome.SearchMs).ToList()),
+            outcomes.Select(o => o.Outcome).ToList());
+    }
+
+    /// <summary>Means over queries, rounded to 5 decimals.</summary>
+    public static MetricSummary Summarize(IReadOnlyList<QueryMetrics> metrics)
+    {
+        if (metrics.Count == 0)
+        {
+            return new MetricSummary(0, 0, 0, 0, 0, 0, 0);
+        }
+        double Mean(Func<QueryMetrics, double> f) => Math.Round(metrics.Average(f), 5);
+        return new MetricSummary(
+            metrics.Count,
+            Mean(m => m.ReciprocalRankAt10),
+            Mean(m => m.NdcgAt10),
+            Mean(m => m.RecallAt(1)),
+            Mean(m => m.RecallAt(5)),
+            Mean(m => m.RecallAt(10)),
+            Mean(m => m.RecallAt(20)));
+    }
+
+    /// <summary>Documents and their vectors from an index store (workspace mode: one document per chunk).</summary>
+    public static (List<EvalDocument> Documents, List<(Half[] Vectors, int Count)> Vectors) FromStore(IndexStore store, ITokenCounter counter)
+    {
+        var documents = new List<EvalDocument>();
+        var vectors = new List<(Half[], int)>();
+        foreach (var stored in store.AllChunks().OrderBy(s => s.Chunk.Path, StringComparer.Ordinal).ThenBy(s => s.Chunk.Id, StringComparer.Ordinal))
+        {
+            var c = stored.Chunk;
+            documents.Add(new EvalDocument(c.Id, c.Path, c.Symbol, c.Container, c.Language, ChunkEncoding.TextFor(c, counter, out _)));
+            vectors.Add((stored.Vectors, stored.VectorCount));
+        }
+        return (documents, vectors);
+    }
+
+    /// <summary>Documents (corpus order) and their vectors from a corpus index built by <see cref="CorpusIndex"/>.</summary>
+    public static (List<EvalDocument> Documents, List<(Half[] Vectors, int Count)> Vectors) FromCorpus(IReadOnlyList<CorpusRecord> records, IndexStore store, ITokenCounter counter)
+    {
+        var stored = new Dictionary<string, StoredChunk>(StringComparer.Ordinal);
+        foreach (var s in store.AllChunks())
+        {
+            stored[s.Chunk.Path] = s;
+        }
+        var documents = new List<EvalDocument>(records.Count);
+        var vectors = new List<(Half[], int)>(records.Count);
+        foreach (var record in records)
+        {
+            var chunk = CorpusIndex.ChunkOf(record);
+            documents.Add(new EvalDocument(record.Id, record.Path ?? record.Id, chunk.Symbol, null, record.Language, CorpusIndex.EncodingText(record, chunk, counter, out _)));
+            var s = stored.TryGetValue(record.Id, out var found) ? found : throw new InvalidOperationException($"corpus record {record.Id} is not in the index");
+            vectors.Add((s.Vectors, s.VectorCount));
+        }
+        return (documents, vectors);
+    }
+}

@@ -1,0 +1,155 @@
+using System.Text.Json;
+using SemanticSearch.TestSupport;
+
+namespace SemanticSearch.Cli.Tests;
+
+/// <summary>`semsearch eval` and `semsearch bench` end to end, as real processes, with the tiny model.</summary>
+public sealed class EvalBenchCliTests : IDisposable
+{
+    private readonly SampleRepo _repo = new();
+    private readonly string _work = Directory.CreateTempSubdirectory("semsearch-evalcli-").FullName;
+
+    public void Dispose()
+    {
+        _repo.Dispose();
+        Directory.Delete(_work, recursive: true);
+    }
+
+    private string[] WithModel(params string[] args) => [.. args, "--model", TinyModel.ColbertFolder, "--provider", "cpu"];
+
+    private Dictionary<string, string> Env => new() { ["XDG_CACHE_HOME"] = Path.Combine(_work, "cache") };
+
+    private string Write(string name, params string[] lines)
+    {
+        var path = Path.Combine(_work, name);
+        File.WriteAllLines(path, lines);
+        return path;
+    }
+
+    [Fact]
+    public void Eval_on_a_corpus_reports_model_and_bm25_and_reuses_the_cached_index()
+    {
+        var corpus = Write("corpus.jsonl",
+            """{"id": "1", "language": "python", "code": "def read_config_file(path):\n    with open(path) as f:\n        return f.read()"}""",
+            """{"id": "2", "language": "python", "code": "def send_email(address, body):\n    smtp.send(address, body)"}""",
+            """{"id": "3", "language": "go", "code": "func SortScores(scores []float64) {\n\tsort.Float64s(scores)\n}", "path": "rank/sort.go"}""",
+            """{"id": "4", "language": "javascript", "code": "var parseQuery = function (q) {\n  return q.split('&');\n};"}""");
+        var queries = Write("queries.jsonl",
+            """{"id": "a", "query": "read config file", "relevant": ["1"]}""",
+            """{"id": "b", "query": "sort scores", "relevant": ["3"], "language": "go"}""",
+            """{"id": "c", "query": "send an email", "relevant": ["2", "99"]}""",
+            """{"id": "d", "query": "nothing judged", "relevant": []}""");
+
+        var first = CliProcess.Run(WithModel("eval", "--queries", queries, "--corpus", corpus, "--baseline", "bm25", "--json"), Env);
+        Assert.True(first.ExitCode == 0, first.ToString());
+        using (var doc = JsonDocument.Parse(first.Stdout))
+        {
+            var r = doc.RootElement;
+            Assert.Equal(4, r.GetProperty("documents").GetInt32());
+            Assert.Equal(3, r.GetProperty("queries").GetInt32());
+            Assert.Equal(1, r.GetProperty("skippedQueries").GetInt32());
+            Assert.Equal(4, r.GetProperty("indexing").GetProperty("encoded").GetInt32());
+            Assert.StartsWith("pessimistic", r.GetProperty("tieRule").GetString());
+            var systems = r.GetProperty("systems");
+            Assert.Equal(2, systems.GetArrayLength());
+            Assert.StartsWith("tiny-random-colbert", systems[0].GetProperty("name").GetString());
+            var bm25 = systems[1];
+            Assert.Equal("bm25", bm25.GetProperty("name").GetString());
+            // Every query's gold shares words with it, so BM25 ranks each first; query c has a missing second gold.
+            var metrics = bm25.GetProperty("metrics");
+            Assert.Equal(1.0, metrics.GetProperty("mrr10").GetDouble(), 5);
+            Assert.Equal(Math.Round(2.5 / 3, 5), metrics.GetProperty("recall1").GetDouble(), 5);
+            Assert.Equal(3, bm25.GetProperty("firstRelevantRank").GetProperty("1").GetInt32());
+            Assert.Equal(["go", "python"], bm25.GetProperty("byLanguage").EnumerateObject().Select(p => p.Name));
+            var perQuery = bm25.GetProperty("queries");
+            Assert.Equal(3, perQuery.GetArrayLength());
+            Assert.Equal(1, perQuery[2].GetProperty("missingGolds").GetInt32());
+            Assert.Equal(1, perQuery[0].GetProperty("firstRelevantRank").GetInt32());
+            foreach (var system in systems.EnumerateArray())
+            {
+                Assert.True(system.GetProperty("totalMs").GetProperty("p95Ms").GetDouble() >= 0);
+                var histogram = system.GetProperty("firstRelevantRank").EnumerateObject().Sum(p => p.Value.GetInt32());
+                Assert.Equal(3, histogram);
+            }
+        }
+
+        // Same corpus and model: nothing is encoded again. Human output names both systems.
+        var output = Path.Combine(_work, "run.json");
+        var second = CliProcess.Run(WithModel("eval", "--queries", queries, "--corpus", corpus, "--baseline", "bm25", "--output", output), Env);
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Contains("MRR@10", second.Stdout);
+        Assert.Contains("bm25", second.Stdout);
+        using var saved = JsonDocument.Parse(File.ReadAllText(output));
+        Assert.Equal(0, saved.RootElement.GetProperty("indexing").GetProperty("encoded").GetInt32());
+        Assert.Equal(4, saved.RootElement.GetProperty("indexing").GetProperty("reused").GetInt32());
+    }
+
+    [Fact]
+    public void Eval_on_a_workspace_matches_path_and_symbol_and_reindexes_a_stale_index()
+    {
+        var queries = Write("ws-queries.jsonl",
+            """{"id": "mail", "query": "validate an email address", "relevant": [{"path": "src/Mail/EmailValidator.cs", "symbol": "IsValidEmail"}]}""",
+            """{"id": "lru", "query": "least recently used cache", "relevant": ["services/cache/lru.go"]}""");
+        var index = CliProcess.Run(WithModel("index", _repo.Root, "--quiet"));
+        Assert.True(index.ExitCode == 0, index.ToString());
+        File.AppendAllText(Path.Combine(_repo.Root, "docs", "README.md"), "\n\n## Changed\n\nA new section.\n");
+
+        var run = CliProcess.Run(WithModel("eval", "--queries", queries, "--root", _repo.Root, "--baseline", "bm25", "--json"), Env);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("stale", run.Stderr);
+        using var doc = JsonDocument.Parse(run.Stdout);
+        var r = doc.RootElement;
+        Assert.Equal(1, r.GetProperty("indexing").GetProperty("filesChanged").GetInt32());
+        Assert.Equal(0, r.GetProperty("queriesWithoutGoldInCorpus").GetInt32());
+        var model = r.GetProperty("systems")[0];
+        // The tiny model matches lexically: both golds come first (the search end-to-end test shows the same).
+        Assert.Equal(1, model.GetProperty("queries")[0].GetProperty("firstRelevantRank").GetInt32());
+        Assert.Equal(1.0, model.GetProperty("metrics").GetProperty("recall20").GetDouble(), 5);
+    }
+
+    [Fact]
+    public void Eval_rejects_bad_arguments_and_files()
+    {
+        var usage = CliProcess.Run(WithModel("eval", "--queries", "q.jsonl"), Env);
+        Assert.Equal(2, usage.ExitCode);
+        Assert.Contains("--corpus", usage.Stderr);
+        var corpus = Write("c.jsonl", """{"id": "1", "code": "x"}""");
+        var queries = Write("q.jsonl", """{"id": "1", "query": "x", "relevant": ["1"]}""");
+        var baseline = CliProcess.Run(WithModel("eval", "--queries", queries, "--corpus", corpus, "--baseline", "tfidf"), Env);
+        Assert.Equal(2, baseline.ExitCode);
+        var badQueries = Write("bad.jsonl", "{\"id\": \"1\"}");
+        var bad = CliProcess.Run(WithModel("eval", "--queries", badQueries, "--corpus", corpus), Env);
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("bad.jsonl:1", bad.Stderr);
+    }
+
+    [Fact]
+    public void Bench_prints_json_with_machine_indexing_query_edit_and_scale_and_leaves_the_workspace_alone()
+    {
+        var before = Directory.EnumerateFileSystemEntries(_repo.Root, "*", SearchOption.AllDirectories).Order().ToList();
+        var readme = File.ReadAllText(Path.Combine(_repo.Root, "docs", "README.md"));
+        var run = CliProcess.Run(WithModel("bench", _repo.Root, "-n", "5", "--warmup", "1", "--scale", "500", "--json"), Env);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var doc = JsonDocument.Parse(run.Stdout);
+        var r = doc.RootElement;
+        Assert.True(r.GetProperty("machine").GetProperty("cores").GetInt32() >= 1);
+        Assert.Equal("cpu", r.GetProperty("executionProvider").GetString());
+        Assert.StartsWith("tiny-random-colbert", r.GetProperty("model").GetString());
+        var indexing = r.GetProperty("indexing");
+        Assert.True(indexing.GetProperty("chunks").GetInt32() > 15);
+        Assert.True(indexing.GetProperty("indexBytes").GetInt64() > 0);
+        Assert.True(indexing.GetProperty("peakRssBytes").GetInt64() > 0);
+        Assert.True(indexing.GetProperty("tokenVectors").GetInt64() > indexing.GetProperty("chunks").GetInt32());
+        Assert.Equal(5, r.GetProperty("query").GetProperty("queries").GetInt32());
+        Assert.True(r.GetProperty("edit").GetProperty("found").GetBoolean());
+        Assert.Equal(500, r.GetProperty("scale")[0].GetProperty("chunks").GetInt32());
+        Assert.True(r.GetProperty("scale")[0].GetProperty("vectorBytes").GetInt64() > 0);
+
+        // The benchmark worked on a copy: no index, no edit, no new file in the workspace.
+        Assert.Equal(before, Directory.EnumerateFileSystemEntries(_repo.Root, "*", SearchOption.AllDirectories).Order().ToList());
+        Assert.Equal(readme, File.ReadAllText(Path.Combine(_repo.Root, "docs", "README.md")));
+
+        var usage = CliProcess.Run(WithModel("bench", _repo.Root, "--scale", "lots"), Env);
+        Assert.Equal(2, usage.ExitCode);
+    }
+}
