@@ -35,6 +35,7 @@ public sealed class ModelScorer(EmbeddingModel model, IReadOnlyList<(Half[] Vect
         var scores = new float[documents.Count];
         var dim = model.Dimension;
         var maxRows = documents.Count == 0 ? 0 : documents.Max(d => d.Count);
+        var prepared = new QueryMatrix(q.Data, q.Count, dim);
         Parallel.ForEach(
             System.Collections.Concurrent.Partitioner.Create(0, documents.Count, Math.Max(64, documents.Count / (Environment.ProcessorCount * 4) + 1)),
             range =>
@@ -44,7 +45,7 @@ public sealed class ModelScorer(EmbeddingModel model, IReadOnlyList<(Half[] Vect
                 {
                     var (vectors, count) = documents[i];
                     // Same division as search results (mean best cosine); it does not change the order.
-                    scores[i] = MaxSim.Score(q.Data, q.Count, vectors, count, dim, scratch) / Math.Max(1, q.Count);
+                    scores[i] = prepared.Score(vectors, count, scratch) / Math.Max(1, q.Count);
                 }
             });
         return (scores, encodeMs, clock.Elapsed.TotalMilliseconds);

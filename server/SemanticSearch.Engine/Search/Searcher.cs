@@ -61,6 +61,7 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
     private List<(VectorCache.Entry Entry, float Score)> ScoreAll(TokenVectors query, VectorCache.Entry[] entries, int topK, CancellationToken cancellationToken)
     {
         var dim = cache.Dim;
+        var prepared = new QueryMatrix(query.Data, query.Count, dim);
         var maxRows = entries.Length == 0 ? 0 : entries.Max(e => e.Count);
         var merged = new List<(VectorCache.Entry, float)>();
         var gate = new object();
@@ -75,7 +76,7 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
                 for (var i = range.Item1; i < range.Item2; i++)
                 {
                     var e = entries[i];
-                    var score = MaxSim.Score(query.Data, query.Count, e.Vectors, e.Count, dim, scratch);
+                    var score = prepared.Score(e.Vectors, e.Count, scratch);
                     if (heap.Count < topK)
                     {
                         heap.Enqueue(i, score);

@@ -51,12 +51,20 @@ public class MaxSimTests
     [InlineData(128, 7, 64)]
     [InlineData(20, 5, 9)]     // dims not a multiple of the SIMD width: exercises the scalar tail
     [InlineData(3, 2, 5)]      // dims below the SIMD width
+    [InlineData(32, 9, 40)]    // query rows not a multiple of the SIMD width: padded lanes must not count
+    [InlineData(48, 64, 30)]   // longer than QueryMatrix's register blocking: row-wise fallback
     public void Matches_naive_reference(int dim, int nq, int nd)
     {
         var random = new Random(dim * 1000 + nq * 10 + nd);
         var q = RandomUnitRows(random, nq, dim);
         var d = RandomUnitRows(random, nd, dim);
-        Assert.Equal(Naive(q, nq, d, nd, dim), MaxSim.Score(q, nq, d, nd, dim), 3);
+        var expected = Naive(q, nq, d, nd, dim);
+        Assert.Equal(expected, MaxSim.Score(q, nq, d, nd, dim), 3);
+        Assert.Equal(expected, MaxSim.ScoreRowwise(q, nq, d, nd, dim), 3);
+        var prepared = new QueryMatrix(q, nq, dim);
+        Assert.Equal(expected, prepared.Score(d, nd), 3);
+        // A prepared query is reusable across documents.
+        Assert.Equal(Naive(q, nq, d, Math.Min(nd, 2), dim), prepared.Score(d, Math.Min(nd, 2)), 3);
     }
 
     [Fact]
