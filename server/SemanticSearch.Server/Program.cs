@@ -16,7 +16,7 @@ formatter.JsonSerializerOptions = json;
 LanguageServer? server = null;
 var input = new FramedInput(stdin, message => server?.Log(MessageType.Warning, message));
 var handler = new HeaderDelimitedMessageHandler(PipeWriter.Create(stdout), input.Reader, formatter);
-using var rpc = new JsonRpc(handler);
+using var rpc = new LspJsonRpc(handler);
 server = new LanguageServer(rpc);
 rpc.AddLocalRpcTarget(server, new JsonRpcTargetOptions { UseSingleObjectParameterDeserialization = true });
 rpc.StartListening();

@@ -60,8 +60,12 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
 
     private List<(VectorCache.Entry Entry, float Score)> ScoreAll(TokenVectors query, VectorCache.Entry[] entries, int topK, CancellationToken cancellationToken)
     {
+        if (entries.Length == 0)
+        {
+            return []; // An empty (or still empty, while indexing) index; the partitioner rejects an empty range.
+        }
         var dim = cache.Dim;
-        var maxRows = entries.Length == 0 ? 0 : entries.Max(e => e.Count);
+        var maxRows = entries.Max(e => e.Count);
         var merged = new List<(VectorCache.Entry, float)>();
         var gate = new object();
         // Each partition keeps its own top-k heap and scratch buffer; they are merged at the end.
