@@ -156,6 +156,24 @@ public sealed class IndexQueue : IDisposable
         }
     }
 
+    /// <summary>Waits until no job of this folder is running (so its workspace can be closed under nobody).</summary>
+    public bool WaitUntilIdle(FolderIndex folder, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        lock (_gate)
+        {
+            while (_current?.Folder == folder)
+            {
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero || !Monitor.Wait(_gate, left))
+                {
+                    return _current?.Folder != folder;
+                }
+            }
+            return true;
+        }
+    }
+
     /// <summary>Cancels whatever is running (work/done progress cancel from the client).</summary>
     public void CancelCurrent()
     {
@@ -210,6 +228,7 @@ public sealed class IndexQueue : IDisposable
                     job.Folder.Queued = CountForLocked(job.Folder);
                     job.Running.Dispose();
                     job.Running = null;
+                    Monitor.PulseAll(_gate);
                 }
             }
         }

@@ -172,8 +172,18 @@ public sealed class LanguageServer : IDisposable
             {
                 folder.Removed.Cancel();
                 _queue.CancelFolder(folder);
-                // Closing waits for running searches; the worker has been told to drop this folder's job.
-                _ = Task.Run(() => DisposeFolder(folder));
+                // Close only once the worker has let go of it (it was told to stop) and running searches finish.
+                _ = Task.Run(() =>
+                {
+                    if (!_queue.WaitUntilIdle(folder, TimeSpan.FromMinutes(2)))
+                    {
+                        Log(MessageType.Warning, $"{folder.Name} is still being indexed; closing its index later.");
+                        while (!_queue.WaitUntilIdle(folder, TimeSpan.FromMinutes(1)))
+                        {
+                        }
+                    }
+                    DisposeFolder(folder);
+                });
                 Log(MessageType.Info, $"Removed folder {folder.Root}.");
             }
         }

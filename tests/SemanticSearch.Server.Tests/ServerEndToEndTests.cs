@@ -176,6 +176,27 @@ public sealed class ServerEndToEndTests : IDisposable
         }
         await using var client = LspClient.Start();
         await client.InitializeAsync([root]);
+
+        // Searching while the first pass commits: every answer is consistent, and says how much it covered.
+        var coverages = new List<JsonElement>();
+        var searchDeadline = DateTime.UtcNow.AddMinutes(5);
+        while (true)
+        {
+            var during = await client.SearchAsync("compute value", topK: 3);
+            var coverage = during.GetProperty("coverage");
+            coverages.Add(coverage);
+            Assert.InRange(coverage.GetProperty("ratio").GetDouble(), 0, 1);
+            Assert.Equal(coverage.GetProperty("chunksIndexed").GetInt32() > 0, Results(during).Count > 0);
+            if (coverage.GetProperty("complete").GetBoolean())
+            {
+                break;
+            }
+            Assert.True(DateTime.UtcNow < searchDeadline, "indexing never completed\n" + client.Stderr);
+            await Task.Delay(50);
+        }
+        var final = coverages[^1];
+        Assert.Equal((400, 400, 1.0), (final.GetProperty("filesIndexed").GetInt32(), final.GetProperty("filesKnown").GetInt32(), final.GetProperty("ratio").GetDouble()));
+        Assert.All(coverages, c => Assert.True(c.GetProperty("chunksIndexed").GetInt32() <= final.GetProperty("chunksIndexed").GetInt32()));
         await client.WaitReadyAsync(1, TimeSpan.FromMinutes(5));
         var begins = client.Progress.Count(p => p.GetProperty("value").GetProperty("kind").GetString() == "begin");
 
@@ -234,6 +255,43 @@ public sealed class ServerEndToEndTests : IDisposable
             RemoteMethodNotFoundException notFound => (int)notFound.ErrorCode,
             _ => throw error,
         };
+    }
+
+    [Fact]
+    public async Task Configuration_changes_reopen_the_index_with_the_new_excludes()
+    {
+        await using var client = LspClient.Start();
+        await client.InitializeAsync([_repo.Root]);
+        await client.WaitReadyAsync(1);
+        Assert.Contains(Results(await client.SearchAsync("validate an email address", topK: 10)), r => r.GetProperty("path").GetString() == "src/Mail/EmailValidator.cs");
+
+        var settings = LspClient.Options();
+        settings["excludes"] = new[] { "src/Mail/" };
+        await client.Rpc.NotifyWithParameterObjectAsync("workspace/didChangeConfiguration", new { settings = new { semanticSearch = settings } });
+        await PollAsync(client, "validate an email address", r => r.GetProperty("path").GetString() == "src/Mail/EmailValidator.cs", expected: false);
+        Assert.Equal(0, await client.ShutdownAndExitAsync());
+    }
+
+    [Fact]
+    public async Task A_missing_model_is_a_folder_error_with_a_message_not_a_crash()
+    {
+        await using var client = LspClient.Start();
+        var options = LspClient.Options();
+        options["modelPath"] = Path.Combine(_repo.Root, "no-such-model");
+        await client.InitializeAsync([_repo.Root], options);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        JsonElement folder;
+        while ((folder = (await client.RequestAsync("semanticSearch/status")).GetProperty("folders")[0]).GetProperty("state").GetString() != "error")
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the folder never reported the error\n" + client.Stderr);
+            await Task.Delay(100);
+        }
+        Assert.Contains("no-such-model", folder.GetProperty("lastError").GetString());
+        var search = await client.SearchAsync("email");
+        Assert.Empty(Results(search));
+        Assert.False(search.GetProperty("coverage").GetProperty("complete").GetBoolean());
+        Assert.Contains(client.Logs, l => l.Type == 1 && l.Message.Contains("no-such-model", StringComparison.Ordinal));
+        Assert.Equal(0, await client.ShutdownAndExitAsync());
     }
 
     [Fact]
