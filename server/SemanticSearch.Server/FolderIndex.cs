@@ -20,10 +20,13 @@ public enum FolderState
 public sealed class FolderIndex : IDisposable
 {
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+    private readonly SharedModels _models;
     private SemanticWorkspace? _workspace;
 
-    public FolderIndex(string uri, string name, string root)
+    /// <param name="models">Where the workspaces' models come from; each closed workspace releases its model there.</param>
+    public FolderIndex(string uri, string name, string root, SharedModels models)
     {
+        _models = models;
         Uri = uri;
         Name = name;
         Root = root;
@@ -88,8 +91,8 @@ public sealed class FolderIndex : IDisposable
         }
     }
 
-    /// <summary>Flushes committed pages into the data file, then closes it.</summary>
-    private static void Close(SemanticWorkspace workspace)
+    /// <summary>Flushes committed pages into the data file, closes it and lets go of the shared model.</summary>
+    private void Close(SemanticWorkspace workspace)
     {
         try
         {
@@ -98,6 +101,7 @@ public sealed class FolderIndex : IDisposable
         finally
         {
             workspace.Dispose();
+            _models.Release(workspace.Model);
         }
     }
 

@@ -26,6 +26,7 @@ public sealed class LanguageServer : IDisposable
     private readonly List<FolderIndex> _folders = [];
     private readonly IndexQueue _queue;
     private readonly FeedbackLog _feedback = new();
+    private readonly SharedModels _models = new();
     private readonly TaskCompletionSource<int> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile ServerSettings _settings = new();
     private volatile bool _initialized;
@@ -478,7 +479,7 @@ public sealed class LanguageServer : IDisposable
             }
             else
             {
-                result = workspace.Index(new Progress(folder, progress, this), cancellationToken);
+                result = workspace.Index(new Progress(folder, progress), cancellationToken);
                 folder.FilesKnown = result.FilesScanned;
                 folder.FilesIndexed = result.Cancelled ? folder.FilesIndexed : result.FilesScanned - result.Errors.Count;
             }
@@ -526,7 +527,17 @@ public sealed class LanguageServer : IDisposable
                 ?? throw new FileNotFoundException($"No model found. Set \"modelPath\" in the settings (a folder with semsearch-model.json) or {DefaultModel.EnvironmentVariable}.");
             var (explicitPath, useCache) = IndexTarget(settings, folder.Root);
             var encoder = new EncoderOptions(settings.ExecutionProvider, settings.Threads, Log: m => Log(MessageType.Warning, m));
-            var workspace = SemanticWorkspace.Open(new WorkspaceOptions(folder.Root, model, explicitPath, useCache, settings.ScanOptions, encoder));
+            var shared = _models.Acquire(model, encoder);
+            SemanticWorkspace workspace;
+            try
+            {
+                workspace = SemanticWorkspace.Open(new WorkspaceOptions(folder.Root, model, explicitPath, useCache, settings.ScanOptions), shared);
+            }
+            catch
+            {
+                _models.Release(shared);
+                throw;
+            }
             folder.Swap(workspace);
             folder.IndexPath = workspace.IndexPath;
             folder.Model = workspace.Model.Identity.Name;
@@ -585,7 +596,7 @@ public sealed class LanguageServer : IDisposable
         return result;
     }
 
-    private sealed class Progress(FolderIndex folder, WorkDoneReporter? reporter, LanguageServer server) : IProgress<IndexProgress>
+    private sealed class Progress(FolderIndex folder, WorkDoneReporter? reporter) : IProgress<IndexProgress>
     {
         public void Report(IndexProgress value)
         {
@@ -594,7 +605,6 @@ public sealed class LanguageServer : IDisposable
             folder.FilesKnown = value.FilesTotal;
             folder.FilesIndexed = Math.Max(folder.FilesIndexed, value.FilesDone);
             reporter?.Report($"{value.FilesDone}/{value.FilesTotal} files, {value.ChunksEncoded} chunks encoded", percent);
-            _ = server;
         }
     }
 
@@ -786,7 +796,7 @@ public sealed class LanguageServer : IDisposable
         {
             return null;
         }
-        var index = new FolderIndex(LspPaths.ToUri(root), string.IsNullOrEmpty(folder.Name) ? Path.GetFileName(root) : folder.Name, root);
+        var index = new FolderIndex(LspPaths.ToUri(root), string.IsNullOrEmpty(folder.Name) ? Path.GetFileName(root) : folder.Name, root, _models);
         index.Changes = new ChangeBatcher(() => _settings.DebounceMs, (paths, everything) =>
         {
             if (!_shutdown)
