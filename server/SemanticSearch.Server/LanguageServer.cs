@@ -246,7 +246,7 @@ public sealed class LanguageServer : IDisposable
         {
             foreach (var change in p.Changes)
             {
-                OnPathChanged(LspPaths.ToLocalPath(change.Uri));
+                OnUriChanged(change.Uri);
             }
         }
     }
@@ -256,7 +256,7 @@ public sealed class LanguageServer : IDisposable
     {
         if (Accepting())
         {
-            OnPathChanged(LspPaths.ToLocalPath(p.TextDocument.Uri));
+            OnUriChanged(p.TextDocument.Uri);
         }
     }
 
@@ -556,8 +556,9 @@ public sealed class LanguageServer : IDisposable
         catch (Exception ex)
         {
             folder.State = FolderState.Error;
-            folder.LastError = ex.Message;
-            Log(MessageType.Error, $"Cannot open {folder.Name}: {ex.Message}");
+            // The engine's advice names the CLI; from an editor the same fix is a full reindex.
+            folder.LastError = ex is IndexCorruptException ? $"{ex.Message} From the editor: semanticSearch/reindex with \"full\": true." : ex.Message;
+            Log(MessageType.Error, $"Cannot open {folder.Name}: {folder.LastError}");
             return false;
         }
     }
@@ -746,6 +747,18 @@ public sealed class LanguageServer : IDisposable
         catch (Exception ex) when (ex is IOException or ArgumentException or PlatformNotSupportedException)
         {
             Log(MessageType.Warning, $"Cannot watch {folder.Root} ({ex.Message}); saves still re-index.");
+        }
+    }
+
+    private void OnUriChanged(string uri)
+    {
+        try
+        {
+            OnPathChanged(LspPaths.ToLocalPath(uri));
+        }
+        catch (Exception ex) when (ex is UriFormatException or ArgumentException or NotSupportedException)
+        {
+            Log(MessageType.Warning, $"Ignored a change to '{uri}': {ex.Message}");
         }
     }
 

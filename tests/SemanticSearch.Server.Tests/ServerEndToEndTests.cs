@@ -132,6 +132,14 @@ public sealed class ServerEndToEndTests : IDisposable
             Assert.True(DateTime.UtcNow < deadline, "the saved change never became searchable\n" + client.Stderr);
             await Task.Delay(100);
         }
+
+        // A deletion reported by the client's watcher removes the file's chunks.
+        File.Delete(_repo.PathOf("src/Billing/InvoiceCalculator.cs"));
+        await client.Rpc.NotifyWithParameterObjectAsync("workspace/didChangeWatchedFiles", new
+        {
+            changes = new[] { new { uri = LspClient.Uri(_repo.PathOf("src/Billing/InvoiceCalculator.cs")), type = 3 }, new { uri = "file://bad host/%%", type = 2 } },
+        });
+        await PollAsync(client, "compute shipping surcharge", r => r.GetProperty("path").GetString() == "src/Billing/InvoiceCalculator.cs", expected: false);
         Assert.Equal(0, await client.ShutdownAndExitAsync());
     }
 
