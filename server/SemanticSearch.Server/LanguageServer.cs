@@ -318,7 +318,7 @@ public sealed class LanguageServer : IDisposable
             .ToList();
         _feedback.Remember(new FeedbackLog.QueryRecord(queryId, query, DateTime.UtcNow, ranked.ToDictionary(r => r.Hit.ResultId, r => (r.Folder, r.Hit))));
         var known = folders.Sum(f => f.FilesKnown);
-        var indexed = folders.Sum(f => Math.Min(f.FilesIndexed, Math.Max(f.FilesKnown, f.FilesIndexed)));
+        var indexed = folders.Sum(f => f.FilesKnown > 0 ? Math.Min(f.FilesIndexed, f.FilesKnown) : f.FilesIndexed);
         var complete = folders.All(f => f.State == FolderState.Ready && f.Queued == 0);
         return new SearchResultSet
         {
