@@ -27,6 +27,7 @@ public sealed class IndexStore : IDisposable
     public const int SchemaVersion = 1;
 
     private const string MetaId = "index";
+    private readonly object _gate = new();
     private readonly LiteDatabase _db;
     private readonly ILiteCollection<BsonDocument> _meta;
     private readonly ILiteCollection<BsonDocument> _files;
@@ -119,18 +120,26 @@ public sealed class IndexStore : IDisposable
     {
         get
         {
-            var doc = _meta.FindById(MetaId) ?? throw new IndexCorruptException(IndexPath, new InvalidDataException("missing header"));
-            return new IndexInfo(
-                doc["schema"].AsInt32,
-                doc["modelKey"].AsString,
-                doc["modelName"].AsString,
-                doc["dim"].AsInt32,
-                doc["root"].AsString,
-                doc["created"].AsDateTime,
-                doc["completed"].IsNull ? null : doc["completed"].AsDateTime,
-                _files.Count(),
-                _chunks.Count());
+            lock (_gate)
+            {
+                return ReadInfo();
+            }
         }
+    }
+
+    private IndexInfo ReadInfo()
+    {
+        var doc = _meta.FindById(MetaId) ?? throw new IndexCorruptException(IndexPath, new InvalidDataException("missing header"));
+        return new IndexInfo(
+            doc["schema"].AsInt32,
+            doc["modelKey"].AsString,
+            doc["modelName"].AsString,
+            doc["dim"].AsInt32,
+            doc["root"].AsString,
+            doc["created"].AsDateTime,
+            doc["completed"].IsNull ? null : doc["completed"].AsDateTime,
+            _files.Count(),
+            _chunks.Count());
     }
 
     private void EnsureHeader(ModelIdentity model, int dim, string root)
@@ -174,18 +183,24 @@ public sealed class IndexStore : IDisposable
     /// <summary>Records that a full pass over the workspace finished.</summary>
     public void MarkCompleted()
     {
-        var doc = _meta.FindById(MetaId);
-        doc["completed"] = DateTime.UtcNow;
-        _meta.Update(doc);
+        lock (_gate)
+        {
+            var doc = _meta.FindById(MetaId);
+            doc["completed"] = DateTime.UtcNow;
+            _meta.Update(doc);
+        }
     }
 
     public Dictionary<string, FileRecord> LoadFiles()
     {
         var result = new Dictionary<string, FileRecord>(StringComparer.Ordinal);
-        foreach (var doc in _files.FindAll())
+        lock (_gate)
         {
-            var record = ToFileRecord(doc);
-            result[record.Path] = record;
+            foreach (var doc in _files.FindAll())
+            {
+                var record = ToFileRecord(doc);
+                result[record.Path] = record;
+            }
         }
         return result;
     }
@@ -194,17 +209,24 @@ public sealed class IndexStore : IDisposable
     public Dictionary<string, StoredChunk> LoadChunksOfFile(string path)
     {
         var result = new Dictionary<string, StoredChunk>(StringComparer.Ordinal);
-        foreach (var doc in _chunks.Find(Query.EQ("path", path)))
+        lock (_gate)
         {
-            var chunk = ToStoredChunk(doc);
-            result[chunk.Chunk.Id] = chunk;
+            foreach (var doc in _chunks.Find(Query.EQ("path", path)))
+            {
+                var chunk = ToStoredChunk(doc);
+                result[chunk.Chunk.Id] = chunk;
+            }
         }
         return result;
     }
 
     public StoredChunk? GetChunk(string id)
     {
-        var doc = _chunks.FindById(id);
+        BsonDocument? doc;
+        lock (_gate)
+        {
+            doc = _chunks.FindById(id);
+        }
         return doc is null ? null : ToStoredChunk(doc);
     }
 
@@ -221,6 +243,14 @@ public sealed class IndexStore : IDisposable
         {
             return;
         }
+        lock (_gate)
+        {
+            CommitLocked(updates, deletions);
+        }
+    }
+
+    private void CommitLocked(IReadOnlyList<FileUpdate> updates, IReadOnlyList<string> deletions)
+    {
         _db.BeginTrans();
         try
         {
@@ -248,12 +278,31 @@ public sealed class IndexStore : IDisposable
     }
 
     /// <summary>Updates only the change-detection stamp of a file whose bytes did not change (touched, not edited).</summary>
-    public void Touch(FileRecord record) => _files.Upsert(ToDocument(record));
+    public void Touch(FileRecord record)
+    {
+        lock (_gate)
+        {
+            _files.Upsert(ToDocument(record));
+        }
+    }
 
     /// <summary>Forces committed pages from the log into the data file (done at the end of a run).</summary>
-    public void Checkpoint() => _db.Checkpoint();
+    public void Checkpoint()
+    {
+        lock (_gate)
+        {
+            _db.Checkpoint();
+        }
+    }
 
-    public void Dispose() => _db.Dispose();
+    /// <summary>Closes the file; waits for a commit in flight on another thread, so committed work is on disk.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _db.Dispose();
+        }
+    }
 
     private static BsonDocument ToDocument(FileRecord file) => new()
     {

@@ -59,9 +59,11 @@ public sealed class SemanticWorkspace : IDisposable
     private readonly WorkspaceIndexer _indexer;
     private readonly Searcher _searcher;
     private readonly VectorCache _cache;
+    private readonly bool _ownsModel;
 
-    private SemanticWorkspace(string root, string indexPath, EmbeddingModel model, IndexStore store, ScanOptions scan)
+    private SemanticWorkspace(string root, string indexPath, EmbeddingModel model, IndexStore store, ScanOptions scan, bool ownsModel)
     {
+        _ownsModel = ownsModel;
         Root = root;
         IndexPath = indexPath;
         Model = model;
@@ -79,24 +81,39 @@ public sealed class SemanticWorkspace : IDisposable
     /// <summary>Opens the workspace: loads the model, opens (or creates, or resets) the index, loads vectors.</summary>
     public static SemanticWorkspace Open(WorkspaceOptions options)
     {
-        var root = Path.GetFullPath(options.Root);
-        if (!Directory.Exists(root))
-        {
-            throw new DirectoryNotFoundException($"Workspace folder not found: {root}");
-        }
-        var indexPath = IndexLocations.Resolve(root, options.IndexPath, options.UseUserCache);
-        var scan = WithIndexExcluded(options.Scan ?? ScanOptions.Default, root, indexPath);
+        var root = CheckRoot(options.Root);
         var model = EmbeddingModel.Open(options.ModelPath, options.Encoder ?? new EncoderOptions());
         try
         {
-            var store = IndexStore.Open(indexPath, model.Identity, model.Dimension, root);
-            return new SemanticWorkspace(root, indexPath, model, store, scan);
+            return Open(options, root, model, ownsModel: true);
         }
         catch
         {
             model.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Opens the workspace with a model the caller already loaded and keeps owning (the language server shares one
+    /// model between its workspace folders; ONNX Runtime sessions are safe to run from several threads).
+    /// <see cref="WorkspaceOptions.ModelPath"/> and <see cref="WorkspaceOptions.Encoder"/> are not used.
+    /// </summary>
+    public static SemanticWorkspace Open(WorkspaceOptions options, EmbeddingModel sharedModel) =>
+        Open(options, CheckRoot(options.Root), sharedModel, ownsModel: false);
+
+    private static string CheckRoot(string root)
+    {
+        var full = Path.GetFullPath(root);
+        return Directory.Exists(full) ? full : throw new DirectoryNotFoundException($"Workspace folder not found: {full}");
+    }
+
+    private static SemanticWorkspace Open(WorkspaceOptions options, string root, EmbeddingModel model, bool ownsModel)
+    {
+        var indexPath = IndexLocations.Resolve(root, options.IndexPath, options.UseUserCache);
+        var scan = WithIndexExcluded(options.Scan ?? ScanOptions.Default, root, indexPath);
+        var store = IndexStore.Open(indexPath, model.Identity, model.Dimension, root);
+        return new SemanticWorkspace(root, indexPath, model, store, scan, ownsModel);
     }
 
     /// <summary>An index file placed inside the workspace must never index itself (nor its LiteDB log).</summary>
@@ -136,6 +153,9 @@ public sealed class SemanticWorkspace : IDisposable
     public void Dispose()
     {
         Store.Dispose();
-        Model.Dispose();
+        if (_ownsModel)
+        {
+            Model.Dispose();
+        }
     }
 }

@@ -60,6 +60,10 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
 
     private List<(VectorCache.Entry Entry, float Score)> ScoreAll(TokenVectors query, VectorCache.Entry[] entries, int topK, CancellationToken cancellationToken)
     {
+        if (entries.Length == 0)
+        {
+            return []; // An empty (or still empty, while indexing) index; the partitioner rejects an empty range.
+        }
         var dim = cache.Dim;
         var prepared = new QueryMatrix(query.Data, query.Count, dim);
         var maxRows = entries.Length == 0 ? 0 : entries.Max(e => e.Count);

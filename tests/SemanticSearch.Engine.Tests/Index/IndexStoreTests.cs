@@ -42,6 +42,50 @@ public sealed class IndexStoreTests : IDisposable
         new(new FileRecord(path, 100, 42, "hash-" + path, "python", chunks.Select(c => c.Chunk.Id).ToArray()), chunks);
 
     [Fact]
+    public async Task Reads_on_other_threads_during_commits_see_each_group_whole()
+    {
+        // The language server searches while its indexer commits: reads must neither fail nor see half a group.
+        using var store = IndexStore.Open(IndexPath, ModelA, 4, _dir);
+        var first = MakeChunk("a.py", "one", 2, 4);
+        store.Commit([Update("a.py", first)], []);
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var stop = new CancellationTokenSource();
+        var readers = Enumerable.Range(0, 3).Select(_ => Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var files = store.LoadFiles();
+                if (!files.TryGetValue("a.py", out var record))
+                {
+                    failures.Enqueue("a.py vanished");
+                    continue;
+                }
+                // A record's chunks are committed with it: an id may only be missing if a later commit replaced it.
+                foreach (var id in record.ChunkIds)
+                {
+                    if (store.GetChunk(id) is null && store.LoadFiles()["a.py"].ChunkIds.SequenceEqual(record.ChunkIds))
+                    {
+                        failures.Enqueue($"chunk {id} of the current a.py record is missing");
+                    }
+                }
+                if (store.LoadChunksOfFile("a.py").Count != 1)
+                {
+                    failures.Enqueue("a.py does not have exactly one chunk");
+                }
+            }
+        })).ToArray();
+        for (var i = 0; i < 200; i++)
+        {
+            var symbol = i % 2 == 0 ? "two" : "one";
+            store.Commit([Update("a.py", MakeChunk("a.py", symbol, 2, 4)), Update($"b{i % 5}.py", MakeChunk($"b{i % 5}.py", "three", 1, 4))], []);
+        }
+        stop.Cancel();
+        await Task.WhenAll(readers);
+        Assert.Empty(failures);
+        Assert.Equal(6, store.LoadFiles().Count);
+    }
+
+    [Fact]
     public void Round_trips_files_chunks_and_vectors_across_reopen()
     {
         var chunk = MakeChunk("src/a.py", "alpha", 5, 8);

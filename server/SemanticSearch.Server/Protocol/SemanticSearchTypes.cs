@@ -1,0 +1,146 @@
+using System.Text.Json;
+
+namespace SemanticSearch.Server.Protocol;
+
+// The custom semanticSearch/* requests. These shapes are the contract with the editor clients (ARCHITECTURE.md,
+// "Language server protocol"): add fields, never rename or remove them.
+
+public static class Methods
+{
+    public const string Search = "semanticSearch/search";
+    public const string Status = "semanticSearch/status";
+    public const string Reindex = "semanticSearch/reindex";
+    public const string ResultOpened = "semanticSearch/resultOpened";
+}
+
+public sealed class SearchParams
+{
+    public string Query { get; init; } = "";
+    public int? TopK { get; init; }
+    public SearchFilterParams? Filters { get; init; }
+    /// <summary>A workspace folder URI; null searches every folder.</summary>
+    public string? Folder { get; init; }
+}
+
+public sealed class SearchFilterParams
+{
+    /// <summary>A language id or an array of them ("csharp", ["python", "go"]).</summary>
+    public JsonElement? Language { get; init; }
+    /// <summary>Glob over folder-relative paths with '/' ("src/**/*.cs").</summary>
+    public string? PathGlob { get; init; }
+}
+
+public sealed class SearchResultSet
+{
+    public required string QueryId { get; init; }
+    public required string Query { get; init; }
+    public required SearchHit[] Results { get; init; }
+    public required Coverage Coverage { get; init; }
+    public int ChunksSearched { get; init; }
+    public double EncodeMs { get; init; }
+    public double SearchMs { get; init; }
+}
+
+public sealed class SearchHit
+{
+    public required string ResultId { get; init; }
+    public int Rank { get; init; }
+    public required string Uri { get; init; }
+    /// <summary>The workspace folder URI the hit belongs to.</summary>
+    public required string Folder { get; init; }
+    /// <summary>Folder-relative path with '/'.</summary>
+    public required string Path { get; init; }
+    public required LspRange Range { get; init; }
+    public string? Symbol { get; init; }
+    public string? Container { get; init; }
+    public required string Kind { get; init; }
+    public required string Language { get; init; }
+    public string? Signature { get; init; }
+    public required string Snippet { get; init; }
+    public float Score { get; init; }
+    public required MatchedToken[] Matches { get; init; }
+}
+
+/// <summary>"Why it matched": a token in the file that best answered a query token.</summary>
+public sealed class MatchedToken
+{
+    public required LspRange Range { get; init; }
+    public required string Text { get; init; }
+    public required string QueryToken { get; init; }
+    public float Similarity { get; init; }
+}
+
+/// <summary>How much of the searched folders was indexed when the query ran.</summary>
+public sealed class Coverage
+{
+    public int FilesIndexed { get; init; }
+    public int FilesKnown { get; init; }
+    public int ChunksIndexed { get; init; }
+    /// <summary>filesIndexed / filesKnown (1 when nothing is known yet and nothing is pending).</summary>
+    public double Ratio { get; init; }
+    /// <summary>True when every searched folder is ready with nothing queued.</summary>
+    public bool Complete { get; init; }
+}
+
+public sealed class StatusResult
+{
+    public required FolderStatus[] Folders { get; init; }
+    /// <summary>Folders waiting for (or in) an indexing pass, in order.</summary>
+    public int QueuedJobs { get; init; }
+}
+
+public sealed class FolderStatus
+{
+    public required string Uri { get; init; }
+    public required string Name { get; init; }
+    public required string Path { get; init; }
+    /// <summary>queued, opening, indexing, ready, error.</summary>
+    public required string State { get; init; }
+    public int FilesIndexed { get; init; }
+    public int FilesKnown { get; init; }
+    public int ChunksIndexed { get; init; }
+    public int Queued { get; init; }
+    public string? IndexPath { get; init; }
+    public string? Model { get; init; }
+    public string? ExecutionProvider { get; init; }
+    public string? LastError { get; init; }
+    public DateTime? LastIndexed { get; init; }
+    /// <summary>Percentage of the pass in progress, when indexing.</summary>
+    public int? Progress { get; init; }
+}
+
+public sealed class ReindexParams
+{
+    public string? Folder { get; init; }
+    /// <summary>True: delete the index and build it again; false (default): incremental pass.</summary>
+    public bool? Full { get; init; }
+}
+
+public sealed class ReindexResult
+{
+    public required FolderReindexResult[] Folders { get; init; }
+}
+
+public sealed class FolderReindexResult
+{
+    public required string Uri { get; init; }
+    public int FilesScanned { get; init; }
+    public int FilesAdded { get; init; }
+    public int FilesChanged { get; init; }
+    public int FilesDeleted { get; init; }
+    public int ChunksEncoded { get; init; }
+    public int ChunksTotal { get; init; }
+    public required string[] Errors { get; init; }
+    public double ElapsedMs { get; init; }
+}
+
+public sealed class ResultOpenedParams
+{
+    public string QueryId { get; init; } = "";
+    public string ResultId { get; init; } = "";
+}
+
+public sealed class ResultOpenedResult
+{
+    public bool Recorded { get; init; }
+}

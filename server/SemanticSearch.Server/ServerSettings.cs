@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Text.Json;
+using SemanticSearch.Engine.Workspace;
+
+namespace SemanticSearch.Server;
+
+/// <summary>
+/// Client settings, from <c>initializationOptions</c> and <c>workspace/didChangeConfiguration</c> (either the
+/// object itself or nested under "semanticSearch"). Unknown fields are ignored; a missing field keeps its default.
+/// </summary>
+public sealed record ServerSettings
+{
+    /// <summary>Model folder; null means <see cref="Engine.Models.DefaultModel"/> resolution (as the CLI does).</summary>
+    public string? ModelPath { get; init; }
+
+    /// <summary>auto, cpu, cuda or directml.</summary>
+    public string ExecutionProvider { get; init; } = "auto";
+
+    public IReadOnlyList<string> Excludes { get; init; } = [];
+
+    public long MaxFileBytes { get; init; } = ScanOptions.Default.MaxFileBytes;
+
+    public bool UseGitIgnore { get; init; } = true;
+
+    /// <summary>"workspace" (&lt;root&gt;/.semantic-search), "cache" (user cache folder) or a folder for all indexes.</summary>
+    public string IndexLocation { get; init; } = "workspace";
+
+    /// <summary>Quiet time after the last save or file event before re-indexing.</summary>
+    public int DebounceMs { get; init; } = 300;
+
+    /// <summary>More changed paths than this in one batch (a git checkout) run a full incremental pass instead.</summary>
+    public int BatchThreshold { get; init; } = 500;
+
+    /// <summary>auto (client watching when it can register it, else our own), client, server or off.</summary>
+    public string FileWatcher { get; init; } = "auto";
+
+    /// <summary>Encoder threads (0: ONNX Runtime decides).</summary>
+    public int Threads { get; init; }
+
+    /// <summary>True when a change needs the folders reopened (model, index or scan settings).</summary>
+    public bool NeedsReopen(ServerSettings other) =>
+        ModelPath != other.ModelPath || ExecutionProvider != other.ExecutionProvider || IndexLocation != other.IndexLocation
+        || MaxFileBytes != other.MaxFileBytes || UseGitIgnore != other.UseGitIgnore || Threads != other.Threads
+        || !Excludes.SequenceEqual(other.Excludes);
+
+    public ScanOptions ScanOptions => new(Excludes, MaxFileBytes, UseGitIgnore);
+
+    public static ServerSettings Parse(JsonElement? json, ServerSettings defaults)
+    {
+        if (json is not { ValueKind: JsonValueKind.Object } root)
+        {
+            return defaults;
+        }
+        if (root.TryGetProperty("semanticSearch", out var nested) && nested.ValueKind == JsonValueKind.Object)
+        {
+            root = nested;
+        }
+        var s = defaults;
+        if (Str(root, "modelPath") is { } model)
+        {
+            s = s with { ModelPath = model.Length == 0 ? null : model };
+        }
+        if (Str(root, "executionProvider") is { } provider)
+        {
+            if (provider is not ("auto" or "cpu" or "cuda" or "directml"))
+            {
+                throw new ArgumentException($"executionProvider must be auto, cpu, cuda or directml (got '{provider}').");
+            }
+            s = s with { ExecutionProvider = provider };
+        }
+        if (root.TryGetProperty("excludes", out var excludes) && excludes.ValueKind == JsonValueKind.Array)
+        {
+            s = s with { Excludes = excludes.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToArray() };
+        }
+        if (root.TryGetProperty("maxFileSize", out var size))
+        {
+            s = s with { MaxFileBytes = ParseSize(size) };
+        }
+        if (root.TryGetProperty("useGitIgnore", out var git) && git.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        {
+            s = s with { UseGitIgnore = git.GetBoolean() };
+        }
+        if (Str(root, "indexLocation") is { } location)
+        {
+            s = s with { IndexLocation = location.Length == 0 ? "workspace" : location };
+        }
+        if (Str(root, "fileWatcher") is { } watcher)
+        {
+            if (watcher is not ("auto" or "client" or "server" or "off"))
+            {
+                throw new ArgumentException($"fileWatcher must be auto, client, server or off (got '{watcher}').");
+            }
+            s = s with { FileWatcher = watcher };
+        }
+        s = s with
+        {
+            DebounceMs = Int(root, "debounceMs", s.DebounceMs, 0, 60_000),
+            BatchThreshold = Int(root, "batchThreshold", s.BatchThreshold, 1, 1_000_000),
+            Threads = Int(root, "threads", s.Threads, 0, 256),
+        };
+        return s;
+    }
+
+    private static string? Str(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static int Int(JsonElement root, string name, int fallback, int min, int max) =>
+        root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n) ? Math.Clamp(n, min, max) : fallback;
+
+    /// <summary>A byte count, or a string such as "500k" or "2m".</summary>
+    internal static long ParseSize(JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var bytes) && bytes > 0)
+        {
+            return bytes;
+        }
+        var text = value.ValueKind == JsonValueKind.String ? value.GetString()!.Trim().ToLowerInvariant() : "";
+        var multiplier = text.EndsWith('k') ? 1024L : text.EndsWith('m') ? 1024L * 1024 : 1L;
+        var digits = multiplier == 1 ? text : text[..^1];
+        return long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n * multiplier
+            : throw new ArgumentException($"maxFileSize must be a byte count or a size like 500k or 2m (got {value.GetRawText()}).");
+    }
+}
