@@ -66,7 +66,7 @@ export function labelHighlights(label: string, hit: SearchHit): [number, number]
   const seen = new Set<string>();
   for (const m of hit.matches ?? []) {
     const needle = m.text.trim().toLowerCase();
-    if (needle.length < 2 || seen.has(needle)) {
+    if (needle.length < 3 || seen.has(needle)) {
       continue;
     }
     seen.add(needle);
