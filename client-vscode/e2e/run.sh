@@ -66,7 +66,9 @@ fi
 
 # 5. A throwaway run folder: private HOME/XDG dirs, VS Code profile, extensions, a copy of the sample repo.
 run="$cache/run-$(date +%Y%m%d-%H%M%S)"
-mkdir -p "$run"/{home,config,data,cache,tmp,user-data/User,extensions,artifacts}
+mkdir -p "$run"/{home,config,data,cache,user-data/User,extensions,artifacts}
+# TMPDIR short and outside the repo: chromium and VS Code put unix sockets there (108-byte path limit).
+short_tmp=$(mktemp -d /tmp/ss-e2e.XXXXXX)
 cp -r "$repo/tests/fixtures/sample-repo" "$run/workspace"
 cat >"$run/user-data/User/settings.json" <<JSON
 {
@@ -89,7 +91,7 @@ cat >"$run/user-data/User/settings.json" <<JSON
   "files.autoSave": "off"
 }
 JSON
-export HOME="$run/home" XDG_CONFIG_HOME="$run/config" XDG_DATA_HOME="$run/data" XDG_CACHE_HOME="$run/cache" TMPDIR="$run/tmp"
+export HOME="$run/home" XDG_CONFIG_HOME="$run/config" XDG_DATA_HOME="$run/data" XDG_CACHE_HOME="$run/cache" TMPDIR="$short_tmp"
 export DOTNET_CLI_HOME="$run/home" DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 cs_args=(--user-data-dir "$run/user-data" --extensions-dir "$run/extensions")
 
@@ -102,7 +104,7 @@ step "start code-server on 127.0.0.1:$port (log: $run/code-server.log)"
 "$code_server" "${cs_args[@]}" --auth none --bind-addr "127.0.0.1:$port" --disable-telemetry --disable-update-check \
   --disable-workspace-trust --disable-getting-started-override --ignore-last-opened "$run/workspace" >"$run/code-server.log" 2>&1 &
 cs_pid=$!
-cleanup() { kill "$cs_pid" 2>/dev/null || true; wait "$cs_pid" 2>/dev/null || true; }
+cleanup() { kill "$cs_pid" 2>/dev/null || true; wait "$cs_pid" 2>/dev/null || true; rm -rf "$short_tmp"; }
 trap cleanup EXIT
 for _ in $(seq 1 60); do
   curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break

@@ -120,7 +120,8 @@ export class ServerManager implements vscode.Disposable {
   }
 
   async request<R>(method: string, params: unknown, token?: vscode.CancellationToken): Promise<R> {
-    return this.ready.sendRequest<R>(method, params, token);
+    // sendRequest is variadic: an explicit `undefined` token would be sent as a second positional parameter.
+    return token ? this.ready.sendRequest<R>(method, params, token) : this.ready.sendRequest<R>(method, params);
   }
 
   settings(): ServerSettingsPayload {

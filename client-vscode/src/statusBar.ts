@@ -43,8 +43,9 @@ export class StatusBar implements vscode.Disposable {
       try {
         this.last = await this.server.request<StatusResult>(Methods.status, {});
         busy = summarizeStatus(this.last, true).busy;
-      } catch {
+      } catch (err) {
         this.last = undefined;
+        this.server.log.debug(`status: ${err instanceof Error ? err.message : String(err)}`);
       }
     } else {
       this.last = undefined;
