@@ -116,7 +116,7 @@ curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || fail "code-server did n
 step "run e2e/test.mjs"
 status=0
 SEMSEARCH_E2E_URL="http://127.0.0.1:$port" SEMSEARCH_E2E_WORKSPACE="$run/workspace" SEMSEARCH_E2E_ARTIFACTS="$run/artifacts" \
-SEMSEARCH_E2E_PROFILE="$run/chromium" SEMSEARCH_E2E_USER_DATA="$run/user-data" \
+SEMSEARCH_E2E_PROFILE="$run/chromium" SEMSEARCH_E2E_EXTENSIONS="$run/extensions" \
   node "$e2e/test.mjs" || status=$?
 if [ "$status" -ne 0 ]; then
   echo "e2e: run folder kept: $run (screenshots in $run/artifacts, code-server log, extension logs under user-data/logs)"

@@ -4,6 +4,7 @@
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
@@ -12,6 +13,7 @@ const url = need('SEMSEARCH_E2E_URL');
 const workspace = need('SEMSEARCH_E2E_WORKSPACE');
 const artifacts = need('SEMSEARCH_E2E_ARTIFACTS');
 const profile = need('SEMSEARCH_E2E_PROFILE');
+const extensionsDir = need('SEMSEARCH_E2E_EXTENSIONS');
 const QUERY = 'validate an email address';
 const EXPECTED_SYMBOL = 'IsValidEmail';
 const EXPECTED_PATH = 'src/Mail/EmailValidator.cs';
@@ -178,6 +180,28 @@ try {
     await view.locator('.monaco-list-row', { hasText: EXPECTED_SYMBOL }).first().click();
     await until(`the cursor back on line ${expectedLine}`, 10_000, async () => (await cursorLine()) === expectedLine);
     return `Ln ${expectedLine}`;
+  });
+
+  await check('a killed server is restarted and indexes again', async () => {
+    const serverPids = () => {
+      // Only the server this run installed: its path is inside this run's extensions folder.
+      try {
+        return execFileSync('pgrep', ['-f', `${extensionsDir}/.*/SemanticSearch\\.Server\\.dll`], { encoding: 'utf8' }).split(/\s+/).filter(Boolean).map(Number);
+      } catch {
+        return [];
+      }
+    };
+    const before = serverPids();
+    if (before.length !== 1) {
+      throw new Error(`expected one server process, found ${before.length}`);
+    }
+    process.kill(before[0], 'SIGKILL');
+    const after = await until('a new server process', 30_000, async () => {
+      const now = serverPids().filter((p) => p !== before[0]);
+      return now.length === 1 ? now[0] : undefined;
+    });
+    await statusEntry.waitFor({ state: 'visible', timeout: 60_000 });
+    return `pid ${before[0]} killed, pid ${after} serving (${(await statusEntry.innerText()).trim()})`;
   });
 
   const NEW_QUERY = 'postage for a parcel by shipping weight';
