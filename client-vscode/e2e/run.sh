@@ -9,6 +9,8 @@
 #                                                                  server/SemanticSearch.Server from this repo
 #   SEMSEARCH_E2E_MODEL=<model folder>                             instead of the generated tiny test model
 #   SEMSEARCH_E2E_KEEP=1                                           keep the run folder after a pass
+#   SEMSEARCH_SHARED_DIR=<dir>                                     where build_tiny_model.py finds shared/models
+#                                                                  (its default: the checkout's ../shared)
 set -euo pipefail
 e2e="$(cd "$(dirname "$0")" && pwd)"
 ext="$(cd "$e2e/.." && pwd)"
@@ -70,6 +72,16 @@ mkdir -p "$run"/{home,config,data,cache,user-data/User,extensions,artifacts}
 # TMPDIR short and outside the repo: chromium and VS Code put unix sockets there (108-byte path limit).
 short_tmp=$(mktemp -d /tmp/ss-e2e.XXXXXX)
 cp -r "$repo/tests/fixtures/sample-repo" "$run/workspace"
+# A second folder and a multi-root workspace holding both (the folders get display names alpha and beta).
+mkdir -p "$run/second/notes"
+cat >"$run/second/notes/shipping.py" <<'PY'
+def parcel_postage(shipping_weight):
+    """Postage of a parcel from its shipping weight in kilograms."""
+    return round(shipping_weight * 4.5, 2)
+PY
+cat >"$run/multi.code-workspace" <<JSON
+{ "folders": [ { "path": "workspace", "name": "alpha" }, { "path": "second", "name": "beta" } ] }
+JSON
 cat >"$run/user-data/User/settings.json" <<JSON
 {
   "semanticSearch.modelPath": "$model",
@@ -116,7 +128,7 @@ curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || fail "code-server did n
 step "run e2e/test.mjs"
 status=0
 SEMSEARCH_E2E_URL="http://127.0.0.1:$port" SEMSEARCH_E2E_WORKSPACE="$run/workspace" SEMSEARCH_E2E_ARTIFACTS="$run/artifacts" \
-SEMSEARCH_E2E_PROFILE="$run/chromium" SEMSEARCH_E2E_EXTENSIONS="$run/extensions" \
+SEMSEARCH_E2E_PROFILE="$run/chromium" SEMSEARCH_E2E_EXTENSIONS="$run/extensions" SEMSEARCH_E2E_MULTIROOT="$run/multi.code-workspace" \
   node "$e2e/test.mjs" || status=$?
 if [ "$status" -ne 0 ]; then
   echo "e2e: run folder kept: $run (screenshots in $run/artifacts, code-server log, extension logs under user-data/logs)"

@@ -14,6 +14,7 @@ const workspace = need('SEMSEARCH_E2E_WORKSPACE');
 const artifacts = need('SEMSEARCH_E2E_ARTIFACTS');
 const profile = need('SEMSEARCH_E2E_PROFILE');
 const extensionsDir = need('SEMSEARCH_E2E_EXTENSIONS');
+const multiRootFile = need('SEMSEARCH_E2E_MULTIROOT');
 const QUERY = 'validate an email address';
 const EXPECTED_SYMBOL = 'IsValidEmail';
 const EXPECTED_PATH = 'src/Mail/EmailValidator.cs';
@@ -83,7 +84,8 @@ page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text(
 const quickInput = page.locator('.quick-input-widget');
 const quickRows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
 const activityEntry = page.locator('.activitybar [aria-label^="Semantic Search"]').first();
-const statusEntry = page.locator('.statusbar-item', { hasText: /\d+ chunks/ }).first();
+// Our entry reads "31 chunks (cpu)" when ready (the language client's progress entry also mentions chunks).
+const statusEntry = page.locator('.statusbar-item', { hasText: /^\s*\d+k? chunks( \(|\s*$)/ }).first();
 const cursorStatus = page.locator('[id="status.editor.selection"]');
 const activeTab = page.locator('.tabs-container .tab.active');
 
@@ -247,6 +249,25 @@ try {
     if (!text.includes('src/Billing/InvoiceCalculator.cs:')) {
       throw new Error(`unexpected location: ${text}`);
     }
+    await page.keyboard.press('Escape');
+    return text;
+  });
+
+  await check('multi-root: both folders are indexed and searched, results name their folder', async () => {
+    await page.goto(`${url}/?workspace=${encodeURIComponent(multiRootFile)}`);
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    await activityEntry.waitFor({ state: 'visible', timeout: 60_000 });
+    await statusEntry.waitFor({ state: 'visible', timeout: 120_000 });
+    await openPaletteCommand('Semantic Search');
+    const beta = await until('a result from the second folder', 30_000, async () => {
+      try {
+        return await searchInQuickPick('parcel postage from shipping weight', /beta • notes\/shipping\.py:\d+/, 3000);
+      } catch {
+        return undefined;
+      }
+    }, 500);
+    await quickRows.filter({ hasText: /alpha • src\/Billing\/InvoiceCalculator\.cs:\d+/ }).first().waitFor({ state: 'visible', timeout: 5000 });
+    const text = (await beta.innerText()).replace(/\s+/g, ' ');
     await page.keyboard.press('Escape');
     return text;
   });
