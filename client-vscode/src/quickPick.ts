@@ -42,7 +42,7 @@ export async function runSearchQuickPick(server: ServerManager, tree: ResultsTre
     return items;
   };
 
-  const debouncer = new LatestDebouncer<string>(() => cfg.get<number>('debounceMs', 250), (query, seq) => {
+  const debouncer = new LatestDebouncer<string>(() => cfg.get<number>('searchDebounceMs', 250), (query, seq) => {
     cts?.cancel();
     cts = new vscode.CancellationTokenSource();
     const token = cts.token;

@@ -18,9 +18,13 @@ test('server settings: machine values from the window, resource values merged ov
   });
 });
 
+test('server settings: an unreadable size is left to the server default', () => {
+  assert.equal(buildServerSettings(cfg({}), [cfg({ maxFileSize: 'huge' })]).maxFileSize, undefined);
+});
+
 test('server settings: defaults, and an unknown provider becomes auto', () => {
   assert.deepEqual(buildServerSettings(cfg({ executionProvider: 'tpu' }), []), {
-    modelPath: '', executionProvider: 'auto', excludes: [], maxFileSize: '1m', useGitIgnore: true, indexLocation: 'workspace', threads: 0,
+    modelPath: '', executionProvider: 'auto', excludes: [], useGitIgnore: true, indexLocation: 'workspace', threads: 0,
   });
 });
 

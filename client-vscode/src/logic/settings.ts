@@ -9,7 +9,8 @@ export interface ServerSettingsPayload {
   modelPath: string;
   executionProvider: string;
   excludes: string[];
-  maxFileSize: string;
+  /** Absent: the server's default (1,000,000 bytes). */
+  maxFileSize?: string;
   useGitIgnore: boolean;
   indexLocation: string;
   threads: number;
@@ -25,7 +26,7 @@ export function buildServerSettings(window: ConfigReader, folders: ConfigReader[
   const excludes = new Set<string>();
   let useGitIgnore = false;
   let maxBytes = 0;
-  let maxFileSize = '1m';
+  let maxFileSize: string | undefined;
   for (const f of scoped) {
     for (const e of f.get<string[]>('excludes', [])) {
       if (typeof e === 'string' && e.trim()) {
@@ -33,8 +34,8 @@ export function buildServerSettings(window: ConfigReader, folders: ConfigReader[
       }
     }
     useGitIgnore ||= f.get<boolean>('useGitIgnore', true);
-    const size = String(f.get<string | number>('maxFileSize', '1m'));
-    const bytes = parseSize(size);
+    const size = String(f.get<string | number>('maxFileSize', '') ?? '');
+    const bytes = size.trim() ? parseSize(size) : undefined;
     if (bytes !== undefined && bytes > maxBytes) {
       maxBytes = bytes;
       maxFileSize = size.trim();
@@ -45,7 +46,7 @@ export function buildServerSettings(window: ConfigReader, folders: ConfigReader[
     modelPath: window.get<string>('modelPath', '').trim(),
     executionProvider: ['auto', 'cpu', 'cuda', 'directml'].includes(provider) ? provider : 'auto',
     excludes: [...excludes],
-    maxFileSize,
+    ...(maxFileSize ? { maxFileSize } : {}),
     useGitIgnore,
     indexLocation: window.get<string>('indexLocation', 'workspace').trim() || 'workspace',
     threads: Math.max(0, Math.floor(window.get<number>('threads', 0) || 0)),
