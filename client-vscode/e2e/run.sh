@@ -68,7 +68,7 @@ fi
 
 # 5. A throwaway run folder: private HOME/XDG dirs, VS Code profile, extensions, a copy of the sample repo.
 run="$cache/run-$(date +%Y%m%d-%H%M%S)"
-mkdir -p "$run"/{home,config,data,cache,user-data/User,extensions,artifacts}
+mkdir -p "$run"/{home,config,data,cache,user-data/User,user-data/Machine,extensions,artifacts}
 # TMPDIR short and outside the repo: chromium and VS Code put unix sockets there (108-byte path limit).
 short_tmp=$(mktemp -d /tmp/ss-e2e.XXXXXX)
 cp -r "$repo/tests/fixtures/sample-repo" "$run/workspace"
@@ -82,10 +82,16 @@ PY
 cat >"$run/multi.code-workspace" <<JSON
 { "folders": [ { "path": "workspace", "name": "alpha" }, { "path": "second", "name": "beta" } ] }
 JSON
-cat >"$run/user-data/User/settings.json" <<JSON
+# code-server is a remote window: machine-scoped settings (model path, provider) count only in the remote
+# machine's settings, not the user's.
+cat >"$run/user-data/Machine/settings.json" <<JSON
 {
   "semanticSearch.modelPath": "$model",
-  "semanticSearch.executionProvider": "cpu",
+  "semanticSearch.executionProvider": "cpu"
+}
+JSON
+cat >"$run/user-data/User/settings.json" <<JSON
+{
   "workbench.startupEditor": "none",
   "workbench.tips.enabled": false,
   "security.workspace.trust.enabled": false,

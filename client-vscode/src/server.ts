@@ -1,5 +1,6 @@
 // Owns the language client: starts the bundled (or configured) server, restarts it when it dies, forwards settings.
 import * as fs from 'node:fs';
+import * as readline from 'node:readline';
 import * as vscode from 'vscode';
 import {
   CloseAction, DidChangeConfigurationNotification, ErrorAction, LanguageClient, LanguageClientOptions,
@@ -65,6 +66,12 @@ export class ServerManager implements vscode.Disposable {
       outputChannel: this.log,
       traceOutputChannel: this.log,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
+      // The server writes each log line to stderr and sends it as window/logMessage too: keep the stderr copy at
+      // trace level, and anything else on stderr (a runtime failure, a crash) as an error.
+      stdioOptions: {
+        stdout: (input, out) => lines(input, (line) => out.info(line)),
+        stderr: (input, out) => lines(input, (line) => line.startsWith('[semantic-search] ') ? out.trace(line) : out.error(line)),
+      },
       initializationOptions: { [SECTION]: this.settings() },
       // File watching: the server registers workspace/didChangeWatchedFiles dynamically (the client supports
       // dynamic registration), so no static watcher here; that would send every event twice.
@@ -155,6 +162,10 @@ export class ServerManager implements vscode.Disposable {
     this.disposables.forEach((d) => d.dispose());
     this.stateEmitter.dispose();
   }
+}
+
+function lines(input: NodeJS.ReadableStream, each: (line: string) => void): void {
+  readline.createInterface({ input, crlfDelay: Infinity, terminal: false }).on('line', each);
 }
 
 function reader(cfg: vscode.WorkspaceConfiguration): ConfigReader {
