@@ -184,6 +184,16 @@ try {
     return `Ln ${expectedLine}`;
   });
 
+  await check('Next Result moves on, Previous Result comes back to the same place', async () => {
+    const where = async () => `${(await activeTab.innerText()).trim()}:${await cursorLine()}`;
+    const start = await where();
+    await openPaletteCommand('Semantic Search: Next Result');
+    const next = await until('the cursor to move to the next result', 10_000, async () => { const w = await where(); return w !== start ? w : undefined; });
+    await openPaletteCommand('Semantic Search: Previous Result');
+    await until(`the cursor back at ${start}`, 10_000, async () => (await where()) === start);
+    return `${start} → ${next} → ${start}`;
+  });
+
   await check('a killed server is restarted and indexes again', async () => {
     const serverPids = () => {
       // Only the server this run installed: its path is inside this run's extensions folder.
