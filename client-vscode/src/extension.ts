@@ -38,7 +38,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }
   };
 
-  command('semanticSearch.search', () => { srv.ready; return runSearchQuickPick(srv, tree); });
+  command('semanticSearch.search', () => { srv.ensureReady(); return runSearchQuickPick(srv, tree); });
   command('semanticSearch.searchInSidebar', () => runSidebarSearch(srv, tree));
   command('semanticSearch.openResult', (hit: SearchHit, queryId?: string) => open(hit, queryId));
   command('semanticSearch.nextResult', async () => open(await tree.step(1)));
@@ -77,7 +77,7 @@ async function startServer(srv: ServerManager, status: StatusBar): Promise<void>
 }
 
 async function reindex(srv: ServerManager, status: StatusBar, full: boolean): Promise<void> {
-  srv.ready;
+  srv.ensureReady();
   const folders = vscode.workspace.workspaceFolders ?? [];
   let folder: vscode.WorkspaceFolder | undefined;
   if (folders.length > 1) {

@@ -31,8 +31,13 @@ export class ServerManager implements vscode.Disposable {
     return this.client?.state === State.Running;
   }
 
+  /** Throws an error that tells the user why there is no running server, if there is none. */
+  ensureReady(): void {
+    void this.ready;
+  }
+
   /** The running client, or an error that tells the user why there is none. */
-  get ready(): LanguageClient {
+  private get ready(): LanguageClient {
     if (!vscode.workspace.isTrusted) {
       throw new Error('Semantic Search runs only in trusted workspaces.');
     }
