@@ -122,7 +122,8 @@ step "start code-server on 127.0.0.1:$port (log: $run/code-server.log)"
 "$code_server" "${cs_args[@]}" --auth none --bind-addr "127.0.0.1:$port" --disable-telemetry --disable-update-check \
   --disable-workspace-trust --disable-getting-started-override --ignore-last-opened "$run/workspace" >"$run/code-server.log" 2>&1 &
 cs_pid=$!
-cleanup() { kill "$cs_pid" 2>/dev/null || true; wait "$cs_pid" 2>/dev/null || true; rm -rf "$short_tmp"; }
+# code-server's helper processes (extension host, tsserver) exit a moment after it and may still write to TMPDIR.
+cleanup() { kill "$cs_pid" 2>/dev/null || true; wait "$cs_pid" 2>/dev/null || true; sleep 2; rm -rf "$short_tmp"; }
 trap cleanup EXIT
 for _ in $(seq 1 60); do
   curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
