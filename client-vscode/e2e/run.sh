@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# End-to-end test of the Semantic Search extension in a real VS Code: code-server 4.100.3 (VS Code 1.100, the last
+# release for Node 20) driven by playwright-core with Debian's chromium. Installs what it needs (apt + npm, cached
+# under client-vscode/.e2e-cache, ignored by git), packages the extension with the server built from this repo,
+# runs e2e/test.mjs and ends with "e2e: N passed, N failed".
+#
+#   bash client-vscode/e2e/run.sh
+#   SEMSEARCH_SERVER_DIR=<folder with SemanticSearch.Server.dll>   use that server build instead of publishing
+#                                                                  server/SemanticSearch.Server from this repo
+#   SEMSEARCH_E2E_MODEL=<model folder>                             instead of the generated tiny test model
+#   SEMSEARCH_E2E_KEEP=1                                           keep the run folder after a pass
+#   SEMSEARCH_SHARED_DIR=<dir>                                     where build_tiny_model.py finds shared/models
+#                                                                  (its default: the checkout's ../shared)
+set -euo pipefail
+e2e="$(cd "$(dirname "$0")" && pwd)"
+ext="$(cd "$e2e/.." && pwd)"
+repo="$(cd "$ext/.." && pwd)"
+cache="$ext/.e2e-cache"
+mkdir -p "$cache/tmp"
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+
+step() { printf '\n== e2e: %s\n' "$*"; }
+fail() { echo "e2e: $*" >&2; echo "e2e: 0 passed, 1 failed"; exit 1; }
+
+# 1. System packages: native-module toolchain for code-server, chromium, rg, python3-onnx for the tiny model.
+apt_pkgs=(build-essential python3 pkg-config libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev ripgrep chromium fonts-dejavu-core python3-onnx python3-numpy)
+missing=()
+for p in "${apt_pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  step "apt-get install ${missing[*]}"
+  $SUDO apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# 2. code-server + playwright-core (e2e/package-lock.json). @vscode/ripgrep downloads rg from GitHub at install
+#    time, which is not reachable here: seed its download cache with Debian's rg instead.
+stamp="$e2e/node_modules/.lock-stamp"
+if [ ! -f "$stamp" ] || ! cmp -s "$e2e/package-lock.json" "$stamp"; then
+  step "npm ci (code-server, playwright-core)"
+  rgcache="$cache/tmp/vscode-ripgrep-cache-1.15.11"
+  mkdir -p "$rgcache"
+  if [ ! -f "$rgcache/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz" ]; then
+    d=$(mktemp -d); cp "$(command -v rg)" "$d/rg"
+    tar -czf "$rgcache/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz" -C "$d" rg; rm -rf "$d"
+  fi
+  # unsafe_perm/yes: as root, and the machine's npmrc says yes=false, which cancels node-pty's node-gyp step.
+  (cd "$e2e" && TMPDIR="$cache/tmp" npm_config_unsafe_perm=true npm_config_yes=true npm ci --no-audit --no-fund)
+  cp "$e2e/package-lock.json" "$stamp"
+fi
+code_server="$e2e/node_modules/.bin/code-server"
+[ -x "$code_server" ] || fail "code-server missing after npm ci"
+
+# 3. The extension, packaged exactly as users get it (bundled server included).
+step "package the extension"
+if [ -z "${SEMSEARCH_SERVER_DIR:-}" ] && [ ! -f "$repo/server/SemanticSearch.Server/SemanticSearch.Server.csproj" ]; then
+  fail "no server: server/SemanticSearch.Server is not in this checkout; set SEMSEARCH_SERVER_DIR to a build"
+fi
+(cd "$ext" && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && bash scripts/package.sh "$cache/semantic-search.vsix") >"$cache/package.log" 2>&1 \
+  || { tail -30 "$cache/package.log"; fail "packaging failed (log: $cache/package.log)"; }
+[ -f "$ext/server/SemanticSearch.Server.dll" ] || fail "the package has no server (see $cache/package.log)"
+
+# 4. The model: the tiny random-weight test model (its MaxSim behaves lexically).
+model="${SEMSEARCH_E2E_MODEL:-$cache/tiny-model}"
+if [ -z "${SEMSEARCH_E2E_MODEL:-}" ] && [ ! -f "$model/semsearch-model.json" ]; then
+  step "build the tiny test model"
+  /usr/bin/python3 "$repo/models/tiny-random/build_tiny_model.py" --out "$model" >/dev/null
+fi
+
+# 5. A throwaway run folder: private HOME/XDG dirs, VS Code profile, extensions, a copy of the sample repo.
+run="$cache/run-$(date +%Y%m%d-%H%M%S)"
+mkdir -p "$run"/{home,config,data,cache,user-data/User,user-data/Machine,extensions,artifacts}
+# TMPDIR short and outside the repo: chromium and VS Code put unix sockets there (108-byte path limit).
+short_tmp=$(mktemp -d /tmp/ss-e2e.XXXXXX)
+cp -r "$repo/tests/fixtures/sample-repo" "$run/workspace"
+# A second folder and a multi-root workspace holding both (the folders get display names alpha and beta).
+mkdir -p "$run/second/notes"
+cat >"$run/second/notes/shipping.py" <<'PY'
+def parcel_postage(shipping_weight):
+    """Postage of a parcel from its shipping weight in kilograms."""
+    return round(shipping_weight * 4.5, 2)
+PY
+cat >"$run/multi.code-workspace" <<JSON
+{ "folders": [ { "path": "workspace", "name": "alpha" }, { "path": "second", "name": "beta" } ] }
+JSON
+# code-server is a remote window: machine-scoped settings (model path, provider) count only in the remote
+# machine's settings, not the user's.
+cat >"$run/user-data/Machine/settings.json" <<JSON
+{
+  "semanticSearch.modelPath": "$model",
+  "semanticSearch.executionProvider": "cpu"
+}
+JSON
+cat >"$run/user-data/User/settings.json" <<JSON
+{
+  "workbench.startupEditor": "none",
+  "workbench.tips.enabled": false,
+  "security.workspace.trust.enabled": false,
+  "extensions.autoUpdate": false,
+  "extensions.autoCheckUpdates": false,
+  "telemetry.telemetryLevel": "off",
+  "update.mode": "none",
+  "editor.autoClosingBrackets": "never",
+  "editor.autoClosingQuotes": "never",
+  "editor.autoIndent": "none",
+  "editor.formatOnType": false,
+  "editor.quickSuggestions": { "other": false, "comments": false, "strings": false },
+  "editor.suggestOnTriggerCharacters": false,
+  "editor.acceptSuggestionOnEnter": "off",
+  "files.autoSave": "off"
+}
+JSON
+export HOME="$run/home" XDG_CONFIG_HOME="$run/config" XDG_DATA_HOME="$run/data" XDG_CACHE_HOME="$run/cache" TMPDIR="$short_tmp"
+export DOTNET_CLI_HOME="$run/home" DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+cs_args=(--user-data-dir "$run/user-data" --extensions-dir "$run/extensions")
+
+step "install the .vsix into code-server"
+"$code_server" "${cs_args[@]}" --install-extension "$cache/semantic-search.vsix" >"$run/install.log" 2>&1 \
+  || { cat "$run/install.log"; fail "installing the .vsix failed"; }
+
+port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+step "start code-server on 127.0.0.1:$port (log: $run/code-server.log)"
+"$code_server" "${cs_args[@]}" --auth none --bind-addr "127.0.0.1:$port" --disable-telemetry --disable-update-check \
+  --disable-workspace-trust --disable-getting-started-override --ignore-last-opened "$run/workspace" >"$run/code-server.log" 2>&1 &
+cs_pid=$!
+# code-server's helper processes (extension host, tsserver) exit a moment after it and may still write to TMPDIR.
+cleanup() { kill "$cs_pid" 2>/dev/null || true; wait "$cs_pid" 2>/dev/null || true; sleep 2; rm -rf "$short_tmp"; }
+trap cleanup EXIT
+for _ in $(seq 1 60); do
+  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+  kill -0 "$cs_pid" 2>/dev/null || { tail -30 "$run/code-server.log"; fail "code-server exited"; }
+  sleep 0.5
+done
+curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || fail "code-server did not answer /healthz"
+
+step "run e2e/test.mjs"
+status=0
+SEMSEARCH_E2E_URL="http://127.0.0.1:$port" SEMSEARCH_E2E_WORKSPACE="$run/workspace" SEMSEARCH_E2E_ARTIFACTS="$run/artifacts" \
+SEMSEARCH_E2E_PROFILE="$run/chromium" SEMSEARCH_E2E_EXTENSIONS="$run/extensions" SEMSEARCH_E2E_MULTIROOT="$run/multi.code-workspace" \
+  node "$e2e/test.mjs" || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "e2e: run folder kept: $run (screenshots in $run/artifacts, code-server log, extension logs under user-data/logs)"
+  exit "$status"
+fi
+[ -n "${SEMSEARCH_E2E_KEEP:-}" ] || { cleanup; trap - EXIT; rm -rf "$run"; }

@@ -1,0 +1,310 @@
+// Drives code-server (started by run.sh) with playwright-core and Debian's chromium through the user's path:
+// palette → "Semantic Search" → type a query → result in the quick pick and the sidebar → open it → editor at the
+// right file and line → edit and save a file → the new code is found. Prints one line per check and a summary.
+import { createRequire } from 'node:module';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
+
+const require = createRequire(import.meta.url);
+const { chromium } = require('playwright-core');
+
+const url = need('SEMSEARCH_E2E_URL');
+const workspace = need('SEMSEARCH_E2E_WORKSPACE');
+const artifacts = need('SEMSEARCH_E2E_ARTIFACTS');
+const profile = need('SEMSEARCH_E2E_PROFILE');
+const extensionsDir = need('SEMSEARCH_E2E_EXTENSIONS');
+const multiRootFile = need('SEMSEARCH_E2E_MULTIROOT');
+const QUERY = 'validate an email address';
+const EXPECTED_SYMBOL = 'IsValidEmail';
+const EXPECTED_PATH = 'src/Mail/EmailValidator.cs';
+const started = Date.now();
+let passed = 0;
+let failed = 0;
+
+function need(name) {
+  const v = process.env[name];
+  if (!v) {
+    throw new Error(`${name} is not set (run e2e/run.sh)`);
+  }
+  return v;
+}
+
+function log(msg) {
+  console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${msg}`);
+}
+
+async function check(name, fn) {
+  const t = Date.now();
+  try {
+    const r = await fn();
+    passed++;
+    log(`ok   ${name} (${Date.now() - t} ms)${r ? ` — ${r}` : ''}`);
+  } catch (err) {
+    failed++;
+    log(`FAIL ${name}: ${err?.stack ?? err}`);
+    throw err;
+  }
+}
+
+/** Retries `fn` until it returns a truthy value or `ms` passes. */
+async function until(what, ms, fn, pauseMs = 250) {
+  const end = Date.now() + ms;
+  let last;
+  while (Date.now() < end) {
+    try {
+      const v = await fn();
+      if (v) {
+        return v;
+      }
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, pauseMs));
+  }
+  throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? ` (last error: ${last.message})` : ''}`);
+}
+
+let context;
+try {
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1500, height: 950 },
+  });
+} catch (err) {
+  log(`FAIL chromium did not start: ${err?.message ?? err}`);
+  console.log('e2e: 0 passed, 1 failed');
+  process.exit(1);
+}
+const page = context.pages()[0] ?? await context.newPage();
+const consoleErrors = [];
+page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+
+const quickInput = page.locator('.quick-input-widget');
+const quickRows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+const activityEntry = page.locator('.activitybar [aria-label^="Semantic Search"]').first();
+// Our entry reads "31 chunks (cpu)" when ready (the language client's progress entry also mentions chunks).
+const statusEntry = page.locator('.statusbar-item', { hasText: /^\s*\d+k? chunks( \(|\s*$)/ }).first();
+const cursorStatus = page.locator('[id="status.editor.selection"]');
+const activeTab = page.locator('.tabs-container .tab.active');
+
+async function cursorLine() {
+  const text = await cursorStatus.innerText();
+  const m = /Ln (\d+)/.exec(text);
+  return m ? Number(m[1]) : undefined;
+}
+
+async function openPaletteCommand(label) {
+  // The palette can open before the extension registered its commands: retry.
+  await until(`the "${label}" command in the palette`, 30_000, async () => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    await quickInput.waitFor({ state: 'visible', timeout: 5000 });
+    await page.keyboard.type(label, { delay: 10 });
+    const row = quickRows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) }).first();
+    await row.waitFor({ state: 'visible', timeout: 3000 });
+    await row.click();
+    return true;
+  }, 500);
+}
+
+/** Types a query into the open Semantic Search quick pick and waits for a row matching `expect`. */
+async function searchInQuickPick(query, expect, ms) {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.fill('');
+  await page.keyboard.type(query, { delay: 15 });
+  const row = quickRows.filter({ hasText: expect }).first();
+  await row.waitFor({ state: 'visible', timeout: ms });
+  return row;
+}
+
+try {
+  await check('workbench loads the sample workspace', async () => {
+    await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`);
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    return workspace;
+  });
+
+  await check('extension activates (activity bar entry)', async () => {
+    await activityEntry.waitFor({ state: 'visible', timeout: 60_000 });
+  });
+
+  await check('the folder is indexed (status bar shows chunks)', async () => {
+    await statusEntry.waitFor({ state: 'visible', timeout: 120_000 });
+    return (await statusEntry.innerText()).trim();
+  });
+
+  let expectedLine;
+  await check(`"Semantic Search" from the palette finds ${EXPECTED_SYMBOL} for "${QUERY}"`, async () => {
+    await openPaletteCommand('Semantic Search');
+    await until('the Semantic Search quick pick', 10_000, async () => (await page.locator('.quick-input-widget .quick-input-title').innerText()).includes('Semantic Search'));
+    const row = await searchInQuickPick(QUERY, EXPECTED_SYMBOL, 30_000);
+    const first = (await quickRows.first().innerText()).replace(/\s+/g, ' ');
+    if (!first.includes(EXPECTED_SYMBOL)) {
+      throw new Error(`expected ${EXPECTED_SYMBOL} first, got: ${first}`);
+    }
+    const text = (await row.innerText()).replace(/\s+/g, ' ');
+    const m = new RegExp(`${EXPECTED_PATH.replace(/[.]/g, '\\.')}:(\\d+)`).exec(text);
+    if (!m) {
+      throw new Error(`the row does not show ${EXPECTED_PATH}:<line>: ${text}`);
+    }
+    expectedLine = Number(m[1]);
+    // The line must be the method's own (its doc comment or signature) in the fixture.
+    const lines = fs.readFileSync(path.join(workspace, EXPECTED_PATH), 'utf8').split(/\r?\n/);
+    const signature = lines.findIndex((l) => l.includes(`bool ${EXPECTED_SYMBOL}(`)) + 1;
+    if (!(expectedLine <= signature && signature - expectedLine <= 6)) {
+      throw new Error(`reported line ${expectedLine} is not at ${EXPECTED_SYMBOL} (signature on line ${signature})`);
+    }
+    return text;
+  });
+
+  await check('accepting the quick pick item opens the file at the line', async () => {
+    await page.keyboard.press('Enter');
+    await until(`the editor on ${path.basename(EXPECTED_PATH)}`, 15_000, async () => (await activeTab.innerText()).includes(path.basename(EXPECTED_PATH)));
+    await until(`the cursor on line ${expectedLine}`, 10_000, async () => (await cursorLine()) === expectedLine);
+    return `${path.basename(EXPECTED_PATH)}, Ln ${expectedLine}`;
+  });
+
+  await check('the sidebar lists the result under its file', async () => {
+    await activityEntry.click();
+    const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /Results/i }) });
+    await view.locator('.monaco-list-row', { hasText: path.basename(EXPECTED_PATH) }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await view.locator('.monaco-list-row', { hasText: EXPECTED_SYMBOL }).first().waitFor({ state: 'visible', timeout: 15_000 });
+  });
+
+  await check('clicking the sidebar row moves the editor to the result', async () => {
+    // Move away first so the click has something to prove.
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    await until('the cursor to leave the result', 5000, async () => (await cursorLine()) !== expectedLine);
+    const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /Results/i }) });
+    await view.locator('.monaco-list-row', { hasText: EXPECTED_SYMBOL }).first().click();
+    await until(`the cursor back on line ${expectedLine}`, 10_000, async () => (await cursorLine()) === expectedLine);
+    return `Ln ${expectedLine}`;
+  });
+
+  await check('Next Result moves on, Previous Result comes back to the same place', async () => {
+    const where = async () => `${(await activeTab.innerText()).trim()}:${await cursorLine()}`;
+    const start = await where();
+    await openPaletteCommand('Semantic Search: Next Result');
+    const next = await until('the cursor to move to the next result', 10_000, async () => { const w = await where(); return w !== start ? w : undefined; });
+    await openPaletteCommand('Semantic Search: Previous Result');
+    await until(`the cursor back at ${start}`, 10_000, async () => (await where()) === start);
+    return `${start} → ${next} → ${start}`;
+  });
+
+  await check('a killed server is restarted and indexes again', async () => {
+    const serverPids = () => {
+      // Only the server this run installed: its path is inside this run's extensions folder.
+      try {
+        return execFileSync('pgrep', ['-f', `${extensionsDir}/.*/SemanticSearch\\.Server\\.dll`], { encoding: 'utf8' }).split(/\s+/).filter(Boolean).map(Number);
+      } catch {
+        return [];
+      }
+    };
+    const before = serverPids();
+    if (before.length !== 1) {
+      throw new Error(`expected one server process, found ${before.length}`);
+    }
+    process.kill(before[0], 'SIGKILL');
+    const after = await until('a new server process', 30_000, async () => {
+      const now = serverPids().filter((p) => p !== before[0]);
+      return now.length === 1 ? now[0] : undefined;
+    });
+    await statusEntry.waitFor({ state: 'visible', timeout: 60_000 });
+    return `pid ${before[0]} killed, pid ${after} serving (${(await statusEntry.innerText()).trim()})`;
+  });
+
+  const NEW_QUERY = 'postage for a parcel by shipping weight';
+  const NEW_SYMBOL = 'ParcelPostage';
+  await check('an edited and saved file becomes findable', async () => {
+    // Open the file through Quick Open, append a class at the end, save.
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    await quickInput.waitFor({ state: 'visible', timeout: 5000 });
+    await page.keyboard.type('InvoiceCalculator.cs', { delay: 10 });
+    await quickRows.filter({ hasText: 'InvoiceCalculator.cs' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    await until('the editor on InvoiceCalculator.cs', 10_000, async () => (await activeTab.innerText()).includes('InvoiceCalculator.cs'));
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    for (const line of [
+      '',
+      '/// <summary>Computes the postage of a parcel from its shipping weight.</summary>',
+      'public static class PostageTable',
+      '{',
+      '    public static decimal ParcelPostage(decimal shippingWeight) => shippingWeight * 4.5m;',
+      '}',
+    ]) {
+      await page.keyboard.type(line, { delay: 2 });
+      await page.keyboard.press('Enter');
+    }
+    await page.keyboard.press('Control+S');
+    await until('the save (clean tab)', 10_000, async () => !(await activeTab.getAttribute('class')).includes('dirty'));
+    const saved = fs.readFileSync(path.join(workspace, 'src/Billing/InvoiceCalculator.cs'), 'utf8');
+    if (!saved.includes('public static decimal ParcelPostage(decimal shippingWeight)')) {
+      throw new Error(`the saved file does not hold the typed code:\n${saved.slice(-400)}`);
+    }
+    // The server reindexes the saved file after a short debounce: search until the new method shows up.
+    await openPaletteCommand('Semantic Search');
+    const row = await until(`${NEW_SYMBOL} in the results`, 30_000, async () => {
+      try {
+        return await searchInQuickPick(NEW_QUERY, NEW_SYMBOL, 3000);
+      } catch {
+        return undefined;
+      }
+    }, 500);
+    const text = (await row.innerText()).replace(/\s+/g, ' ');
+    if (!text.includes('src/Billing/InvoiceCalculator.cs:')) {
+      throw new Error(`unexpected location: ${text}`);
+    }
+    await page.keyboard.press('Escape');
+    return text;
+  });
+
+  await check('multi-root: both folders are indexed and searched, results name their folder', async () => {
+    // Under heavy machine load code-server has opened the workspace once with no folders (the file read late):
+    // load it again if the explorer does not show its folders.
+    for (let attempt = 1; ; attempt++) {
+      await page.goto(`${url}/?workspace=${encodeURIComponent(multiRootFile)}`);
+      await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+      try {
+        await page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^\s*beta\s*$/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
+        break;
+      } catch (err) {
+        if (attempt >= 2) {
+          throw new Error(`the multi-root workspace opened without its folders twice: ${err.message}`);
+        }
+        log('     the workspace opened without folders; loading it again');
+      }
+    }
+    await activityEntry.waitFor({ state: 'visible', timeout: 60_000 });
+    await statusEntry.waitFor({ state: 'visible', timeout: 120_000 });
+    await openPaletteCommand('Semantic Search');
+    const beta = await until('a result from the second folder', 30_000, async () => {
+      try {
+        return await searchInQuickPick('parcel postage from shipping weight', /beta • notes\/shipping\.py:\d+/, 3000);
+      } catch {
+        return undefined;
+      }
+    }, 500);
+    await quickRows.filter({ hasText: /alpha • src\/Billing\/InvoiceCalculator\.cs:\d+/ }).first().waitFor({ state: 'visible', timeout: 5000 });
+    const text = (await beta.innerText()).replace(/\s+/g, ' ');
+    await page.keyboard.press('Escape');
+    return text;
+  });
+} catch {
+  // Reported by check(); fall through to the screenshot and summary.
+} finally {
+  if (failed) {
+    fs.mkdirSync(artifacts, { recursive: true });
+    const shot = path.join(artifacts, 'failure.png');
+    await page.screenshot({ path: shot }).catch(() => {});
+    fs.writeFileSync(path.join(artifacts, 'console-errors.txt'), consoleErrors.join('\n'));
+    console.log(`e2e: screenshot saved to ${shot} (browser console errors: ${path.join(artifacts, 'console-errors.txt')})`);
+  }
+  await context.close().catch(() => {});
+}
+console.log(`e2e: ${passed} passed, ${failed} failed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,106 @@
+// Entry point: wires the server, quick pick, results tree, status bar and commands together.
+import * as vscode from 'vscode';
+import { statusReport } from './logic/format';
+import { Methods, ReindexResult, SearchHit, StatusResult } from './logic/protocol';
+import { clearMatchHighlightsOnEdit, showHit } from './navigate';
+import { runSearchQuickPick, runSidebarSearch } from './quickPick';
+import { errorText, ServerManager } from './server';
+import { StatusBar } from './statusBar';
+import { ResultsTree } from './tree';
+
+let server: ServerManager | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const log = vscode.window.createOutputChannel('Semantic Search', { log: true });
+  server = new ServerManager(context, log);
+  const tree = new ResultsTree();
+  const status = new StatusBar(server);
+  context.subscriptions.push(log, server, tree, status, clearMatchHighlightsOnEdit());
+  void vscode.commands.executeCommand('setContext', 'semanticSearch.hasResults', false);
+
+  const srv = server;
+  // Every command reports failures the same way instead of rejecting into the void.
+  const command = (id: string, fn: (...args: any[]) => unknown) =>
+    context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: any[]) => {
+      try {
+        return await fn(...args);
+      } catch (err) {
+        log.error(`${id}: ${errorText(err)}`);
+        void vscode.window.showErrorMessage(`Semantic Search: ${errorText(err)}`);
+        return undefined;
+      }
+    }));
+
+  const open = async (hit: SearchHit | undefined, queryId?: string) => {
+    if (hit) {
+      tree.setCurrent(hit);
+      await showHit(srv, hit, queryId ?? tree.queryId, false);
+    }
+  };
+
+  command('semanticSearch.search', () => { srv.ensureReady(); return runSearchQuickPick(srv, tree); });
+  command('semanticSearch.searchInSidebar', () => runSidebarSearch(srv, tree));
+  command('semanticSearch.openResult', (hit: SearchHit, queryId?: string) => open(hit, queryId));
+  command('semanticSearch.nextResult', async () => open(await tree.step(1)));
+  command('semanticSearch.previousResult', async () => open(await tree.step(-1)));
+  command('semanticSearch.clearResults', () => tree.clear());
+  command('semanticSearch.showLog', () => log.show());
+  command('semanticSearch.restartServer', () => srv.restart());
+  command('semanticSearch.showStatus', async () => {
+    const result = await srv.request<StatusResult>(Methods.status, {});
+    log.info(statusReport(result));
+    log.show(true);
+    status.refresh();
+  });
+  command('semanticSearch.reindexFolder', () => reindex(srv, status, false));
+  command('semanticSearch.rebuildIndex', async () => {
+    const pick = await vscode.window.showWarningMessage('Delete the index and build it again? Search results will be incomplete until it finishes.', { modal: true }, 'Rebuild');
+    if (pick === 'Rebuild') {
+      await reindex(srv, status, true);
+    }
+  });
+
+  if (vscode.workspace.isTrusted) {
+    await startServer(srv, status);
+  } else {
+    // Limited mode: nothing reads or indexes files until the user trusts the workspace.
+    log.info('Workspace not trusted: the server is not started.');
+    status.untrusted();
+    context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void startServer(srv, status)));
+  }
+}
+
+async function startServer(srv: ServerManager, status: StatusBar): Promise<void> {
+  srv.onDidChangeRunning(() => status.refresh());
+  await srv.start();
+  status.refresh();
+}
+
+async function reindex(srv: ServerManager, status: StatusBar, full: boolean): Promise<void> {
+  srv.ensureReady();
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  let folder: vscode.WorkspaceFolder | undefined;
+  if (folders.length > 1) {
+    folder = await vscode.window.showWorkspaceFolderPick({ placeHolder: full ? 'Folder whose index to rebuild' : 'Folder to reindex' });
+    if (!folder) {
+      return;
+    }
+  } else {
+    folder = folders[0];
+  }
+  const title = `${full ? 'Rebuilding' : 'Reindexing'} ${folder?.name ?? 'workspace'}`;
+  status.refresh();
+  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title }, () =>
+    srv.request<ReindexResult>(Methods.reindex, { folder: folder?.uri.toString(), full }));
+  status.refresh();
+  const f = result.folders?.[0];
+  if (f) {
+    const errors = f.errors?.length ? ` — ${f.errors.length} error(s), see the log` : '';
+    f.errors?.forEach((e) => srv.log.warn(e));
+    void vscode.window.showInformationMessage(`Semantic Search: ${folder?.name ?? ''} ${full ? 'rebuilt' : 'reindexed'}: ${f.filesScanned} files, ${f.chunksEncoded} chunks encoded in ${(f.elapsedMs / 1000).toFixed(1)} s${errors}.`);
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  await server?.stop();
+}

@@ -1,0 +1,205 @@
+// How hits, coverage and status read in the quick pick, tree, status bar and status report.
+import type { Coverage, FolderStatus, SearchHit, StatusResult } from './protocol';
+
+/** The query a selection pre-fills: its first non-empty line, whitespace collapsed, at most `max` characters. */
+export function queryFromSelection(text: string | undefined, max = 200): string {
+  if (!text) {
+    return '';
+  }
+  const line = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l.length > 0) ?? '';
+  return line.replace(/\s+/g, ' ').slice(0, max);
+}
+
+/** What a hit is called: its symbol (qualified by the last container part), else the file name. */
+export function hitTitle(hit: SearchHit): string {
+  if (hit.symbol) {
+    const owner = hit.container?.split(/[.:/>]+/).map((s) => s.trim()).filter(Boolean).pop();
+    return owner && owner !== hit.symbol ? `${owner}.${hit.symbol}` : hit.symbol;
+  }
+  return baseName(hit.path);
+}
+
+export function baseName(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i >= 0 ? path.slice(i + 1) : path;
+}
+
+/** "src/Mail/EmailValidator.cs:14" with a 1-based line, as people read it (LSP lines are 0-based). */
+export function hitLocation(hit: SearchHit, folderName?: string): string {
+  const where = `${hit.path}:${hit.range.start.line + 1}`;
+  return folderName ? `${folderName} • ${where}` : where;
+}
+
+/** One line of the snippet for a row: the line holding the best match, else the first non-blank line. */
+export function snippetLine(hit: SearchHit, max = 160): string {
+  const lines = hit.snippet.split(/\r?\n/);
+  let index = lines.findIndex((l) => l.trim().length > 0);
+  const best = bestMatch(hit);
+  if (best) {
+    const offset = best.range.start.line - hit.range.start.line;
+    if (offset >= 0 && offset < lines.length && lines[offset].trim().length > 0) {
+      index = offset;
+    }
+  }
+  const line = index >= 0 ? lines[index].trim().replace(/\s+/g, ' ') : '';
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+function bestMatch(hit: SearchHit) {
+  let best: SearchHit['matches'][number] | undefined;
+  for (const m of hit.matches ?? []) {
+    if (!best || m.similarity > best.similarity) {
+      best = m;
+    }
+  }
+  return best;
+}
+
+/**
+ * Where the matched tokens appear in `label`: [start, end) pairs for TreeItemLabel / QuickPick highlights.
+ * A matched token is located in the label by case-insensitive text search (the label is derived from the hit,
+ * not a verbatim file line), merged and sorted so the workbench draws clean spans.
+ */
+export function labelHighlights(label: string, hit: SearchHit): [number, number][] {
+  const lower = label.toLowerCase();
+  const spans: [number, number][] = [];
+  const seen = new Set<string>();
+  for (const m of hit.matches ?? []) {
+    const needle = m.text.trim().toLowerCase();
+    if (needle.length < 3 || seen.has(needle)) {
+      continue;
+    }
+    seen.add(needle);
+    for (let at = lower.indexOf(needle); at >= 0; at = lower.indexOf(needle, at + needle.length)) {
+      spans.push([at, at + needle.length]);
+    }
+  }
+  return mergeSpans(spans);
+}
+
+export function mergeSpans(spans: [number, number][]): [number, number][] {
+  const sorted = [...spans].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const out: [number, number][] = [];
+  for (const s of sorted) {
+    const last = out[out.length - 1];
+    if (last && s[0] <= last[1]) {
+      last[1] = Math.max(last[1], s[1]);
+    } else {
+      out.push([s[0], s[1]]);
+    }
+  }
+  return out;
+}
+
+/** "why it matched" as text: each query word and the code token that answered it. */
+export function whyItMatched(hit: SearchHit, limit = 8): string {
+  const rows = [...(hit.matches ?? [])]
+    .sort((a, b) => b.similarity - a.similarity)
+    .slice(0, limit)
+    .map((m) => (m.queryToken.toLowerCase() === m.text.toLowerCase()
+      ? `${m.text} (line ${m.range.start.line + 1})`
+      : `${m.queryToken} → ${m.text} (line ${m.range.start.line + 1})`));
+  return rows.length ? `matched: ${rows.join(', ')}` : '';
+}
+
+export function scoreText(score: number): string {
+  return score.toFixed(2);
+}
+
+/** "indexing 40% of files" while coverage is incomplete; empty when complete. */
+export function coverageText(c: Coverage | undefined): string {
+  if (!c || c.complete) {
+    return '';
+  }
+  const pct = Math.floor(Math.max(0, Math.min(1, c.ratio)) * 100);
+  return `index ${pct}% complete (${c.filesIndexed}/${c.filesKnown} files) — results may be missing`;
+}
+
+export interface StatusSummary {
+  /** Status bar text (with a codicon). */
+  text: string;
+  tooltip: string;
+  busy: boolean;
+  error: boolean;
+}
+
+/** Folds the per-folder status into one status bar entry. */
+export function summarizeStatus(status: StatusResult | undefined, running: boolean): StatusSummary {
+  if (!running || !status) {
+    return { text: '$(circle-slash) Semantic Search', tooltip: 'Semantic Search: server not running', busy: false, error: !running };
+  }
+  const folders = status.folders ?? [];
+  if (folders.length === 0) {
+    return { text: '$(search) Semantic Search', tooltip: 'Semantic Search: no folder open', busy: false, error: false };
+  }
+  const errors = folders.filter((f) => f.state === 'error');
+  const busy = folders.filter((f) => f.state !== 'ready' && f.state !== 'error');
+  const known = sum(folders, (f) => f.filesKnown);
+  const indexed = sum(folders, (f) => f.filesIndexed);
+  const chunks = sum(folders, (f) => f.chunksIndexed);
+  const model = folders.find((f) => f.model)?.model;
+  const provider = folders.find((f) => f.executionProvider)?.executionProvider;
+  const engine = [model, provider].filter(Boolean).join(', ');
+  const tooltip = [
+    `Semantic Search — ${folders.length} folder${folders.length === 1 ? '' : 's'}`,
+    ...folders.map(folderLine),
+    engine ? `model: ${engine}` : '',
+    'Click for details',
+  ].filter(Boolean).join('\n');
+  if (errors.length) {
+    return { text: '$(error) Semantic Search', tooltip, busy: busy.length > 0, error: true };
+  }
+  if (busy.length) {
+    const pct = percentOf(folders);
+    return { text: `$(sync~spin) Indexing ${pct}%`, tooltip, busy: true, error: false };
+  }
+  const short = provider ? ` (${provider})` : '';
+  return { text: `$(search) ${formatCount(chunks)} chunks${short}`, tooltip: tooltip + `\n${indexed}/${known} files`, busy: false, error: false };
+}
+
+/** Indexing percentage over all folders: the server's pass percentage where given, else files indexed/known. */
+export function percentOf(folders: FolderStatus[]): number {
+  let total = 0;
+  for (const f of folders) {
+    if (f.state === 'ready') {
+      total += 100;
+    } else if (typeof f.progress === 'number') {
+      total += f.progress;
+    } else if (f.filesKnown > 0) {
+      total += (100 * f.filesIndexed) / f.filesKnown;
+    }
+  }
+  return Math.floor(total / Math.max(1, folders.length));
+}
+
+export function folderLine(f: FolderStatus): string {
+  const pct = f.state === 'indexing' && typeof f.progress === 'number' ? ` ${f.progress}%` : '';
+  const err = f.lastError ? ` — ${f.lastError}` : '';
+  return `${f.name}: ${f.state}${pct}, ${f.filesIndexed}/${f.filesKnown} files, ${f.chunksIndexed} chunks${f.queued ? `, ${f.queued} queued` : ''}${err}`;
+}
+
+/** The full report "Show Index Status" prints to the output channel. */
+export function statusReport(status: StatusResult): string {
+  const lines = [`Semantic Search status — ${status.queuedJobs} job(s) queued`];
+  for (const f of status.folders ?? []) {
+    lines.push(
+      `• ${f.name} (${f.path})`,
+      `    state: ${f.state}${typeof f.progress === 'number' ? ` (${f.progress}%)` : ''}`,
+      `    files: ${f.filesIndexed}/${f.filesKnown} indexed, ${f.chunksIndexed} chunks, ${f.queued} queued`,
+      `    model: ${f.model ?? '—'}, execution provider: ${f.executionProvider ?? '—'}`,
+      `    index: ${f.indexPath ?? '—'}${f.lastIndexed ? `, last indexed ${f.lastIndexed}` : ''}`,
+    );
+    if (f.lastError) {
+      lines.push(`    last error: ${f.lastError}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+export function formatCount(n: number): string {
+  return n >= 10000 ? `${Math.round(n / 1000)}k` : String(n);
+}
+
+function sum<T>(items: T[], f: (t: T) => number): number {
+  return items.reduce((acc, t) => acc + (f(t) || 0), 0);
+}

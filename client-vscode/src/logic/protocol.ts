@@ -1,0 +1,107 @@
+// The custom semanticSearch/* protocol of SemanticSearch.Server (server/SemanticSearch.Server/Protocol/
+// SemanticSearchTypes.cs): camelCase on the wire, null fields omitted. Kept free of `vscode` so tests can load it.
+
+export const Methods = {
+  search: 'semanticSearch/search',
+  status: 'semanticSearch/status',
+  reindex: 'semanticSearch/reindex',
+  resultOpened: 'semanticSearch/resultOpened',
+} as const;
+
+/** 0-based line and UTF-16 character (LSP). */
+export interface Position { line: number; character: number }
+/** End is exclusive. */
+export interface Range { start: Position; end: Position }
+
+export interface SearchParams {
+  query: string;
+  topK?: number;
+  filters?: { language?: string | string[]; pathGlob?: string };
+  /** A workspace folder URI; absent searches every folder. */
+  folder?: string;
+}
+
+export interface MatchedToken {
+  range: Range;
+  text: string;
+  queryToken: string;
+  similarity: number;
+}
+
+export interface SearchHit {
+  resultId: string;
+  rank: number;
+  uri: string;
+  folder: string;
+  /** Folder-relative path with '/'. */
+  path: string;
+  range: Range;
+  symbol?: string;
+  container?: string;
+  kind: string;
+  language: string;
+  signature?: string;
+  snippet: string;
+  score: number;
+  matches: MatchedToken[];
+}
+
+export interface Coverage {
+  filesIndexed: number;
+  filesKnown: number;
+  chunksIndexed: number;
+  ratio: number;
+  complete: boolean;
+}
+
+export interface SearchResultSet {
+  queryId: string;
+  query: string;
+  results: SearchHit[];
+  coverage: Coverage;
+  chunksSearched?: number;
+  encodeMs?: number;
+  searchMs?: number;
+}
+
+export type FolderState = 'queued' | 'opening' | 'indexing' | 'ready' | 'error' | string;
+
+export interface FolderStatus {
+  uri: string;
+  name: string;
+  path: string;
+  state: FolderState;
+  filesIndexed: number;
+  filesKnown: number;
+  chunksIndexed: number;
+  queued: number;
+  indexPath?: string;
+  model?: string;
+  executionProvider?: string;
+  lastError?: string;
+  lastIndexed?: string;
+  progress?: number;
+}
+
+export interface StatusResult {
+  folders: FolderStatus[];
+  queuedJobs: number;
+}
+
+export interface ReindexParams { folder?: string; full?: boolean }
+
+export interface FolderReindexResult {
+  uri: string;
+  filesScanned: number;
+  filesAdded: number;
+  filesChanged: number;
+  filesDeleted: number;
+  chunksEncoded: number;
+  chunksTotal: number;
+  errors: string[];
+  elapsedMs: number;
+}
+
+export interface ReindexResult { folders: FolderReindexResult[] }
+
+export interface ResultOpenedParams { queryId: string; resultId: string }

@@ -1,0 +1,50 @@
+// Results grouped by file for the tree, and the flat order next/previous walk through.
+import type { SearchHit } from './protocol';
+
+export interface FileGroup {
+  uri: string;
+  folder: string;
+  path: string;
+  /** Best (lowest) rank in the file: files are ordered by their best hit. */
+  bestRank: number;
+  hits: SearchHit[];
+}
+
+/** Groups hits by file, files by their best hit, hits inside a file by position (reading order). */
+export function groupByFile(hits: SearchHit[]): FileGroup[] {
+  const groups = new Map<string, FileGroup>();
+  hits.forEach((hit, i) => {
+    const rank = hit.rank ?? i + 1;
+    let g = groups.get(hit.uri);
+    if (!g) {
+      g = { uri: hit.uri, folder: hit.folder, path: hit.path, bestRank: rank, hits: [] };
+      groups.set(hit.uri, g);
+    }
+    g.bestRank = Math.min(g.bestRank, rank);
+    g.hits.push(hit);
+  });
+  const list = [...groups.values()];
+  for (const g of list) {
+    g.hits.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  }
+  return list.sort((a, b) => a.bestRank - b.bestRank);
+}
+
+/** The order next/previous visit hits in: as the tree shows them. */
+export function navigationOrder(groups: FileGroup[]): SearchHit[] {
+  return groups.flatMap((g) => g.hits);
+}
+
+/**
+ * The index next (+1) or previous (-1) lands on, wrapping around. With nothing current, next starts at the first
+ * hit and previous at the last.
+ */
+export function step(current: number | undefined, count: number, direction: 1 | -1): number | undefined {
+  if (count <= 0) {
+    return undefined;
+  }
+  if (current === undefined || current < 0 || current >= count) {
+    return direction === 1 ? 0 : count - 1;
+  }
+  return (current + direction + count) % count;
+}

@@ -1,0 +1,82 @@
+// Settings → the server's initializationOptions / didChangeConfiguration payload (ServerSettings.cs field names),
+// and where the server binary is.
+
+export interface ConfigReader {
+  get<T>(key: string, fallback: T): T;
+}
+
+export interface ServerSettingsPayload {
+  modelPath: string;
+  executionProvider: string;
+  excludes: string[];
+  /** Absent: the server's default (1,000,000 bytes). */
+  maxFileSize?: string;
+  useGitIgnore: boolean;
+  indexLocation: string;
+  threads: number;
+}
+
+/**
+ * `machine` settings come from the window; `resource` settings (excludes, size, gitignore) per folder. The
+ * server applies one scan setting to all folders, so excludes are the union over folders, gitignore is honoured
+ * if any folder wants it, and the largest size limit wins (a file is skipped only if every folder skips it).
+ */
+export function buildServerSettings(window: ConfigReader, folders: ConfigReader[]): ServerSettingsPayload {
+  const scoped = folders.length ? folders : [window];
+  const excludes = new Set<string>();
+  let useGitIgnore = false;
+  let maxBytes = 0;
+  let maxFileSize: string | undefined;
+  for (const f of scoped) {
+    for (const e of f.get<string[]>('excludes', [])) {
+      if (typeof e === 'string' && e.trim()) {
+        excludes.add(e.trim());
+      }
+    }
+    useGitIgnore ||= f.get<boolean>('useGitIgnore', true);
+    const size = String(f.get<string | number>('maxFileSize', '') ?? '');
+    const bytes = size.trim() ? parseSize(size) : undefined;
+    if (bytes !== undefined && bytes > maxBytes) {
+      maxBytes = bytes;
+      maxFileSize = size.trim();
+    }
+  }
+  const provider = window.get<string>('executionProvider', 'auto');
+  return {
+    modelPath: window.get<string>('modelPath', '').trim(),
+    executionProvider: ['auto', 'cpu', 'cuda', 'directml'].includes(provider) ? provider : 'auto',
+    excludes: [...excludes],
+    ...(maxFileSize ? { maxFileSize } : {}),
+    useGitIgnore,
+    indexLocation: window.get<string>('indexLocation', 'workspace').trim() || 'workspace',
+    threads: Math.max(0, Math.floor(window.get<number>('threads', 0) || 0)),
+  };
+}
+
+/** Bytes in "500k", "2m" or "123"; undefined when unreadable. */
+export function parseSize(text: string): number | undefined {
+  const t = text.trim().toLowerCase();
+  const m = /^(\d+)\s*([km]?)b?$/.exec(t);
+  if (!m) {
+    return undefined;
+  }
+  const n = Number(m[1]);
+  return m[2] === 'k' ? n * 1024 : m[2] === 'm' ? n * 1024 * 1024 : n;
+}
+
+export interface ServerCommand {
+  command: string;
+  args: string[];
+}
+
+/**
+ * How to start the server: a `.dll` runs under `dotnet` (framework-dependent build), anything else is executed
+ * directly (an apphost or a self-contained build). `configured` is the semanticSearch.serverPath setting.
+ */
+export function serverCommand(configured: string, bundledDll: string, dotnet: string): ServerCommand {
+  const path = configured.trim() || bundledDll;
+  if (/\.dll$/i.test(path)) {
+    return { command: dotnet.trim() || 'dotnet', args: [path] };
+  }
+  return { command: path, args: [] };
+}

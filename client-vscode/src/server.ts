@@ -1,0 +1,182 @@
+// Owns the language client: starts the bundled (or configured) server, restarts it when it dies, forwards settings.
+import * as fs from 'node:fs';
+import * as readline from 'node:readline';
+import * as vscode from 'vscode';
+import {
+  CloseAction, DidChangeConfigurationNotification, ErrorAction, LanguageClient, LanguageClientOptions,
+  RevealOutputChannelOn, ServerOptions, State, TransportKind,
+} from 'vscode-languageclient/node';
+import { RestartPolicy } from './logic/restart';
+import { buildServerSettings, ConfigReader, serverCommand, ServerSettingsPayload } from './logic/settings';
+
+const SECTION = 'semanticSearch';
+
+export class ServerManager implements vscode.Disposable {
+  private client: LanguageClient | undefined;
+  private readonly policy = new RestartPolicy();
+  private readonly stateEmitter = new vscode.EventEmitter<boolean>();
+  /** Fires true when the server is up (after start or an automatic restart), false when it went away. */
+  readonly onDidChangeRunning = this.stateEmitter.event;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly context: vscode.ExtensionContext, readonly log: vscode.LogOutputChannel) {
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((e) => this.configurationChanged(e)),
+      // Folder-scoped settings (excludes) depend on which folders are open.
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.pushSettings()),
+    );
+  }
+
+  get running(): boolean {
+    return this.client?.state === State.Running;
+  }
+
+  /** Throws an error that tells the user why there is no running server, if there is none. */
+  ensureReady(): void {
+    void this.ready;
+  }
+
+  /** The running client, or an error that tells the user why there is none. */
+  private get ready(): LanguageClient {
+    if (!vscode.workspace.isTrusted) {
+      throw new Error('Semantic Search runs only in trusted workspaces.');
+    }
+    if (!this.client || this.client.state !== State.Running) {
+      throw new Error('The Semantic Search server is not running (see the "Semantic Search" output).');
+    }
+    return this.client;
+  }
+
+  async start(): Promise<void> {
+    if (this.client) {
+      return;
+    }
+    const cfg = vscode.workspace.getConfiguration(SECTION);
+    const bundled = this.context.asAbsolutePath('server/SemanticSearch.Server.dll');
+    const configured = cfg.get<string>('serverPath', '');
+    const cmd = serverCommand(configured, bundled, cfg.get<string>('dotnetPath', ''));
+    const target = cmd.args[0] ?? cmd.command;
+    if (!configured.trim() && !fs.existsSync(bundled)) {
+      this.log.error(`No bundled server at ${bundled}; set semanticSearch.serverPath.`);
+      void vscode.window.showErrorMessage('Semantic Search: the bundled server is missing. Set "semanticSearch.serverPath" to SemanticSearch.Server.dll.', 'Open Settings')
+        .then((pick) => pick && vscode.commands.executeCommand('workbench.action.openSettings', 'semanticSearch.serverPath'));
+      return;
+    }
+    this.log.info(`Starting ${cmd.command} ${cmd.args.join(' ')}`);
+    const exec = { command: cmd.command, args: cmd.args, transport: TransportKind.stdio, options: { env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1' } } };
+    const serverOptions: ServerOptions = { run: exec, debug: exec };
+    const clientOptions: LanguageClientOptions = {
+      // Every file on disk: the server only listens to didSave (reindex that file), not to open/change.
+      documentSelector: [{ scheme: 'file' }],
+      outputChannel: this.log,
+      traceOutputChannel: this.log,
+      revealOutputChannelOn: RevealOutputChannelOn.Never,
+      // The server writes each log line to stderr and sends it as window/logMessage too: keep the stderr copy at
+      // trace level, and anything else on stderr (a runtime failure, a crash) as an error.
+      stdioOptions: {
+        stdout: (input, out) => lines(input, (line) => out.info(line)),
+        stderr: (input, out) => lines(input, (line) => line.startsWith('[semantic-search] ') ? out.trace(line) : out.error(line)),
+      },
+      initializationOptions: { [SECTION]: this.settings() },
+      // File watching: the server registers workspace/didChangeWatchedFiles dynamically (the client supports
+      // dynamic registration), so no static watcher here; that would send every event twice.
+      errorHandler: {
+        error: (_error, _message, count) => ({ action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true }),
+        closed: () => {
+          this.stateEmitter.fire(false);
+          if (this.policy.shouldRestart(Date.now())) {
+            this.log.warn('The server exited; restarting it.');
+            return { action: CloseAction.Restart, handled: true };
+          }
+          this.log.error('The server exited 5 times in 3 minutes; not restarting. Fix the cause (see above) and run "Semantic Search: Restart Server".');
+          void vscode.window.showErrorMessage('Semantic Search: the server keeps exiting.', 'Show Log', 'Restart')
+            .then((pick) => pick === 'Show Log' ? this.log.show() : pick === 'Restart' ? this.restart() : undefined);
+          return { action: CloseAction.DoNotRestart, handled: true };
+        },
+      },
+    };
+    const client = new LanguageClient('semanticSearch', 'Semantic Search', serverOptions, clientOptions);
+    this.client = client;
+    client.onDidChangeState((e) => {
+      if (e.newState === State.Running) {
+        this.stateEmitter.fire(true);
+      }
+    });
+    try {
+      await client.start();
+      this.log.info(`Server running (${target}).`);
+    } catch (err) {
+      this.log.error(`The server did not start: ${errorText(err)}`);
+      void vscode.window.showErrorMessage(`Semantic Search: the server did not start (${errorText(err)}).`, 'Show Log')
+        .then((pick) => pick && this.log.show());
+    }
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (client) {
+      try {
+        await client.stop(20_000);
+      } catch (err) {
+        this.log.warn(`Stopping the server: ${errorText(err)}`);
+      }
+      this.stateEmitter.fire(false);
+    }
+  }
+
+  async restart(): Promise<void> {
+    this.policy.reset();
+    await this.stop();
+    await this.start();
+  }
+
+  async request<R>(method: string, params: unknown, token?: vscode.CancellationToken): Promise<R> {
+    // sendRequest is variadic: an explicit `undefined` token would be sent as a second positional parameter.
+    return token ? this.ready.sendRequest<R>(method, params, token) : this.ready.sendRequest<R>(method, params);
+  }
+
+  settings(): ServerSettingsPayload {
+    const window = vscode.workspace.getConfiguration(SECTION);
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => vscode.workspace.getConfiguration(SECTION, f.uri));
+    return buildServerSettings(reader(window), folders.map(reader));
+  }
+
+  private configurationChanged(e: vscode.ConfigurationChangeEvent): void {
+    if (!e.affectsConfiguration(SECTION)) {
+      return;
+    }
+    if (e.affectsConfiguration(`${SECTION}.serverPath`) || e.affectsConfiguration(`${SECTION}.dotnetPath`)) {
+      if (vscode.workspace.isTrusted) {
+        void this.restart();
+      }
+      return;
+    }
+    this.pushSettings();
+  }
+
+  /** The server reopens folders itself when model, provider, index or scan settings change. */
+  private pushSettings(): void {
+    if (this.client?.state === State.Running) {
+      void this.client.sendNotification(DidChangeConfigurationNotification.type, { settings: { [SECTION]: this.settings() } });
+    }
+  }
+
+  dispose(): void {
+    void this.stop();
+    this.disposables.forEach((d) => d.dispose());
+    this.stateEmitter.dispose();
+  }
+}
+
+function lines(input: NodeJS.ReadableStream, each: (line: string) => void): void {
+  readline.createInterface({ input, crlfDelay: Infinity, terminal: false }).on('line', each);
+}
+
+function reader(cfg: vscode.WorkspaceConfiguration): ConfigReader {
+  return { get: <T>(key: string, fallback: T) => cfg.get<T>(key, fallback) };
+}
+
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  coverageText, hitLocation, hitTitle, labelHighlights, mergeSpans, percentOf, queryFromSelection, snippetLine,
+  statusReport, summarizeStatus, whyItMatched,
+} from '../src/logic/format';
+import type { FolderStatus } from '../src/logic/protocol';
+import { hit } from './fixtures';
+
+test('selection pre-fill takes the first non-blank line, collapsed and capped', () => {
+  assert.equal(queryFromSelection(undefined), '');
+  assert.equal(queryFromSelection('\n\n   parse   the\targs  \nsecond'), 'parse the args');
+  assert.equal(queryFromSelection('x'.repeat(500), 10), 'x'.repeat(10));
+});
+
+test('title qualifies the symbol by its innermost container, falls back to the file name', () => {
+  assert.equal(hitTitle(hit()), 'EmailValidator.IsValidEmail');
+  assert.equal(hitTitle(hit({ container: undefined })), 'IsValidEmail');
+  assert.equal(hitTitle(hit({ container: 'Guide > Install' , symbol: 'Linux' })), 'Install.Linux');
+  assert.equal(hitTitle(hit({ symbol: undefined })), 'EmailValidator.cs');
+  assert.equal(hitTitle(hit({ container: 'IsValidEmail' })), 'IsValidEmail');
+});
+
+test('location shows 1-based lines (LSP is 0-based) and the folder in multi-root', () => {
+  assert.equal(hitLocation(hit()), 'src/Mail/EmailValidator.cs:13');
+  assert.equal(hitLocation(hit(), 'api'), 'api • src/Mail/EmailValidator.cs:13');
+});
+
+test('snippet line is the line of the best match', () => {
+  assert.equal(snippetLine(hit()), 'public static bool IsValidEmail(string address)');
+  assert.equal(snippetLine(hit({ matches: [] })), '/// <summary>Checks an address.</summary>');
+  assert.equal(snippetLine(hit({ matches: [] }), 10), '/// <summ…');
+});
+
+test('label highlights find matched tokens case-insensitively and merge overlaps', () => {
+  const label = 'EmailValidator.IsValidEmail';
+  assert.deepEqual(labelHighlights(label, hit()), [[0, 10], [17, 27]]);
+  assert.deepEqual(labelHighlights('nothing here', hit()), []);
+  assert.deepEqual(mergeSpans([[5, 8], [0, 2], [1, 4], [8, 9]]), [[0, 4], [5, 9]]);
+});
+
+test('why it matched lists answers by similarity, showing the query word only when it differs', () => {
+  assert.equal(whyItMatched(hit()), 'matched: Email (line 14), address (line 14), validate → Valid (line 14)');
+  assert.equal(whyItMatched(hit({ matches: [] })), '');
+});
+
+test('coverage text only while incomplete', () => {
+  assert.equal(coverageText(undefined), '');
+  assert.equal(coverageText({ filesIndexed: 10, filesKnown: 10, chunksIndexed: 50, ratio: 1, complete: true }), '');
+  assert.match(coverageText({ filesIndexed: 4, filesKnown: 10, chunksIndexed: 9, ratio: 0.4, complete: false }), /^index 40% complete \(4\/10 files\)/);
+});
+
+function folder(over: Partial<FolderStatus> = {}): FolderStatus {
+  return { uri: 'file:///ws', name: 'ws', path: '/ws', state: 'ready', filesIndexed: 10, filesKnown: 10, chunksIndexed: 31, queued: 0, model: 'tiny-random', executionProvider: 'cpu', ...over };
+}
+
+test('status bar: not running, indexing with percentage, ready with chunks and provider, error', () => {
+  assert.equal(summarizeStatus(undefined, false).text, '$(circle-slash) Semantic Search');
+  const indexing = summarizeStatus({ folders: [folder({ state: 'indexing', progress: 40 }), folder()], queuedJobs: 1 }, true);
+  assert.equal(indexing.text, '$(sync~spin) Indexing 70%');
+  assert.equal(indexing.busy, true);
+  const ready = summarizeStatus({ folders: [folder()], queuedJobs: 0 }, true);
+  assert.equal(ready.text, '$(search) 31 chunks (cpu)');
+  assert.match(ready.tooltip, /model: tiny-random, cpu/);
+  const broken = summarizeStatus({ folders: [folder({ state: 'error', lastError: 'model missing' })], queuedJobs: 0 }, true);
+  assert.equal(broken.error, true);
+  assert.match(broken.tooltip, /model missing/);
+});
+
+test('percent falls back to files indexed/known without a pass percentage', () => {
+  assert.equal(percentOf([folder({ state: 'queued', filesIndexed: 1, filesKnown: 4 })]), 25);
+  assert.equal(percentOf([folder({ state: 'opening', filesKnown: 0, filesIndexed: 0 })]), 0);
+});
+
+test('status report names every folder with model and provider', () => {
+  const text = statusReport({ folders: [folder({ lastError: 'boom' })], queuedJobs: 0 });
+  assert.match(text, /ws \(\/ws\)/);
+  assert.match(text, /model: tiny-random, execution provider: cpu/);
+  assert.match(text, /last error: boom/);
+});

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { RestartPolicy } from '../src/logic/restart';
+import { buildServerSettings, ConfigReader, parseSize, serverCommand } from '../src/logic/settings';
+
+function cfg(values: Record<string, unknown>): ConfigReader {
+  return { get: <T>(key: string, fallback: T) => (key in values ? values[key] as T : fallback) };
+}
+
+test('server settings: machine values from the window, resource values merged over folders', () => {
+  const s = buildServerSettings(
+    cfg({ modelPath: ' /models/tiny ', executionProvider: 'cuda', threads: 3.7, indexLocation: '' }),
+    [cfg({ excludes: ['dist/**', ' '], maxFileSize: '500k', useGitIgnore: false }), cfg({ excludes: ['dist/**', 'vendor/'], maxFileSize: '2m' })],
+  );
+  assert.deepEqual(s, {
+    modelPath: '/models/tiny', executionProvider: 'cuda', excludes: ['dist/**', 'vendor/'], maxFileSize: '2m',
+    useGitIgnore: true, indexLocation: 'workspace', threads: 3,
+  });
+});
+
+test('server settings: an unreadable size is left to the server default', () => {
+  assert.equal(buildServerSettings(cfg({}), [cfg({ maxFileSize: 'huge' })]).maxFileSize, undefined);
+});
+
+test('server settings: defaults, and an unknown provider becomes auto', () => {
+  assert.deepEqual(buildServerSettings(cfg({ executionProvider: 'tpu' }), []), {
+    modelPath: '', executionProvider: 'auto', excludes: [], useGitIgnore: true, indexLocation: 'workspace', threads: 0,
+  });
+});
+
+test('sizes', () => {
+  assert.equal(parseSize('123'), 123);
+  assert.equal(parseSize('500k'), 512000);
+  assert.equal(parseSize(' 2M '), 2 * 1024 * 1024);
+  assert.equal(parseSize('lots'), undefined);
+});
+
+test('server command: a dll runs under dotnet, anything else directly, the setting wins over the bundle', () => {
+  assert.deepEqual(serverCommand('', '/ext/server/SemanticSearch.Server.dll', ''), { command: 'dotnet', args: ['/ext/server/SemanticSearch.Server.dll'] });
+  assert.deepEqual(serverCommand('/opt/ss/SemanticSearch.Server.DLL', '/ext/x.dll', '/usr/share/dotnet/dotnet'), { command: '/usr/share/dotnet/dotnet', args: ['/opt/ss/SemanticSearch.Server.DLL'] });
+  assert.deepEqual(serverCommand('/opt/ss/SemanticSearch.Server', '/ext/x.dll', ''), { command: '/opt/ss/SemanticSearch.Server', args: [] });
+});
+
+test('restart policy: five crashes in the window restart, the sixth does not, old crashes expire', () => {
+  const p = new RestartPolicy(5, 1000);
+  for (let i = 0; i < 5; i++) {
+    assert.equal(p.shouldRestart(i), true);
+  }
+  assert.equal(p.shouldRestart(10), false);
+  assert.equal(p.shouldRestart(5000), true);
+  p.reset();
+  assert.equal(p.shouldRestart(5001), true);
+});
