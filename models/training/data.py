@@ -111,7 +111,9 @@ class Batcher:
         for i in idx:
             doc_ids.append(self.enc.positives[i])
         for i in idx:
-            doc_ids.extend(self.enc.negatives[i][:self.n_neg])
+            negs = self.enc.negatives[i]
+            # A fresh random subset of the mined negatives each time the pair comes round.
+            doc_ids.extend(negs if len(negs) <= self.n_neg else self.rng.sample(negs, self.n_neg))
         q_ids, q_att = pad([self.enc.queries[i] for i in idx])
         d_ids, d_att, d_keep = pad_docs([self.enc.docs[j] for j in doc_ids])
         # same[q, n]: document n is (a copy of) query q's positive -> not a negative for q

@@ -158,6 +158,8 @@ def main(argv=None):
     ap.add_argument("--valid-queries", type=int, default=1000)
     ap.add_argument("--valid-pool", type=int, default=1000)
     ap.add_argument("--max-train", type=int, default=0)
+    ap.add_argument("--keep-valid-overlap", action="store_true", help="do not drop train pairs whose document is "
+                    "a validation document (smoke tests that validate on the training pairs)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--log-every", type=int, default=20)
@@ -174,7 +176,10 @@ def main(argv=None):
     # Never train on a validation document.
     valid_docs = {r["document"] for r in valid_rows}
     n_before = len(train_rows)
-    train_rows = [r for r in train_rows if r["document"] not in valid_docs]
+    if not args.keep_valid_overlap:
+        train_rows = [r for r in train_rows if r["document"] not in valid_docs]
+    if not train_rows:
+        sys.exit("no training pairs left")
     langs = {}
     for r in train_rows:
         langs[r["language"]] = langs.get(r["language"], 0) + 1
@@ -203,12 +208,14 @@ def main(argv=None):
     start = time.time()
     last_eval_t = start
     avg_eval_s = 0.0
+    eval_total = 0.0  # seconds spent evaluating, excluded from s/step
 
     def evaluate(step):
-        nonlocal best, avg_eval_s
+        nonlocal best, avg_eval_s, eval_total
         te = time.time()
         mrr, r10, pool = mrr_at_10(model, valid, args.valid_queries, args.valid_pool)
         dt = time.time() - te
+        eval_total += dt
         avg_eval_s = max(avg_eval_s, dt)
         rec = {"step": step, "minutes": round((time.time() - start) / 60.0, 2), "mrr@10": round(mrr, 4),
                "recall@10": round(r10, 4), "pool": pool, "eval_s": round(dt, 1)}
@@ -248,7 +255,7 @@ def main(argv=None):
             n = args.log_every
             print("step %d  %.1fmin  lr %.2e  loss %.4f  pos %.3f  neg %.3f  hardest %.3f  viol %.3f  %.2fs/step" % (
                 step, (time.time() - start) / 60, opt.param_groups[0]["lr"], sum(losses[-n:]) / n, sums["pos"] / n,
-                sums["neg"] / n, sums["hard"] / n, sums["viol"] / n, (time.time() - start) / step), flush=True)
+                sums["neg"] / n, sums["hard"] / n, sums["viol"] / n, (time.time() - start - eval_total) / step), flush=True)
             sums = {}
         due = (args.eval_steps and step % args.eval_steps == 0) or \
               (not args.eval_steps and time.time() - last_eval_t >= args.eval_minutes * 60)
@@ -260,8 +267,9 @@ def main(argv=None):
     summary = {"steps": step, "train_minutes": round((time.time() - start) / 60, 2),
                "total_minutes": round((time.time() - t0) / 60, 2), "best_mrr@10": round(best, 4),
                "train_pairs": len(train), "valid_pairs": len(valid), "languages": langs,
-               "first_loss": losses[0] if losses else None,
-               "last_loss": sum(losses[-20:]) / max(1, len(losses[-20:])) if losses else None,
+               "loss_first5": sum(losses[:5]) / max(1, len(losses[:5])) if losses else None,
+               "loss_last5": sum(losses[-5:]) / max(1, len(losses[-5:])) if losses else None,
+               "seconds_per_step": round((time.time() - start - eval_total) / max(1, step), 3),
                "command": " ".join([os.path.basename(sys.argv[0])] + (argv if argv is not None else sys.argv[1:]))}
     with open(os.path.join(args.out, "summary.json"), "w") as f:
         json.dump(summary, f, indent=1)
