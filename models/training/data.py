@@ -11,7 +11,9 @@ import random
 import torch
 
 
-def read_jsonl(paths, limit=None):
+def read_jsonl(paths, limit=None, seed=0):
+    """Pairs from JSONL files; with `limit`, a seeded random sample of that many (files may be sorted by
+    language or repository, so the first lines are not a fair sample)."""
     rows = []
     for path in paths:
         with open(path, encoding="utf-8") as f:
@@ -30,8 +32,8 @@ def read_jsonl(paths, limit=None):
                 negs = [n for n in (r.get("negatives") or []) if isinstance(n, str) and n and n != d]
                 rows.append({"query": q, "document": d, "negatives": negs[:3],
                              "language": r.get("language") or "unknown"})
-                if limit and len(rows) >= limit:
-                    return rows
+    if limit and len(rows) > limit:
+        rows = random.Random(seed).sample(rows, limit)
     return rows
 
 

@@ -9,6 +9,7 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # see train.py; before torch loads
 
 import onnx  # noqa: E402
 import torch  # noqa: E402
