@@ -87,16 +87,28 @@ def mrr_at_10(model, enc, n_queries=1000, pool=1000):
             break
     col = {d: c for c, d in enumerate(doc_idx)}
     dvecs = encode_docs(model, [enc.docs[d] for d in doc_idx])
-    flat = torch.cat(dvecs)  # [Ntot, dim]
-    seg = torch.cat([torch.full((v.shape[0],), c, dtype=torch.long) for c, v in enumerate(dvecs)])
+    # Kept vectors in length-sorted groups, padded per group with a -1e4 bias, so scoring is plain matmuls
+    # and contiguous max reductions (scatter-based segment max is single-threaded and far slower).
+    order = sorted(range(len(dvecs)), key=lambda c: dvecs[c].shape[0])
+    groups = []
+    for s in range(0, len(order), 128):
+        cols = order[s:s + 128]
+        k = max(dvecs[c].shape[0] for c in cols)
+        g = torch.zeros(len(cols), k, dvecs[cols[0]].shape[1])
+        bias = torch.full((len(cols), k), -1e4)
+        for r, c in enumerate(cols):
+            g[r, :dvecs[c].shape[0]] = dvecs[c]
+            bias[r, :dvecs[c].shape[0]] = 0.0
+        groups.append((torch.tensor(cols), g.reshape(-1, g.shape[2]), bias, k))
     qvecs = encode_queries(model, enc.queries[:n])
     rr, hits = 0.0, 0
-    for s in range(0, n, 16):
-        qs = qvecs[s:s + 16]
+    for s in range(0, n, 32):
+        qs = qvecs[s:s + 32]
         qflat = torch.cat(qs)
-        sims = qflat @ flat.T  # [Rq, Ntot]
-        best = torch.full((sims.shape[0], len(doc_idx)), -1e4).scatter_reduce(
-            1, seg[None, :].expand_as(sims), sims, reduce="amax", include_self=True)
+        best = torch.empty(qflat.shape[0], len(doc_idx))
+        for cols, flat, bias, k in groups:
+            sims = (qflat @ flat.T).view(qflat.shape[0], len(cols), k) + bias
+            best[:, cols] = sims.max(-1).values
         r0 = 0
         for j, q in enumerate(qs):
             scores = best[r0:r0 + q.shape[0]].sum(0)
@@ -160,10 +172,12 @@ def main(argv=None):
     ap.add_argument("--ffn", type=int, default=512)
     ap.add_argument("--dim", type=int, default=96)
     ap.add_argument("--dropout", type=float, default=0.1)
+    ap.add_argument("--activation", choices=["gelu", "silu"], default="silu")
     ap.add_argument("--valid-queries", type=int, default=1000)
     ap.add_argument("--valid-pool", type=int, default=1000)
     ap.add_argument("--max-train", type=int, default=0,
                     help="use a random sample of this many train pairs (a short budget sees only so many)")
+    ap.add_argument("--max-per-language", type=int, default=0, help="cap train pairs per language (random)")
     ap.add_argument("--keep-valid-overlap", action="store_true", help="do not drop train pairs whose document is "
                     "a validation document (smoke tests that validate on the training pairs)")
     ap.add_argument("--threads", type=int, default=2)
@@ -177,8 +191,21 @@ def main(argv=None):
     torch.set_num_threads(args.threads)
     os.makedirs(args.out, exist_ok=True)
     packer = make_packer(args.vocab)
-    train_rows = read_jsonl(args.train, args.max_train or None, args.seed)
+    train_rows = read_jsonl(args.train, None if args.max_per_language else (args.max_train or None), args.seed)
+    if args.max_per_language:
+        # Cap each language, so a short run is not mostly the one or two largest languages.
+        by_lang = {}
+        for r in train_rows:
+            by_lang.setdefault(r["language"], []).append(r)
+        rng = random.Random(args.seed)
+        train_rows = []
+        for lang in sorted(by_lang):
+            rows = by_lang[lang]
+            train_rows.extend(rows if len(rows) <= args.max_per_language else rng.sample(rows, args.max_per_language))
+        rng.shuffle(train_rows)
     valid_rows = read_jsonl(args.valid)
+    # Validation files may be grouped by package: a seeded shuffle makes "the first N" a fair sample.
+    random.Random(1).shuffle(valid_rows)
     # Never train on a validation document.
     valid_docs = {r["document"] for r in valid_rows}
     n_before = len(train_rows)
@@ -197,7 +224,8 @@ def main(argv=None):
           flush=True)
 
     cfg = Config(vocab_size=len(packer.tok.id_to_token()), hidden=args.hidden, layers=args.layers,
-                 heads=args.heads, ffn=args.ffn, max_positions=512, dim=args.dim, dropout=args.dropout)
+                 heads=args.heads, ffn=args.ffn, max_positions=512, dim=args.dim, dropout=args.dropout,
+                 activation=args.activation)
     model = ColbertEncoder(cfg)
     print("model: %s, %d parameters" % (json.dumps(cfg.to_dict()), count_parameters(model)), flush=True)
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2 and "tok" not in n and "pos" not in n]
