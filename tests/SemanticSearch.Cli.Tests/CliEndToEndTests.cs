@@ -54,15 +54,53 @@ public sealed class CliEndToEndTests : IDisposable
     }
 
     [Fact]
+    public void Without_model_option_the_shipped_default_model_is_used()
+    {
+        var manifest = Path.Combine(RepoPaths.Root, "models", "default", "semsearch-model.json");
+        using var expected = JsonDocument.Parse(File.ReadAllText(manifest));
+        var index = CliProcess.Run("index", _repo.Root, "--json", "--provider", "cpu");
+        Assert.True(index.ExitCode == 0, index.ToString());
+        using var report = JsonDocument.Parse(index.Stdout);
+        Assert.Equal(expected.RootElement.GetProperty("name").GetString(), report.RootElement.GetProperty("model").GetString());
+        Assert.True(report.RootElement.GetProperty("chunksEncoded").GetInt32() > 15);
+    }
+
+    [Fact]
     public void Bad_input_gets_clear_errors_and_exit_codes()
     {
         var missingRoot = CliProcess.Run(WithModel("index", Path.Combine(_repo.Root, "nope")));
         Assert.Equal(1, missingRoot.ExitCode);
         Assert.Contains("Workspace folder not found", missingRoot.Stderr);
 
-        var noModel = CliProcess.Run("index", _repo.Root);
-        Assert.Equal(1, noModel.ExitCode);
-        Assert.Contains("No model found", noModel.Stderr);
+        // A copy of the CLI outside any checkout has no models/default above it: a clear error, not a crash.
+        var lonely = Directory.CreateTempSubdirectory("semsearch-cli-copy-").FullName;
+        try
+        {
+            foreach (var file in Directory.GetFiles(AppContext.BaseDirectory))
+            {
+                File.Copy(file, Path.Combine(lonely, Path.GetFileName(file)));
+            }
+            var runtimes = Path.Combine(AppContext.BaseDirectory, "runtimes");
+            foreach (var file in Directory.Exists(runtimes) ? Directory.GetFiles(runtimes, "*", SearchOption.AllDirectories) : [])
+            {
+                var target = Path.Combine(lonely, Path.GetRelativePath(AppContext.BaseDirectory, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
+            var info = CliProcess.StartInfo(["index", _repo.Root]);
+            info.ArgumentList[0] = Path.Combine(lonely, "semsearch.dll");
+            using var process = System.Diagnostics.Process.Start(info)!;
+            process.StandardInput.Close();
+            _ = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            Assert.Equal(1, process.ExitCode);
+            Assert.Contains("No model found", stderr);
+        }
+        finally
+        {
+            Directory.Delete(lonely, recursive: true);
+        }
 
         var missingModel = CliProcess.Run("index", _repo.Root, "--model", Path.Combine(_repo.Root, "no-such-model"));
         Assert.Equal(1, missingModel.ExitCode);
