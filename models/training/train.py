@@ -157,6 +157,8 @@ def main(argv=None):
     ap.add_argument("--vocab", default=default_vocab_path())
     ap.add_argument("--minutes", type=float, default=45.0,
                     help="wall-clock budget from process start, including tokenization and evaluations")
+    ap.add_argument("--init", help="start from this checkpoint (best.pt of an earlier run): its weights and "
+                    "architecture; --hidden/--layers/--heads/--ffn/--dim/--activation are then ignored")
     ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (0: time only)")
     ap.add_argument("--eval-minutes", type=float, default=5.0)
     ap.add_argument("--eval-steps", type=int, default=0, help="evaluate every N steps instead (tests)")
@@ -223,10 +225,28 @@ def main(argv=None):
                                   json.dumps(dict(sorted(langs.items(), key=lambda kv: -kv[1]))), time.time() - t0),
           flush=True)
 
-    cfg = Config(vocab_size=len(packer.tok.id_to_token()), hidden=args.hidden, layers=args.layers,
-                 heads=args.heads, ffn=args.ffn, max_positions=512, dim=args.dim, dropout=args.dropout,
-                 activation=args.activation)
+    init = None
+    if args.init:
+        # Warm start: a continuation run sees new pairs with a fresh warmup + cosine schedule.
+        try:
+            init = torch.load(args.init, map_location="cpu")
+            init["config"], init["state_dict"]
+        except Exception as e:  # noqa: BLE001 - any unreadable file gets the same plain message
+            sys.exit("--init %s: not a checkpoint written by train.py (%s)" % (args.init, e))
+        cfg = Config(**init["config"])
+        if cfg.vocab_size != len(packer.tok.id_to_token()):
+            sys.exit("--init %s: vocabulary size %d does not match %s (%d)" % (
+                args.init, cfg.vocab_size, args.vocab, len(packer.tok.id_to_token())))
+        cfg.dropout = args.dropout
+    else:
+        cfg = Config(vocab_size=len(packer.tok.id_to_token()), hidden=args.hidden, layers=args.layers,
+                     heads=args.heads, ffn=args.ffn, max_positions=512, dim=args.dim, dropout=args.dropout,
+                     activation=args.activation)
     model = ColbertEncoder(cfg)
+    if init is not None:
+        model.load_state_dict(init["state_dict"])
+        print("init: %s (step %s, validation MRR@10 %.4f)" % (args.init, init.get("step"), init.get("mrr@10", 0.0)),
+              flush=True)
     print("model: %s, %d parameters" % (json.dumps(cfg.to_dict()), count_parameters(model)), flush=True)
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2 and "tok" not in n and "pos" not in n]
     no_decay = [p for n, p in model.named_parameters() if not (p.dim() >= 2 and "tok" not in n and "pos" not in n)]

@@ -44,6 +44,18 @@ class SmokeTrainExportTest(unittest.TestCase):
         self.assertGreater(last, first + 0.1, json.dumps(self.history))
         self.assertTrue(os.path.exists(os.path.join(self.out, "best.pt")))
 
+    def test_init_continues_from_checkpoint(self):
+        # A warm start must begin where the first run's best checkpoint ended, not from random weights.
+        out = os.path.join(self.tmp.name, "continued")
+        summary, history = train.main([
+            "--train", FIXTURE, "--valid", FIXTURE, "--out", out, "--init", os.path.join(self.out, "best.pt"),
+            "--max-steps", "1", "--eval-steps", "1000", "--minutes", "5", "--batch-size", "10", "--dropout", "0",
+            "--seed", "1", "--keep-valid-overlap", "--hidden", "64"])
+        self.assertAlmostEqual(history[0]["mrr@10"], max(h["mrr@10"] for h in self.history), places=4)
+        self.assertEqual(summary["steps"], 1)
+        with self.assertRaises(SystemExit):
+            train.main(["--train", FIXTURE, "--valid", FIXTURE, "--out", out, "--init", FIXTURE, "--minutes", "1"])
+
     def test_export_is_valid_onnx_with_dynamic_shapes(self):
         folder = os.path.join(self.tmp.name, "model")
         path = export.export(os.path.join(self.out, "best.pt"), folder)
