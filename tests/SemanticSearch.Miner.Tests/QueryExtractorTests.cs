@@ -21,6 +21,8 @@ public class QueryExtractorTests
     [InlineData("cachekit/src/org/example/cache/LruCache.java", "get", "Returns the cached value for key and marks it as recently used")]
     // XML doc: paramref/see unwrapped, <param>/<returns> ignored.
     [InlineData("retrykit/Retry.cs", "RunWithBackoff", "Runs action until it succeeds or MaxAttempts attempts have failed, waiting longer after each failure")]
+    // XML doc whose summary has no closing period: the param and returns lines are not part of the sentence.
+    [InlineData("retrykit/Retry.cs", "ScaleDelay", "Scale a delay by the attempt number, capped at one minute")]
     public void FirstSentenceOfRealDocComments(string path, string symbol, string expected)
     {
         var chunk = MinerFixtures.Member(path, symbol);

@@ -25,7 +25,9 @@ public static partial class QueryExtractor
         foreach (var raw in documentation.Split('\n'))
         {
             var line = raw.Trim();
-            if (SectionStart().IsMatch(line))
+            // After the first line, "name: text" is a parameter line: the engine renders C# XML doc <param> and
+            // <returns> that way, and a summary without a closing period would otherwise run into them.
+            if (SectionStart().IsMatch(line) || (lead.Count > 0 && ParameterLine().IsMatch(line)))
             {
                 break;
             }
@@ -134,6 +136,9 @@ public static partial class QueryExtractor
 
     [GeneratedRegex(@"^(@\w+|:(param|parameter|arg|argument|key|keyword|type|rtype|return|returns|raises|raise|except|exception|var|ivar|cvar)\b|(Args|Arguments|Parameters|Params|Returns|Return|Yields|Raises|Throws|Examples?|Example usage|Usage|Note|Notes|See also|Warning|Attributes|Errors|Panics|Safety)\s*:?\s*$|#+\s|>>>|```|---|===|\.\.\s+\w+::)", RegexOptions.IgnoreCase)]
     private static partial Regex SectionStart();
+
+    [GeneratedRegex(@"^(Throws\s+\S+|[A-Za-z_]\w*):\s+\S")]
+    private static partial Regex ParameterLine();
 
     [GeneratedRegex(@"<(see|seealso|paramref|typeparamref)\s+\w+\s*=\s*""(?:[A-Z]:)?([^""]*)""\s*/?>", RegexOptions.IgnoreCase)]
     private static partial Regex XmlRef();
