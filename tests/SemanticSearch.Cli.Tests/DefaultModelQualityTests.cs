@@ -8,6 +8,7 @@ namespace SemanticSearch.Cli.Tests;
 /// queries on the sample repository, and a floor on CoSQA that a random-weight model cannot reach (the tiny
 /// random model scores MRR@10 0.12 there, BM25 0.33, the committed model 0.32; see models/default/MODEL_CARD.md).
 /// </summary>
+[Collection(nameof(HeavyTests))]
 public sealed class DefaultModelQualityTests : IDisposable
 {
     private readonly SampleRepo _repo = new();
@@ -56,3 +57,10 @@ public sealed class DefaultModelQualityTests : IDisposable
         Assert.True(model.GetProperty("recall10").GetDouble() >= 0.42, eval.Stdout);
     }
 }
+
+/// <summary>
+/// Runs its classes alone, after the parallel ones: a full CoSQA encode holds both cores for a minute and would
+/// starve the timing-sensitive process tests (Ctrl-C, kill during indexing) running beside it.
+/// </summary>
+[CollectionDefinition(nameof(HeavyTests), DisableParallelization = true)]
+public sealed class HeavyTests;
