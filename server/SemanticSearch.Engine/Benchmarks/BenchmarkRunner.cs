@@ -278,19 +278,36 @@ public static class BenchmarkRunner
         }
         var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         var cache = new VectorCache(workspace.Model.Dimension);
+        // Whole files per copy: the cache replaces a path's chunks on every update, so a file's copy must arrive
+        // in one update (chunks of one file spread over two batches would replace each other).
+        var files = originals.GroupBy(c => c.Chunk.Path, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => g.ToList()).ToList();
         var batch = new List<FileUpdate>();
-        for (var i = 0; i < target; i++)
+        var batchChunks = 0;
+        var added = 0;
+        for (var copyNumber = 0; added < target; copyNumber++)
         {
-            var source = originals[i % originals.Count];
-            var copyNumber = i / originals.Count;
-            var path = $"{source.Chunk.Path}~{copyNumber}";
-            var chunk = source.Chunk with { Id = $"{source.Chunk.Id}~{copyNumber}", Path = path };
-            var stored = source with { Chunk = chunk, Vectors = (Half[])source.Vectors.Clone() };
-            batch.Add(new FileUpdate(new FileRecord(path, 0, 0, "", chunk.Language, [chunk.Id]), [stored]));
-            if (batch.Count == 4096)
+            foreach (var file in files)
             {
-                cache.Apply(batch, []);
-                batch.Clear();
+                if (added >= target)
+                {
+                    break;
+                }
+                var path = $"{file[0].Chunk.Path}~{copyNumber}";
+                var copies = file.Take(target - added).Select(source =>
+                {
+                    var chunk = source.Chunk with { Id = $"{source.Chunk.Id}~{copyNumber}", Path = path };
+                    return source with { Chunk = chunk, Vectors = (Half[])source.Vectors.Clone() };
+                }).ToList();
+                batch.Add(new FileUpdate(new FileRecord(path, 0, 0, "", file[0].Chunk.Language, [.. copies.Select(c => c.Chunk.Id)]), copies));
+                added += copies.Count;
+                batchChunks += copies.Count;
+                if (batchChunks >= 4096)
+                {
+                    cache.Apply(batch, []);
+                    batch.Clear();
+                    batchChunks = 0;
+                }
             }
         }
         cache.Apply(batch, []);
@@ -310,7 +327,7 @@ public static class BenchmarkRunner
             var response = searcher.Search(queries[i % queries.Count], texts[i % texts.Count], options.TopK, null, cancellationToken);
             times.Add(response.SearchMilliseconds);
         }
-        var result = new ScaleBench(target, cache.VectorBytes, heapAfter - heapBefore, PeakRss(), Percentiles.Of(times));
+        var result = new ScaleBench(cache.Count, cache.VectorBytes, heapAfter - heapBefore, PeakRss(), Percentiles.Of(times));
         GC.KeepAlive(cache);
         return result;
     }
