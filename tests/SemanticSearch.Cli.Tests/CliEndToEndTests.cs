@@ -156,6 +156,24 @@ public sealed class CliEndToEndTests : IDisposable
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int SendSignal(int pid, int signal);
 
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "signal")]
+    private static extern IntPtr SetSignalHandler(int signal, IntPtr handler);
+
+    /// <summary>
+    /// A test run started as a background job of a script (`.ci/run &`) inherits SIGINT as ignored, passes that on
+    /// to the CLI, and the CLI, like any program, keeps an inherited ignore. Give the children the default back
+    /// (only when ignored: a handler the runtime installed is left alone).
+    /// </summary>
+    private static void UnignoreSigIntForChildren()
+    {
+        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        var ignored = ulong.Parse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+        if ((ignored & (1UL << (SigInt - 1))) != 0)
+        {
+            SetSignalHandler(SigInt, IntPtr.Zero); // SIG_DFL
+        }
+    }
+
     /// <summary>Starts `semsearch index` and returns once it reports its first committed group.</summary>
     private Process StartIndexingAndWaitForFirstCommit(List<string> stderr)
     {
@@ -179,6 +197,7 @@ public sealed class CliEndToEndTests : IDisposable
     public void TinyRandomModel_ctrl_c_stops_cleanly_keeps_committed_work_and_the_next_run_resumes()
     {
         AddManyFiles();
+        UnignoreSigIntForChildren();
         var stderr = new List<string>();
         using var process = StartIndexingAndWaitForFirstCommit(stderr);
         // Straight from this process (not a spawned `kill`, which a loaded machine can delay past the end of indexing).
