@@ -1,8 +1,10 @@
 """Pair data: loading the miner's JSONL, tokenizing once, batching with padding.
 
 A pair line is {"query": str, "document": str, "negatives": [str, ...] (up to 3), "language": str, ...}; the
-document already has the engine's chunk form ("<path> <Container.Symbol>\\n" + code). Texts are tokenized and
-packed once, with the exact engine packing (tokenizer.Packer), and cached by text, because negatives repeat.
+document already has the engine's chunk form ("<path> <Container.Symbol>\\n" + code). Miner output since
+model v2 also has "document_with_doc" and "negatives_with_doc": the same members with their doc comments, as the
+engine indexes real files. Texts are tokenized and packed once, with the exact engine packing
+(tokenizer.Packer), and cached by text, because negatives repeat.
 """
 
 import json
@@ -29,18 +31,57 @@ def read_jsonl(paths, limit=None, seed=0):
                 d = r.get("document") or r.get("positive")
                 if not q or not d:
                     continue
-                negs = [n for n in (r.get("negatives") or []) if isinstance(n, str) and n and n != d]
-                rows.append({"query": q, "document": d, "negatives": negs[:3],
+                raw = r.get("negatives") or []
+                raw_doc = r.get("negatives_with_doc") or []
+                if len(raw_doc) != len(raw):
+                    raw_doc = raw
+                keep = [i for i, n in enumerate(raw) if isinstance(n, str) and n and n != d][:3]
+                dd = r.get("document_with_doc")
+                rows.append({"query": q, "document": d, "negatives": [raw[i] for i in keep],
+                             "document_with_doc": dd if isinstance(dd, str) and dd else d,
+                             "negatives_with_doc": [raw_doc[i] if isinstance(raw_doc[i], str) and raw_doc[i] else raw[i]
+                                                    for i in keep],
                              "language": r.get("language") or "unknown"})
     if limit and len(rows) > limit:
         rows = random.Random(seed).sample(rows, limit)
     return rows
 
 
-class Encoded:
-    """Pairs as packed id lists: queries[i], positives[i] (doc index), negatives[i] (doc indices)."""
+# How a language is named in a web search ("python read file lines", "golang http timeout").
+LANGUAGE_WORDS = {
+    "python": ["python", "python3", "py"], "go": ["go", "golang"], "java": ["java"], "javascript": ["javascript", "js", "node"],
+    "typescript": ["typescript", "ts"], "rust": ["rust"], "ruby": ["ruby"], "php": ["php"], "csharp": ["c#", "csharp", ".net"],
+    "c": ["c"], "cpp": ["c++", "cpp"],
+}
+_FILLER = {"a", "an", "the", "this", "that", "given", "specified", "provided", "current", "of", "for", "to"}
 
-    def __init__(self, rows, packer):
+
+def web_style(query, language, rng):
+    """A docstring sentence rewritten the way people type searches: no final punctuation, some filler words
+    dropped, often the language named ("Return the number of lines in the file." -> "python number lines in
+    file"). The tokenizer lower-cases, so case is left alone."""
+    words = query.rstrip(" .:;!").split()
+    if words and words[0].lower() in ("returns", "return", "gets", "get") and len(words) > 2 and rng.random() < 0.5:
+        words = words[1:]
+    kept = [w for w in words if w.lower() not in _FILLER or rng.random() < 0.3]
+    words = kept if len(kept) >= 2 else words
+    names = LANGUAGE_WORDS.get(language)
+    if names and rng.random() < 0.6:
+        name = rng.choice(names)
+        r = rng.random()
+        words = [name] + words if r < 0.45 else words + ([name] if r < 0.8 else ["in", name])
+    return " ".join(words)
+
+
+class Encoded:
+    """Pairs as packed id lists: queries[i], positives[i] (doc index), negatives[i] (doc indices).
+
+    With doc_comments > 0, positives_doc[i] / negatives_doc[i] index the same members with their doc comments
+    (equal to the plain index where a member has none); the Batcher picks a form per document per use. With
+    web_queries > 0, that fraction of the queries is rewritten once by web_style (seeded per pair).
+    """
+
+    def __init__(self, rows, packer, doc_comments=0.0, web_queries=0.0, seed=0):
         self.packer = packer
         self.docs = []  # (ids, keep)
         self._doc_index = {}
@@ -48,12 +89,22 @@ class Encoded:
         self.positives = []
         self.negatives = []
         self.languages = []
+        self.positives_doc = []
+        self.negatives_doc = []
+        rng = random.Random(seed)
         for r in rows:
-            ids, _, _ = packer.query(r["query"])
+            query = r["query"]
+            if web_queries > 0 and rng.random() < web_queries:
+                query = web_style(query, r["language"], rng)
+            ids, _, _ = packer.query(query)
             self.queries.append(ids)
             self.positives.append(self._doc(r["document"]))
             self.negatives.append([self._doc(n) for n in r["negatives"]])
             self.languages.append(r["language"])
+            if doc_comments > 0:
+                self.positives_doc.append(self._doc(r.get("document_with_doc") or r["document"]))
+                self.negatives_doc.append([self._doc(n) for n in (r.get("negatives_with_doc") or r["negatives"])])
+        self.doc_comments = doc_comments
 
     def _doc(self, text):
         i = self._doc_index.get(text)
@@ -98,6 +149,7 @@ class Batcher:
 
     def __init__(self, enc, batch_size, n_neg=3, seed=0):
         self.enc = enc
+        self.p_doc = enc.doc_comments
         self.b = batch_size
         self.n_neg = n_neg
         self.rng = random.Random(seed)
@@ -110,15 +162,24 @@ class Batcher:
             self.order.extend(more)
         idx, self.order = self.order[:self.b], self.order[self.b:]
         doc_ids = []  # doc indices: positives first, then negatives
+        # Each document independently with or without its doc comment, so a comment is never a tell by itself.
+        def with_doc():
+            return self.p_doc > 0 and self.rng.random() < self.p_doc
+
         for i in idx:
-            doc_ids.append(self.enc.positives[i])
+            doc_ids.append(self.enc.positives_doc[i] if with_doc() else self.enc.positives[i])
         for i in idx:
-            negs = self.enc.negatives[i]
+            negs = list(range(len(self.enc.negatives[i])))
             # A fresh random subset of the mined negatives each time the pair comes round.
-            doc_ids.extend(negs if len(negs) <= self.n_neg else self.rng.sample(negs, self.n_neg))
+            for k in (negs if len(negs) <= self.n_neg else self.rng.sample(negs, self.n_neg)):
+                doc_ids.append(self.enc.negatives_doc[i][k] if with_doc() else self.enc.negatives[i][k])
         q_ids, q_att = pad([self.enc.queries[i] for i in idx])
         d_ids, d_att, d_keep = pad_docs([self.enc.docs[j] for j in doc_ids])
         # same[q, n]: document n is (a copy of) query q's positive -> not a negative for q
+        # Both forms of a query's positive count as its positive.
         pos = torch.tensor([self.enc.positives[i] for i in idx])
-        same = pos[:, None] == torch.tensor(doc_ids)[None, :]
+        docs = torch.tensor(doc_ids)[None, :]
+        same = pos[:, None] == docs
+        if self.p_doc > 0:
+            same |= torch.tensor([self.enc.positives_doc[i] for i in idx])[:, None] == docs
         return q_ids, q_att, d_ids, d_att, d_keep, same

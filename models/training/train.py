@@ -175,6 +175,11 @@ def main(argv=None):
     ap.add_argument("--dim", type=int, default=96)
     ap.add_argument("--dropout", type=float, default=0.1)
     ap.add_argument("--activation", choices=["gelu", "silu"], default="silu")
+    ap.add_argument("--doc-comments", type=float, default=0.5,
+                    help="probability that a training document (positive or negative) keeps its doc comment, as the "
+                         "engine indexes real code (needs the miner's document_with_doc; 0: never)")
+    ap.add_argument("--web-queries", type=float, default=0.5,
+                    help="fraction of training queries rewritten search-style (filler dropped, language named)")
     ap.add_argument("--valid-queries", type=int, default=1000)
     ap.add_argument("--valid-pool", type=int, default=1000)
     ap.add_argument("--max-train", type=int, default=0,
@@ -218,7 +223,7 @@ def main(argv=None):
     langs = {}
     for r in train_rows:
         langs[r["language"]] = langs.get(r["language"], 0) + 1
-    train = Encoded(train_rows, packer)
+    train = Encoded(train_rows, packer, doc_comments=args.doc_comments, web_queries=args.web_queries, seed=args.seed)
     valid = Encoded(valid_rows, packer)
     print("data: %d train pairs (%d dropped as valid overlap), %d valid pairs, %d train docs; languages %s; "
           "tokenized in %.0fs" % (len(train), n_before - len(train), len(valid), len(train.docs),

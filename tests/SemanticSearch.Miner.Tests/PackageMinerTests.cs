@@ -20,6 +20,26 @@ public class PackageMinerTests
     }
 
     [Fact]
+    public void PairsAlsoCarryTheMembersAsTheEngineIndexesThemWithDocComments()
+    {
+        var pairs = new PackageMiner(EvalExclusions.Empty(), 1000).Mine("python3-textkit", Path.Combine(MinerFixtures.Root, "textkit"), new MinerStats());
+
+        var wrap = Assert.Single(pairs, p => p.Symbol == "wrap_paragraph");
+        Assert.StartsWith("python3-textkit/textkit/wrap.py wrap_paragraph\ndef wrap_paragraph(text, width=72):\n    \"\"\"Wrap a paragraph of text so that", wrap.DocumentWithDoc, StringComparison.Ordinal);
+        Assert.Contains("Words longer than the width are kept whole", wrap.DocumentWithDoc, StringComparison.Ordinal);
+        Assert.DoesNotContain("Words longer than the width", wrap.Document, StringComparison.Ordinal);
+        // Without the docstring the two forms hold the same code.
+        Assert.EndsWith(wrap.Document.Split('\n', 3)[2], wrap.DocumentWithDoc, StringComparison.Ordinal);
+        Assert.Equal(wrap.Negatives.Count, wrap.NegativesWithDoc.Count);
+        for (var i = 0; i < wrap.Negatives.Count; i++)
+        {
+            // The same member in both lists, position for position (same header line).
+            Assert.Equal(wrap.Negatives[i].Split('\n')[0], wrap.NegativesWithDoc[i].Split('\n')[0]);
+        }
+        Assert.Contains(wrap.NegativesWithDoc, n => n.Contains("\"\"\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void EvalCodeAndEvalQueriesAreExcluded()
     {
         var exclusions = EvalExclusions.Load(MinerFixtures.Evals);

@@ -6,8 +6,18 @@ using SemanticSearch.Engine.Workspace;
 
 namespace SemanticSearch.Miner;
 
-/// <summary>One training example, as written to train/valid JSONL.</summary>
-public sealed record Pair(string Id, string Language, string Query, string Document, IReadOnlyList<string> Negatives, string Package, string Path, string Symbol);
+/// <summary>
+/// One training example, as written to train/valid JSONL. <see cref="DocumentWithDoc"/> and
+/// <see cref="NegativesWithDoc"/> are the same members with their doc comments kept, as the engine indexes them:
+/// the trainer mixes both forms so the model learns to read comments in indexed code without the comment
+/// becoming a tell (negatives have theirs too).
+/// </summary>
+public sealed record Pair(string Id, string Language, string Query, string Document, IReadOnlyList<string> Negatives, string Package, string Path, string Symbol)
+{
+    public string DocumentWithDoc { get; init; } = Document;
+
+    public IReadOnlyList<string> NegativesWithDoc { get; init; } = Negatives;
+}
 
 /// <summary>Counters that end up in STATS.json.</summary>
 public sealed class MinerStats
@@ -131,7 +141,8 @@ public sealed class PackageMiner(EvalExclusions exclusions, int maxPerPackage, i
         {
             stats.Drop("query-" + reason);
         }
-        return new MinedDoc(chunk.Path, symbol, text, CodeNormalizer.Hash(code), query) { Language = chunk.Language };
+        var textWithDoc = ChunkEncoding.TextFor(chunk, _counter, out _);
+        return new MinedDoc(chunk.Path, symbol, text, CodeNormalizer.Hash(code), query) { Language = chunk.Language, DocumentWithDoc = textWithDoc };
     }
 
     /// <summary>At least 3 non-blank lines, and something besides the signature and braces/pass/....</summary>
@@ -201,8 +212,12 @@ public sealed class PackageMiner(EvalExclusions exclusions, int maxPerPackage, i
         var pairs = new List<Pair>(chosen.Count);
         foreach (var (doc, language) in chosen)
         {
-            var negatives = NegativeSelector.Select(doc, pool, negativeCount);
-            pairs.Add(new Pair(MakeId(package, doc), language, doc.Query!, doc.Document, negatives, package, doc.Path, doc.Symbol));
+            var negatives = NegativeSelector.SelectDocs(doc, pool, negativeCount);
+            pairs.Add(new Pair(MakeId(package, doc), language, doc.Query!, doc.Document, negatives.Select(n => n.Document).ToList(), package, doc.Path, doc.Symbol)
+            {
+                DocumentWithDoc = doc.DocumentWithDoc,
+                NegativesWithDoc = negatives.Select(n => n.DocumentWithDoc).ToList(),
+            });
         }
         return pairs;
     }

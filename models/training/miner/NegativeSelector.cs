@@ -5,6 +5,9 @@ public sealed record MinedDoc(string Path, string Symbol, string Document, strin
 {
     public string Language { get; init; } = "";
 
+    /// <summary>The same member as the engine indexes it, doc comment included (equals Document when it has none).</summary>
+    public string DocumentWithDoc { get; init; } = "";
+
     public HashSet<string> NameWords { get; } = global::SemanticSearch.Miner.NameWords.Split(Symbol).ToHashSet(StringComparer.Ordinal);
 }
 
@@ -14,7 +17,10 @@ public sealed record MinedDoc(string Path, string Symbol, string Document, strin
 /// </summary>
 public static class NegativeSelector
 {
-    public static List<string> Select(MinedDoc positive, IReadOnlyList<MinedDoc> pool, int count)
+    public static List<string> Select(MinedDoc positive, IReadOnlyList<MinedDoc> pool, int count) =>
+        SelectDocs(positive, pool, count).Select(d => d.Document).ToList();
+
+    public static List<MinedDoc> SelectDocs(MinedDoc positive, IReadOnlyList<MinedDoc> pool, int count)
     {
         var query = positive.Query is null ? null : EvalExclusions.NormalizeQuery(positive.Query);
         return pool
@@ -25,7 +31,7 @@ public static class NegativeSelector
             // Ties: stable but not alphabetical, so negatives are not always the same first few members.
             .ThenBy(x => Tiebreak(positive.CodeHash, x.Doc.CodeHash))
             .Take(count)
-            .Select(x => x.Doc.Document)
+            .Select(x => x.Doc)
             .ToList();
     }
 
