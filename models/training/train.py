@@ -180,6 +180,8 @@ def main(argv=None):
                          "engine indexes real code (needs the miner's document_with_doc; 0: never)")
     ap.add_argument("--web-queries", type=float, default=0.5,
                     help="fraction of training queries rewritten search-style (filler dropped, language named)")
+    ap.add_argument("--keep-checkpoints", action="store_true",
+                    help="also save every evaluated state as OUT/step<N>.pt, to compare them on other evals later")
     ap.add_argument("--valid-queries", type=int, default=1000)
     ap.add_argument("--valid-pool", type=int, default=1000)
     ap.add_argument("--max-train", type=int, default=0,
@@ -280,10 +282,13 @@ def main(argv=None):
         rec = {"step": step, "minutes": round((time.time() - start) / 60.0, 2), "mrr@10": round(mrr, 4),
                "recall@10": round(r10, 4), "pool": pool, "eval_s": round(dt, 1)}
         improved = mrr > best
+        state = {"config": cfg.to_dict(), "state_dict": model.state_dict(), "step": step, "mrr@10": mrr,
+                 "args": vars(args)}
         if improved:
             best = mrr
-            torch.save({"config": cfg.to_dict(), "state_dict": model.state_dict(), "step": step, "mrr@10": mrr,
-                        "args": vars(args)}, os.path.join(args.out, "best.pt"))
+            torch.save(state, os.path.join(args.out, "best.pt"))
+        if args.keep_checkpoints:
+            torch.save(state, os.path.join(args.out, "step%d.pt" % step))
         rec["best"] = improved
         history.append(rec)
         with open(hist_path, "a") as f:

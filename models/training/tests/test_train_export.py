@@ -29,7 +29,7 @@ class SmokeTrainExportTest(unittest.TestCase):
         cls.summary, cls.history = train.main([
             "--train", FIXTURE, "--valid", FIXTURE, "--out", cls.out, "--max-steps", "20", "--eval-steps", "20",
             "--minutes", "5", "--batch-size", "10", "--negatives", "2", "--lr", "3e-3", "--warmup", "1",
-            "--dropout", "0", "--log-every", "5", "--seed", "1", "--keep-valid-overlap"])
+            "--dropout", "0", "--log-every", "5", "--seed", "1", "--keep-valid-overlap", "--keep-checkpoints"])
 
     @classmethod
     def tearDownClass(cls):
@@ -43,6 +43,8 @@ class SmokeTrainExportTest(unittest.TestCase):
         first, last = self.history[0]["mrr@10"], self.history[-1]["mrr@10"]
         self.assertGreater(last, first + 0.1, json.dumps(self.history))
         self.assertTrue(os.path.exists(os.path.join(self.out, "best.pt")))
+        for h in self.history:  # --keep-checkpoints: one file per evaluation
+            self.assertTrue(os.path.exists(os.path.join(self.out, "step%d.pt" % h["step"])), h)
 
     def test_init_continues_from_checkpoint(self):
         # A warm start must begin where the first run's best checkpoint ended, not from random weights.
