@@ -5,13 +5,13 @@ using System.Text.Json;
 using SemanticSearch.Miner;
 
 // Usage: SemanticSearch.Miner --out DIR (--source NAME=FOLDER | --source-root DIR)... [--exclude-evals DIR]
-//        [--valid-fraction 0.02] [--valid-cap 5000] [--max-per-package 3000] [--negatives 3] [--seed 1]
+//        [--valid-fraction 0.02] [--valid-cap 5000] [--max-per-package 8000] [--negatives 3] [--seed 1]
 var sources = new List<(string Name, string Folder)>();
 string? outDir = null;
 string? evals = null;
 var validFraction = 0.02;
 var validCap = 5000;
-var maxPerPackage = 3000;
+var maxPerPackage = 8000;
 var negatives = 3;
 var seed = 1;
 for (var i = 0; i < args.Length; i++)
