@@ -162,17 +162,18 @@ class Batcher:
             self.order.extend(more)
         idx, self.order = self.order[:self.b], self.order[self.b:]
         doc_ids = []  # doc indices: positives first, then negatives
-        # Each document independently with or without its doc comment, so a comment is never a tell by itself.
-        def with_doc():
-            return self.p_doc > 0 and self.rng.random() < self.p_doc
-
-        for i in idx:
-            doc_ids.append(self.enc.positives_doc[i] if with_doc() else self.enc.positives[i])
-        for i in idx:
+        # Per query, its positive and its mined negatives all keep their doc comments or all lose them. Chosen per
+        # document instead, the common case "positive without, same-package negative with" teaches the model that
+        # matching comment text is a trap (and a positive with its comment is matched verbatim, giving no
+        # gradient to balance it): measured, CoSQA dev fell from 0.368 to 0.332 in 566 steps.
+        with_doc = [self.p_doc > 0 and self.rng.random() < self.p_doc for _ in idx]
+        for i, d in zip(idx, with_doc):
+            doc_ids.append(self.enc.positives_doc[i] if d else self.enc.positives[i])
+        for i, d in zip(idx, with_doc):
             negs = list(range(len(self.enc.negatives[i])))
             # A fresh random subset of the mined negatives each time the pair comes round.
             for k in (negs if len(negs) <= self.n_neg else self.rng.sample(negs, self.n_neg)):
-                doc_ids.append(self.enc.negatives_doc[i][k] if with_doc() else self.enc.negatives[i][k])
+                doc_ids.append(self.enc.negatives_doc[i][k] if d else self.enc.negatives[i][k])
         q_ids, q_att = pad([self.enc.queries[i] for i in idx])
         d_ids, d_att, d_keep = pad_docs([self.enc.docs[j] for j in doc_ids])
         # same[q, n]: document n is (a copy of) query q's positive -> not a negative for q

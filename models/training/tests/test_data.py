@@ -73,6 +73,14 @@ class DocCommentBatchTest(unittest.TestCase):
             for r in range(8):
                 self.assertTrue(bool(same[r, r]))  # the positive column, whichever form it took
             self.assertEqual(int(same.sum()), 8)
+            # A query's positive and its mined negative take the same form.
+            b = Batcher(enc, 8, n_neg=1, seed=_)
+            b.order = list(range(8))
+            _, _, d2, _, _, _ = b.next()
+            for i in range(8):
+                pos_doc = len([t for t in d2[i].tolist() if t]) > len(enc.docs[enc.positives[i]][0])
+                neg_doc = len([t for t in d2[8 + i].tolist() if t]) > len(enc.docs[enc.negatives[i][0]][0])
+                self.assertEqual(pos_doc, neg_doc)
             doc_texts = d_ids.tolist()
             for i in range(8):
                 ids = [t for t in doc_texts[i] if t != 0]
