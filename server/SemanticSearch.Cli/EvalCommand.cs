@@ -12,7 +12,7 @@ namespace SemanticSearch.Cli;
 /// </summary>
 internal static class EvalCommand
 {
-    public static readonly HashSet<string> Flags = ["--rebuild"];
+    public static readonly HashSet<string> Flags = ["--rebuild", "--no-query-language"];
     public static readonly HashSet<string> Values = ["--queries", "--corpus", "--root", "--baseline", "--limit", "--output"];
 
     public const string TieRule =
@@ -139,7 +139,7 @@ internal static class EvalCommand
 
         using (owner)
         {
-            var evaluator = new Evaluator(documents);
+            var evaluator = new Evaluator(documents) { LanguageFromQuery = !a.Flag("--no-query-language") };
             var scorers = new List<IEvalScorer> { new ModelScorer(model, vectors) };
             if (baselines.Contains("bm25"))
             {
@@ -167,6 +167,7 @@ internal static class EvalCommand
                 skippedQueries = Evaluator.SkippedQueries(queries),
                 queriesWithoutGoldInCorpus = missingGoldQueries,
                 tieRule = TieRule,
+                languageFromQuery = evaluator.LanguageFromQuery,
                 indexing,
                 systems = reports,
             };
@@ -182,6 +183,9 @@ internal static class EvalCommand
             else
             {
                 PrintSummary(corpusPath ?? root!, documents.Count, usable.Count, Evaluator.SkippedQueries(queries), missingGoldQueries, model, reports);
+                Console.Out.WriteLine(evaluator.LanguageFromQuery
+                    ? "A language named in a query (\"python ...\") filtered the documents and left the scored text, for every system (--no-query-language: score the raw text)."
+                    : "Queries were scored as written (--no-query-language).");
             }
         }
         return CommandLine.Ok;

@@ -35,9 +35,9 @@ namespace SemanticSearch.Cli
 
             Usage:
               semsearch index  <root> [--rebuild] [options]      build or update the index incrementally
-              semsearch search <root> "<query>" [-k N] [--lang L]... [--path GLOB] [--no-update] [options]
+              semsearch search <root> "<query>" [-k N] [--lang L]... [--path GLOB] [--no-update] [--no-query-language] [options]
               semsearch status <root> [options]                  what is indexed, skipped and stale
-              semsearch eval   --queries Q.jsonl (--corpus C.jsonl | --root DIR) [--baseline bm25] [--limit N] [--output FILE] [--rebuild] [options]
+              semsearch eval   --queries Q.jsonl (--corpus C.jsonl | --root DIR) [--baseline bm25] [--limit N] [--output FILE] [--rebuild] [--no-query-language] [options]
                                                                  retrieval quality: MRR@10, nDCG@10, Recall@1/5/10/20, latency
               semsearch bench  <root> [-n N] [--warmup N] [--queries Q.jsonl] [--scale 10k,100k] [--no-edit] [--output FILE] [options]
                                                                  indexing/query performance on a temporary copy of <root>
@@ -89,7 +89,7 @@ namespace SemanticSearch.Cli
                 return args[0] switch
                 {
                     "index" => IndexCommand(Parse(args, ["--rebuild"], []), cancellation.Token),
-                    "search" => SearchCommand(Parse(args, ["--no-update"], ["-k", "--lang", "--path"]), cancellation.Token),
+                    "search" => SearchCommand(Parse(args, ["--no-update", "--no-query-language"], ["-k", "--lang", "--path"]), cancellation.Token),
                     "status" => StatusCommand(Parse(args, [], []), cancellation.Token),
                     "eval" => EvalCommand.Run(Parse(args, EvalCommand.Flags, EvalCommand.Values), cancellation.Token),
                     "bench" => BenchCommand.Run(Parse(args, BenchCommand.Flags, BenchCommand.Values), cancellation.Token),
@@ -247,7 +247,10 @@ namespace SemanticSearch.Cli
             var k = a.IntValue("-k", 10, 1, 1000);
             var json = a.Flag("--json");
             var quiet = a.Flag("--quiet") || json;
-            var filters = new SearchFilters(a.Values("--lang").SelectMany(l => l.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray(), a.Value("--path"));
+            var filters = new SearchFilters(
+                a.Values("--lang").SelectMany(l => l.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray(),
+                a.Value("--path"),
+                LanguageFromQuery: !a.Flag("--no-query-language"));
             if (filters.PathGlob is not null)
             {
                 _ = new PathGlob(filters.PathGlob); // Validate before doing any work.
@@ -272,6 +275,8 @@ namespace SemanticSearch.Cli
                     root = workspace.Root,
                     model = workspace.Model.Identity.Name,
                     executionProvider = workspace.Model.ExecutionProvider,
+                    languagesFromQuery = response.LanguagesFromQuery,
+                    scoredText = response.ScoredText,
                     chunksSearched = response.ChunksSearched,
                     encodeMs = Math.Round(response.EncodeMilliseconds, 3),
                     searchMs = Math.Round(response.SearchMilliseconds, 3),
@@ -293,6 +298,10 @@ namespace SemanticSearch.Cli
                     }),
                 }, Json));
                 return Ok;
+            }
+            if (response.LanguagesFromQuery.Count > 0 && !quiet)
+            {
+                Console.Error.WriteLine($"Searching {string.Join(", ", response.LanguagesFromQuery)} only (named in the query) for \"{response.ScoredText}\"; --no-query-language searches the text as typed.");
             }
             if (response.Results.Count == 0)
             {

@@ -281,7 +281,7 @@ public sealed class LanguageServer : IDisposable
         }
         var topK = Math.Clamp(p.TopK ?? DefaultTopK, 1, MaxTopK);
         var folders = p.Folder is null ? Folders : [FolderFromParam(p.Folder)];
-        var filters = new SearchFilters(Languages(p.Filters?.Language), p.Filters?.PathGlob);
+        var filters = new SearchFilters(Languages(p.Filters?.Language), p.Filters?.PathGlob, p.Filters?.LanguageFromQuery ?? true);
         // Off the dispatch path: encoding and scoring are CPU work.
         return await Task.Run(() => Search(p.Query, topK, filters, folders, cancellationToken), cancellationToken);
     }
@@ -291,6 +291,7 @@ public sealed class LanguageServer : IDisposable
         var hits = new List<(FolderIndex Folder, SearchResult Result)>();
         double encodeMs = 0, searchMs = 0;
         int searched = 0, chunks = 0;
+        var fromQuery = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var folder in folders)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -307,6 +308,7 @@ public sealed class LanguageServer : IDisposable
             encodeMs += response.EncodeMilliseconds;
             searchMs += response.SearchMilliseconds;
             searched += response.ChunksSearched;
+            fromQuery.UnionWith(response.LanguagesFromQuery);
         }
         var queryId = _feedback.NewQueryId();
         var ranked = hits
@@ -333,6 +335,7 @@ public sealed class LanguageServer : IDisposable
                 Ratio = known == 0 ? (complete ? 1 : 0) : Math.Min(1.0, (double)indexed / known),
                 Complete = complete,
             },
+            LanguagesFromQuery = [.. fromQuery],
             ChunksSearched = searched,
             EncodeMs = Math.Round(encodeMs, 2),
             SearchMs = Math.Round(searchMs, 2),

@@ -115,6 +115,7 @@ public sealed class Evaluator
     private readonly IReadOnlyList<EvalDocument> _documents;
     private readonly Dictionary<string, int> _byKey;
     private readonly ILookup<string, int> _byPath;
+    private readonly HashSet<string> _languages;
 
     public Evaluator(IReadOnlyList<EvalDocument> documents)
     {
@@ -125,9 +126,16 @@ public sealed class Evaluator
             _byKey.TryAdd(documents[i].Key, i);
         }
         _byPath = Enumerable.Range(0, documents.Count).ToLookup(i => documents[i].Path, StringComparer.Ordinal);
+        _languages = new HashSet<string>(documents.Select(d => d.Language), StringComparer.OrdinalIgnoreCase);
     }
 
     public IReadOnlyList<EvalDocument> Documents => _documents;
+
+    /// <summary>
+    /// Treat a language named in a query as a filter, as search does (<see cref="QueryLanguageHint"/>), for every
+    /// system alike. On by default so eval measures what users get; off measures the raw query text.
+    /// </summary>
+    public bool LanguageFromQuery { get; init; } = true;
 
     public static IReadOnlyList<EvalQuery> Usable(IReadOnlyList<EvalQuery> queries) => queries.Where(q => q.RelevantCount > 0).ToList();
 
@@ -177,7 +185,20 @@ public sealed class Evaluator
         foreach (var query in Usable(queries))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var (scores, encodeMs, searchMs) = scorer.ScoreAll(query.Query);
+            var intent = LanguageFromQuery
+                ? QueryLanguageHint.Parse(query.Query, _languages.Contains)
+                : QueryIntent.Unchanged(query.Query);
+            var (scores, encodeMs, searchMs) = scorer.ScoreAll(intent.Text);
+            if (intent.Languages.Count > 0)
+            {
+                for (var i = 0; i < scores.Length; i++)
+                {
+                    if (!intent.Languages.Contains(_documents[i].Language, StringComparer.OrdinalIgnoreCase))
+                    {
+                        scores[i] = float.NegativeInfinity;
+                    }
+                }
+            }
             var touched = new List<int>();
             for (var g = 0; g < query.Golds.Count; g++)
             {
@@ -198,6 +219,7 @@ public sealed class Evaluator
                 goldOf[d] = -1;
             }
             var top = Enumerable.Range(0, scores.Length)
+                .Where(i => !float.IsNegativeInfinity(scores[i])) // filtered out by a language named in the query
                 .OrderByDescending(i => scores[i]).ThenBy(i => _documents[i].Key, StringComparer.Ordinal)
                 .Take(RankingMetrics.Cutoff).Select(i => _documents[i].Key).ToList();
             outcomes.Add((new QueryOutcome(

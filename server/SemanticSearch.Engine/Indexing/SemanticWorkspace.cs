@@ -140,11 +140,19 @@ public sealed class SemanticWorkspace : IDisposable
         {
             throw new ArgumentException("The query is empty.", nameof(query));
         }
+        filters ??= SearchFilters.None;
+        var intent = filters.LanguageFromQuery && filters.Languages is not { Count: > 0 }
+            ? QueryLanguageHint.Parse(query, _cache.HasLanguage)
+            : QueryIntent.Unchanged(query);
+        if (intent.Languages.Count > 0)
+        {
+            filters = filters with { Languages = intent.Languages };
+        }
         var clock = Stopwatch.StartNew();
-        var encoded = Model.EncodeQuery(query);
+        var encoded = Model.EncodeQuery(intent.Text);
         var encodeMs = clock.Elapsed.TotalMilliseconds;
-        var response = _searcher.Search(encoded, query, topK, filters, cancellationToken);
-        return response with { EncodeMilliseconds = encodeMs };
+        var response = _searcher.Search(encoded, intent.Text, topK, filters, cancellationToken);
+        return response with { EncodeMilliseconds = encodeMs, LanguagesFromQuery = intent.Languages, ScoredText = intent.Text };
     }
 
     /// <summary>Chunks held in memory for search, and their vector bytes.</summary>

@@ -5,7 +5,11 @@ namespace SemanticSearch.Engine.Search;
 /// <summary>Optional narrowing of a search.</summary>
 /// <param name="Languages">Language ids to keep (e.g. "csharp", "python"); null or empty keeps all.</param>
 /// <param name="PathGlob">Keep only chunks whose workspace-relative path matches this glob.</param>
-public sealed record SearchFilters(IReadOnlyCollection<string>? Languages = null, string? PathGlob = null)
+/// <param name="LanguageFromQuery">
+/// When no <paramref name="Languages"/> are given, a language named in the query ("python read file") becomes the
+/// language filter and leaves the scored text (<see cref="QueryLanguageHint"/>).
+/// </param>
+public sealed record SearchFilters(IReadOnlyCollection<string>? Languages = null, string? PathGlob = null, bool LanguageFromQuery = true)
 {
     public static SearchFilters None { get; } = new();
 }
@@ -34,4 +38,11 @@ public sealed record SearchResponse(
     IReadOnlyList<SearchResult> Results,
     int ChunksSearched,
     double EncodeMilliseconds,
-    double SearchMilliseconds);
+    double SearchMilliseconds)
+{
+    /// <summary>Languages taken from the query as a filter (empty when none was named or hints were off).</summary>
+    public IReadOnlyList<string> LanguagesFromQuery { get; init; } = [];
+
+    /// <summary>The text that was encoded and scored (the query without a language mention taken as a filter).</summary>
+    public string? ScoredText { get; init; }
+}

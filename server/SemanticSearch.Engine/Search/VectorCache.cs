@@ -71,6 +71,9 @@ public sealed class VectorCache
         }
     }
 
+    /// <summary>Whether any chunk of this language id is held (query language hints only apply to those).</summary>
+    public bool HasLanguage(string language) => Snapshot().Any(e => string.Equals(e.Language, language, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>An immutable view for one search; concurrent updates do not disturb a running query.</summary>
     internal Entry[] Snapshot()
     {

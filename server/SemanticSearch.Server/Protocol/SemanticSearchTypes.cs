@@ -28,6 +28,11 @@ public sealed class SearchFilterParams
     public JsonElement? Language { get; init; }
     /// <summary>Glob over folder-relative paths with '/' ("src/**/*.cs").</summary>
     public string? PathGlob { get; init; }
+    /// <summary>
+    /// Without a language filter, a language named in the query ("python read file") filters to it and leaves the
+    /// scored text (default true; false scores the query as typed).
+    /// </summary>
+    public bool? LanguageFromQuery { get; init; }
 }
 
 public sealed class SearchResultSet
@@ -36,6 +41,8 @@ public sealed class SearchResultSet
     public required string Query { get; init; }
     public required SearchHit[] Results { get; init; }
     public required Coverage Coverage { get; init; }
+    /// <summary>Languages taken from the query as a filter (empty when none was).</summary>
+    public string[] LanguagesFromQuery { get; init; } = [];
     public int ChunksSearched { get; init; }
     public double EncodeMs { get; init; }
     public double SearchMs { get; init; }
