@@ -333,6 +333,13 @@ public sealed class ServerEndToEndTests : IDisposable
         Assert.Equal("parse_invoice_total", scoped[0].GetProperty("symbol").GetString());
         var filtered = Results(await client.SearchAsync("invoice total", topK: 20, filters: new { language = "python" }));
         Assert.All(filtered, r => Assert.Equal("python", r.GetProperty("language").GetString()));
+        // A language named in the query filters the same way, and the response says so; it can be turned off.
+        var named = await client.SearchAsync("invoice total in python", topK: 20);
+        Assert.Equal(["python"], named.GetProperty("languagesFromQuery").EnumerateArray().Select(l => l.GetString()));
+        Assert.All(Results(named), r => Assert.Equal("python", r.GetProperty("language").GetString()));
+        var asTyped = await client.SearchAsync("invoice total in python", topK: 20, filters: new { languageFromQuery = false });
+        Assert.Empty(asTyped.GetProperty("languagesFromQuery").EnumerateArray());
+        Assert.Contains(Results(asTyped), r => r.GetProperty("language").GetString() != "python");
 
         await client.Rpc.NotifyWithParameterObjectAsync("workspace/didChangeWorkspaceFolders", new
         {
