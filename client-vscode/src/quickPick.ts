@@ -1,7 +1,7 @@
 // The "Semantic Search" quick pick: live debounced results, preview on focus, open on accept.
 import * as vscode from 'vscode';
 import { LatestDebouncer } from './logic/debounce';
-import { coverageText, hitLocation, hitTitle, queryFromSelection, scoreText, snippetLine } from './logic/format';
+import { hitLocation, resultNotes, hitTitle, queryFromSelection, scoreText, snippetLine } from './logic/format';
 import { Methods, SearchHit, SearchResultSet } from './logic/protocol';
 import { showHit } from './navigate';
 import { errorText, ServerManager } from './server';
@@ -58,8 +58,8 @@ export async function runSearchQuickPick(server: ServerManager, tree: ResultsTre
       }
       lastSet = set;
       qp.items = toItems(set);
-      const coverage = coverageText(set.coverage);
-      qp.title = coverage ? `Semantic Search — ${coverage}` : 'Semantic Search';
+      const notes = resultNotes(set);
+      qp.title = notes ? `Semantic Search — ${notes}` : 'Semantic Search';
       tree.show(set);
       qp.busy = false;
     }, (err) => {

@@ -1,6 +1,6 @@
 // The sidebar: the latest results grouped by file, with match highlights, and next/previous navigation.
 import * as vscode from 'vscode';
-import { baseName, coverageText, hitLocation, hitTitle, labelHighlights, scoreText, snippetLine, whyItMatched } from './logic/format';
+import { baseName, hitLocation, resultNotes, hitTitle, labelHighlights, scoreText, snippetLine, whyItMatched } from './logic/format';
 import type { SearchHit, SearchResultSet } from './logic/protocol';
 import { FileGroup, groupByFile, navigationOrder, step } from './logic/results';
 
@@ -36,10 +36,10 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
     }
     this.current = undefined;
     const count = this.order.length;
-    const coverage = coverageText(set.coverage);
+    const notes = resultNotes(set);
     this.view.message = count
-      ? `${count} result${count === 1 ? '' : 's'} in ${this.groups.length} file${this.groups.length === 1 ? '' : 's'} for "${set.query}"${coverage ? ` — ${coverage}` : ''}`
-      : `No results for "${set.query}"${coverage ? ` — ${coverage}` : ''}`;
+      ? `${count} result${count === 1 ? '' : 's'} in ${this.groups.length} file${this.groups.length === 1 ? '' : 's'} for "${set.query}"${notes ? ` — ${notes}` : ''}`
+      : `No results for "${set.query}"${notes ? ` — ${notes}` : ''}`;
     this.view.badge = count ? { value: count, tooltip: `${count} results` } : undefined;
     void vscode.commands.executeCommand('setContext', 'semanticSearch.hasResults', count > 0);
     this.changed.fire(undefined);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  coverageText, hitLocation, hitTitle, labelHighlights, mergeSpans, percentOf, queryFromSelection, snippetLine,
-  statusReport, summarizeStatus, whyItMatched,
+  coverageText, hitLocation, hitTitle, labelHighlights, mergeSpans, percentOf, queryFromSelection, resultNotes,
+  scopeText, snippetLine, statusReport, summarizeStatus, whyItMatched,
 } from '../src/logic/format';
 import type { FolderStatus } from '../src/logic/protocol';
 import { hit } from './fixtures';
@@ -77,4 +77,18 @@ test('status report names every folder with model and provider', () => {
   assert.match(text, /ws \(\/ws\)/);
   assert.match(text, /model: tiny-random, execution provider: cpu/);
   assert.match(text, /last error: boom/);
+});
+
+test('a language taken from the query is shown before incomplete coverage', () => {
+  assert.equal(scopeText(undefined), '');
+  assert.equal(scopeText([]), '');
+  assert.equal(scopeText(['python']), 'python only (named in the query)');
+  assert.equal(scopeText(['java', 'csharp']), 'java, csharp only (named in the query)');
+  const complete = { filesIndexed: 10, filesKnown: 10, chunksIndexed: 50, ratio: 1, complete: true };
+  const partial = { filesIndexed: 5, filesKnown: 10, chunksIndexed: 20, ratio: 0.5, complete: false };
+  assert.equal(resultNotes({ coverage: complete }), '');
+  assert.equal(resultNotes({ coverage: complete, languagesFromQuery: ['go'] }), 'go only (named in the query)');
+  assert.equal(resultNotes({ coverage: partial, languagesFromQuery: ['go'] }),
+    'go only (named in the query) — index 50% complete (5/10 files) — results may be missing');
+  assert.equal(resultNotes({ coverage: partial }), 'index 50% complete (5/10 files) — results may be missing');
 });

@@ -107,6 +107,19 @@ export function scoreText(score: number): string {
 }
 
 /** "indexing 40% of files" while coverage is incomplete; empty when complete. */
+/** "python only (named in the query)" when the server took a language from the query as a filter, else ''. */
+export function scopeText(languages: string[] | undefined): string {
+  if (!languages || languages.length === 0) {
+    return '';
+  }
+  return `${languages.join(', ')} only (named in the query)`;
+}
+
+/** The parts worth a line above the results (query scope, then incomplete coverage), joined with ' — '. */
+export function resultNotes(set: { coverage?: Coverage; languagesFromQuery?: string[] }): string {
+  return [scopeText(set.languagesFromQuery), coverageText(set.coverage)].filter((s) => s).join(' — ');
+}
+
 export function coverageText(c: Coverage | undefined): string {
   if (!c || c.complete) {
     return '';

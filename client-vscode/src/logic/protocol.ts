@@ -59,6 +59,8 @@ export interface SearchResultSet {
   query: string;
   results: SearchHit[];
   coverage: Coverage;
+  /** Languages the server took from the query as a filter ("python read file" → ["python"]). */
+  languagesFromQuery?: string[];
   chunksSearched?: number;
   encodeMs?: number;
   searchMs?: number;
