@@ -291,14 +291,23 @@ public sealed class LanguageServer : IDisposable
         var hits = new List<(FolderIndex Folder, SearchResult Result)>();
         double encodeMs = 0, searchMs = 0;
         int searched = 0, chunks = 0;
-        var fromQuery = new SortedSet<string>(StringComparer.Ordinal);
+        // One reading of the query for all folders: "… in python" limits every folder to Python when any of them
+        // holds Python (a folder without any must not answer with its other languages instead).
+        var intent = filters.LanguageFromQuery && filters.Languages is not { Count: > 0 }
+            ? QueryLanguageHint.Parse(query, language => folders.Any(f => f.WithWorkspace(ws => ws.HoldsLanguage(language))))
+            : QueryIntent.Unchanged(query);
+        var scoredText = query;
+        if (intent.Languages.Count > 0)
+        {
+            (scoredText, filters) = (intent.Text, filters with { Languages = intent.Languages });
+        }
         foreach (var folder in folders)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var response = folder.WithWorkspace(ws =>
             {
                 chunks += ws.CacheSize.Chunks;
-                return ws.Search(query, topK, filters, cancellationToken);
+                return ws.Search(scoredText, topK, filters, cancellationToken);
             });
             if (response is null)
             {
@@ -308,7 +317,6 @@ public sealed class LanguageServer : IDisposable
             encodeMs += response.EncodeMilliseconds;
             searchMs += response.SearchMilliseconds;
             searched += response.ChunksSearched;
-            fromQuery.UnionWith(response.LanguagesFromQuery);
         }
         var queryId = _feedback.NewQueryId();
         var ranked = hits
@@ -335,7 +343,7 @@ public sealed class LanguageServer : IDisposable
                 Ratio = known == 0 ? (complete ? 1 : 0) : Math.Min(1.0, (double)indexed / known),
                 Complete = complete,
             },
-            LanguagesFromQuery = [.. fromQuery],
+            LanguagesFromQuery = [.. intent.Languages],
             ChunksSearched = searched,
             EncodeMs = Math.Round(encodeMs, 2),
             SearchMs = Math.Round(searchMs, 2),

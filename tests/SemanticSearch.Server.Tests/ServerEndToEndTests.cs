@@ -355,6 +355,10 @@ public sealed class ServerEndToEndTests : IDisposable
         var afterChange = Results(await client.SearchAsync("forecast temperature invoice email", topK: 20));
         Assert.DoesNotContain(afterChange, r => r.GetProperty("folder").GetString() == LspClient.Uri(_repo.Root));
         Assert.Contains(afterChange, r => r.GetProperty("symbol").GetString() == "FetchForecastTemperature");
+        // A language named in the query limits every folder: the Python-only folder adds nothing to a Go search.
+        var goOnly = await client.SearchAsync("forecast temperature invoice in golang", topK: 20);
+        Assert.Equal(["go"], goOnly.GetProperty("languagesFromQuery").EnumerateArray().Select(l => l.GetString()));
+        Assert.Equal("FetchForecastTemperature", Assert.Single(Results(goOnly)).GetProperty("symbol").GetString());
         Assert.Equal(0, await client.ShutdownAndExitAsync());
     }
 }

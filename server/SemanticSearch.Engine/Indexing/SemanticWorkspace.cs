@@ -155,6 +155,9 @@ public sealed class SemanticWorkspace : IDisposable
         return response with { EncodeMilliseconds = encodeMs, LanguagesFromQuery = intent.Languages, ScoredText = intent.Text };
     }
 
+    /// <summary>Whether the index holds chunks of this language id.</summary>
+    public bool HoldsLanguage(string language) => _cache.HasLanguage(language);
+
     /// <summary>Chunks held in memory for search, and their vector bytes.</summary>
     public (int Chunks, long VectorBytes) CacheSize => (_cache.Count, _cache.VectorBytes);
 
