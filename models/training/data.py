@@ -77,7 +77,7 @@ class Encoded:
     """Pairs as packed id lists: queries[i], positives[i] (doc index), negatives[i] (doc indices).
 
     With doc_comments > 0, positives_doc[i] / negatives_doc[i] index the same members with their doc comments
-    (equal to the plain index where a member has none); the Batcher picks a form per document per use. With
+    (equal to the plain index where a member has none); the Batcher picks a form per query per use. With
     web_queries > 0, that fraction of the queries is rewritten once by web_style (seeded per pair).
     """
 
@@ -149,7 +149,6 @@ class Batcher:
 
     def __init__(self, enc, batch_size, n_neg=3, seed=0):
         self.enc = enc
-        self.p_doc = enc.doc_comments
         self.b = batch_size
         self.n_neg = n_neg
         self.rng = random.Random(seed)
@@ -166,7 +165,7 @@ class Batcher:
         # document instead, the common case "positive without, same-package negative with" teaches the model that
         # matching comment text is a trap (and a positive with its comment is matched verbatim, giving no
         # gradient to balance it): measured, CoSQA dev fell from 0.368 to 0.332 in 566 steps.
-        with_doc = [self.p_doc > 0 and self.rng.random() < self.p_doc for _ in idx]
+        with_doc = [self.enc.doc_comments > 0 and self.rng.random() < self.enc.doc_comments for _ in idx]
         for i, d in zip(idx, with_doc):
             doc_ids.append(self.enc.positives_doc[i] if d else self.enc.positives[i])
         for i, d in zip(idx, with_doc):
@@ -181,6 +180,6 @@ class Batcher:
         pos = torch.tensor([self.enc.positives[i] for i in idx])
         docs = torch.tensor(doc_ids)[None, :]
         same = pos[:, None] == docs
-        if self.p_doc > 0:
+        if self.enc.doc_comments > 0:
             same |= torch.tensor([self.enc.positives_doc[i] for i in idx])[:, None] == docs
         return q_ids, q_att, d_ids, d_att, d_keep, same

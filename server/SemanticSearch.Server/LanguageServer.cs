@@ -293,21 +293,14 @@ public sealed class LanguageServer : IDisposable
         int searched = 0, chunks = 0;
         // One reading of the query for all folders: "… in python" limits every folder to Python when any of them
         // holds Python (a folder without any must not answer with its other languages instead).
-        var intent = filters.LanguageFromQuery && filters.Languages is not { Count: > 0 }
-            ? QueryLanguageHint.Parse(query, language => folders.Any(f => f.WithWorkspace(ws => ws.HoldsLanguage(language))))
-            : QueryIntent.Unchanged(query);
-        var scoredText = query;
-        if (intent.Languages.Count > 0)
-        {
-            (scoredText, filters) = (intent.Text, filters with { Languages = intent.Languages });
-        }
+        (var intent, filters) = QueryLanguageHint.Apply(query, filters, language => folders.Any(f => f.WithWorkspace(ws => ws.HoldsLanguage(language))));
         foreach (var folder in folders)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var response = folder.WithWorkspace(ws =>
             {
                 chunks += ws.CacheSize.Chunks;
-                return ws.Search(scoredText, topK, filters, cancellationToken);
+                return ws.Search(intent.Text, topK, filters, cancellationToken);
             });
             if (response is null)
             {

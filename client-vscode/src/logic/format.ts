@@ -106,7 +106,6 @@ export function scoreText(score: number): string {
   return score.toFixed(2);
 }
 
-/** "indexing 40% of files" while coverage is incomplete; empty when complete. */
 /** "python only (named in the query)" when the server took a language from the query as a filter, else ''. */
 export function scopeText(languages: string[] | undefined): string {
   if (!languages || languages.length === 0) {
@@ -120,6 +119,7 @@ export function resultNotes(set: { coverage?: Coverage; languagesFromQuery?: str
   return [scopeText(set.languagesFromQuery), coverageText(set.coverage)].filter((s) => s).join(' — ');
 }
 
+/** "indexing 40% of files" while coverage is incomplete; empty when complete. */
 export function coverageText(c: Coverage | undefined): string {
   if (!c || c.complete) {
     return '';

@@ -185,9 +185,7 @@ public sealed class Evaluator
         foreach (var query in Usable(queries))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var intent = LanguageFromQuery
-                ? QueryLanguageHint.Parse(query.Query, _languages.Contains)
-                : QueryIntent.Unchanged(query.Query);
+            var (intent, _) = QueryLanguageHint.Apply(query.Query, new SearchFilters(LanguageFromQuery: LanguageFromQuery), _languages.Contains);
             var (scores, encodeMs, searchMs) = scorer.ScoreAll(intent.Text);
             if (intent.Languages.Count > 0)
             {

@@ -140,14 +140,7 @@ public sealed class SemanticWorkspace : IDisposable
         {
             throw new ArgumentException("The query is empty.", nameof(query));
         }
-        filters ??= SearchFilters.None;
-        var intent = filters.LanguageFromQuery && filters.Languages is not { Count: > 0 }
-            ? QueryLanguageHint.Parse(query, _cache.HasLanguage)
-            : QueryIntent.Unchanged(query);
-        if (intent.Languages.Count > 0)
-        {
-            filters = filters with { Languages = intent.Languages };
-        }
+        (var intent, filters) = QueryLanguageHint.Apply(query, filters ?? SearchFilters.None, _cache.HasLanguage);
         var clock = Stopwatch.StartNew();
         var encoded = Model.EncodeQuery(intent.Text);
         var encodeMs = clock.Elapsed.TotalMilliseconds;

@@ -43,10 +43,27 @@ public static class QueryLanguageHint
     };
 
     // A name as a whole word (c# and c++ end in symbols, so the boundaries are spelled out), with a leading
-    // "in/with/using/for" that only connects it ("read a file in python").
+    // "in/with/using/for" that only connects it ("read a file in python"). Longest names first, so "python3" and
+    // "javascript" are not read as "python" and "java".
     private static readonly Regex Mention = new(
-        @"(?<![\w#+.])(?:(?:in|with|using|for)\s+)?(?<name>python3?|golang|javascript|nodejs|js|typescript|java|rust|ruby|php|c#|csharp|c\+\+|cpp|kotlin|scala)(?:'s)?(?![\w#+]|\.\w)",
+        @"(?<![\w#+.])(?:(?:in|with|using|for)\s+)?(?<name>"
+            + string.Join('|', Names.Keys.OrderByDescending(n => n.Length).Select(Regex.Escape))
+            + @")(?:'s)?(?![\w#+]|\.\w)",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// <see cref="Parse"/> under the filters' rules: only when <see cref="SearchFilters.LanguageFromQuery"/> is on and
+    /// no languages were given; the returned filters carry the languages taken from the query.
+    /// </summary>
+    public static (QueryIntent Intent, SearchFilters Filters) Apply(string query, SearchFilters filters, Func<string, bool> isIndexed)
+    {
+        if (!filters.LanguageFromQuery || filters.Languages is { Count: > 0 })
+        {
+            return (QueryIntent.Unchanged(query), filters);
+        }
+        var intent = Parse(query, isIndexed);
+        return (intent, intent.Languages.Count > 0 ? filters with { Languages = intent.Languages } : filters);
+    }
 
     /// <param name="query">The query as typed.</param>
     /// <param name="isIndexed">Whether the index holds chunks of a language id.</param>
