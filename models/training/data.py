@@ -47,29 +47,19 @@ def read_jsonl(paths, limit=None, seed=0):
     return rows
 
 
-# How a language is named in a web search ("python read file lines", "golang http timeout").
-LANGUAGE_WORDS = {
-    "python": ["python", "python3", "py"], "go": ["go", "golang"], "java": ["java"], "javascript": ["javascript", "js", "node"],
-    "typescript": ["typescript", "ts"], "rust": ["rust"], "ruby": ["ruby"], "php": ["php"], "csharp": ["c#", "csharp", ".net"],
-    "c": ["c"], "cpp": ["c++", "cpp"],
-}
 _FILLER = {"a", "an", "the", "this", "that", "given", "specified", "provided", "current", "of", "for", "to"}
 
 
-def web_style(query, language, rng):
+def web_style(query, rng):
     """A docstring sentence rewritten the way people type searches: no final punctuation, some filler words
-    dropped, often the language named ("Return the number of lines in the file." -> "python number lines in
-    file"). The tokenizer lower-cases, so case is left alone."""
+    dropped ("Return the number of lines in the file." -> "number lines in file"). The language is never named:
+    search takes a named language as a filter and drops it from the scored text (QueryLanguageHint), so the
+    model never sees one. The tokenizer lower-cases, so case is left alone."""
     words = query.rstrip(" .:;!").split()
     if words and words[0].lower() in ("returns", "return", "gets", "get") and len(words) > 2 and rng.random() < 0.5:
         words = words[1:]
     kept = [w for w in words if w.lower() not in _FILLER or rng.random() < 0.3]
     words = kept if len(kept) >= 2 else words
-    names = LANGUAGE_WORDS.get(language)
-    if names and rng.random() < 0.6:
-        name = rng.choice(names)
-        r = rng.random()
-        words = [name] + words if r < 0.45 else words + ([name] if r < 0.8 else ["in", name])
     return " ".join(words)
 
 
@@ -95,7 +85,7 @@ class Encoded:
         for r in rows:
             query = r["query"]
             if web_queries > 0 and rng.random() < web_queries:
-                query = web_style(query, r["language"], rng)
+                query = web_style(query, rng)
             ids, _, _ = packer.query(query)
             self.queries.append(ids)
             self.positives.append(self._doc(r["document"]))

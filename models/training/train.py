@@ -180,7 +180,7 @@ def main(argv=None):
                     help="probability that a query's positive and mined negatives keep their doc comments, as the "
                          "engine indexes real code (needs the miner's document_with_doc; 0: never)")
     ap.add_argument("--web-queries", type=float, default=0.0,
-                    help="fraction of training queries rewritten search-style (filler dropped, language named)")
+                    help="fraction of training queries rewritten search-style (final period and some filler words dropped)")
     ap.add_argument("--keep-checkpoints", action="store_true",
                     help="also save every evaluated state as OUT/step<N>.pt, to compare them on other evals later")
     ap.add_argument("--valid-queries", type=int, default=1000)
