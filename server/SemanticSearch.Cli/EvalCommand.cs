@@ -152,6 +152,8 @@ internal static class EvalCommand
                 IProgress<int>? progress = quiet ? null : new QueryProgressPrinter(scorer.Name, usable.Count);
                 reports.Add(evaluator.Run(scorer, queries, progress, cancellationToken));
             }
+            // The model against each baseline, query for query: is the difference more than the luck of the query set?
+            var comparisons = reports.Skip(1).Select(b => PairedBootstrap.Compare(reports[0], b)).ToList();
             var missingGoldQueries = usable.Count(q => q.Golds.Where(g => g.IsRelevant).All(g => !evaluator.Matches(g).Any()));
             var report = new
             {
@@ -170,6 +172,7 @@ internal static class EvalCommand
                 languageFromQuery = evaluator.LanguageFromQuery,
                 indexing,
                 systems = reports,
+                comparisons,
             };
             var text = JsonSerializer.Serialize(report, CommandLine.Json);
             if (output is not null)
@@ -182,7 +185,7 @@ internal static class EvalCommand
             }
             else
             {
-                PrintSummary(corpusPath ?? root!, documents.Count, usable.Count, Evaluator.SkippedQueries(queries), missingGoldQueries, model, reports);
+                PrintSummary(corpusPath ?? root!, documents.Count, usable.Count, Evaluator.SkippedQueries(queries), missingGoldQueries, model, reports, comparisons);
                 Console.Out.WriteLine(evaluator.LanguageFromQuery
                     ? "A language named in a query (\"python ...\") filtered the documents and left the scored text, for every system (--no-query-language: score the raw text)."
                     : "Queries were scored as written (--no-query-language).");
@@ -191,7 +194,7 @@ internal static class EvalCommand
         return CommandLine.Ok;
     }
 
-    private static void PrintSummary(string source, int documents, int queries, int skipped, int missing, EmbeddingModel model, List<SystemReport> reports)
+    private static void PrintSummary(string source, int documents, int queries, int skipped, int missing, EmbeddingModel model, List<SystemReport> reports, List<MrrComparison> comparisons)
     {
         var o = Console.Out;
         o.WriteLine($"Evaluated {queries} queries against {documents} documents of {source} ({model.Identity.Name}, {model.ExecutionProvider})");
@@ -223,12 +226,24 @@ internal static class EvalCommand
                 o.WriteLine($"  {language,-12} ({reports[0].ByLanguage[language].Queries,4})  {string.Join("   ", cells)}");
             }
         }
+        if (comparisons.Count > 0)
+        {
+            o.WriteLine();
+            foreach (var c in comparisons)
+            {
+                o.WriteLine($"{c.System} vs {c.Baseline}: MRR@10 {c.Difference:+0.000;-0.000;0.000} (95% interval {c.DifferenceLow:+0.000;-0.000;0.000} to {c.DifferenceHigh:+0.000;-0.000;0.000}){RatioText(c)}; paired bootstrap, {c.Queries} queries, {c.Resamples} resamples");
+            }
+        }
         o.WriteLine();
         foreach (var r in reports)
         {
             o.WriteLine($"latency {r.Name}: encode p50 {r.EncodeMs.P50Ms:0.00} ms, search p50 {r.SearchMs.P50Ms:0.00} ms, total p95 {r.TotalMs.P95Ms:0.00} ms, p99 {r.TotalMs.P99Ms:0.00} ms");
         }
     }
+
+    private static string RatioText(MrrComparison c) => c.Ratio is not { } ratio
+        ? ""
+        : $", ratio {ratio:0.000} ({(c.RatioLow is { } low ? low.ToString("0.000") : "?")} to {(c.RatioHigh is { } high ? high.ToString("0.000") : "unbounded")})";
 
     private sealed class Owner(IndexStore store, EmbeddingModel model) : IDisposable
     {

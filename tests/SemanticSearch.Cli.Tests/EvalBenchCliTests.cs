@@ -65,6 +65,14 @@ public sealed class EvalBenchCliTests : IDisposable
             Assert.Equal(3, perQuery.GetArrayLength());
             Assert.Equal(1, perQuery[2].GetProperty("missingGolds").GetInt32());
             Assert.Equal(1, perQuery[0].GetProperty("firstRelevantRank").GetInt32());
+            // The model against BM25, query for query (paired bootstrap).
+            var comparison = Assert.Single(r.GetProperty("comparisons").EnumerateArray());
+            Assert.Equal(systems[0].GetProperty("name").GetString(), comparison.GetProperty("system").GetString());
+            Assert.Equal("bm25", comparison.GetProperty("baseline").GetString());
+            Assert.Equal(3, comparison.GetProperty("queries").GetInt32());
+            var difference = comparison.GetProperty("difference").GetDouble();
+            Assert.Equal(systems[0].GetProperty("metrics").GetProperty("mrr10").GetDouble() - 1.0, difference, 4);
+            Assert.InRange(difference, comparison.GetProperty("differenceLow").GetDouble(), comparison.GetProperty("differenceHigh").GetDouble());
             foreach (var system in systems.EnumerateArray())
             {
                 Assert.True(system.GetProperty("totalMs").GetProperty("p95Ms").GetDouble() >= 0);
@@ -78,6 +86,8 @@ public sealed class EvalBenchCliTests : IDisposable
         var second = CliProcess.Run(WithModel("eval", "--queries", queries, "--corpus", corpus, "--baseline", "bm25", "--output", output), Env);
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.Contains("MRR@10", second.Stdout);
+        Assert.Contains(" vs bm25: MRR@10 ", second.Stdout);
+        Assert.Contains("paired bootstrap, 3 queries, 2000 resamples", second.Stdout);
         Assert.Contains("bm25", second.Stdout);
         using var saved = JsonDocument.Parse(File.ReadAllText(output));
         Assert.Equal(0, saved.RootElement.GetProperty("indexing").GetProperty("encoded").GetInt32());
