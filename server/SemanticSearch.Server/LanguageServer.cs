@@ -294,6 +294,8 @@ public sealed class LanguageServer : IDisposable
         // One reading of the query for all folders: "… in python" limits every folder to Python when any of them
         // holds Python (a folder without any must not answer with its other languages instead).
         (var intent, filters) = QueryLanguageHint.Apply(query, filters, language => folders.Any(f => f.WithWorkspace(ws => ws.HoldsLanguage(language))));
+        // Read: the workspaces must not read the query again (a folder would parse it once more for nothing).
+        filters = filters with { LanguageFromQuery = false };
         foreach (var folder in folders)
         {
             cancellationToken.ThrowIfCancellationRequested();
