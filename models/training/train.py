@@ -32,6 +32,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from data import Batcher, Encoded, pad, pad_docs, read_jsonl  # noqa: E402
 from model import ColbertEncoder, Config, count_parameters, encode_grouped, maxsim  # noqa: E402
+from onnx_import import load_model_folder  # noqa: E402
 from tokenizer import Packer, WordPieceTokenizer, default_vocab_path  # noqa: E402
 
 QUERY_MAX, DOC_MAX = 32, 256
@@ -157,8 +158,8 @@ def main(argv=None):
     ap.add_argument("--vocab", default=default_vocab_path())
     ap.add_argument("--minutes", type=float, default=45.0,
                     help="wall-clock budget from process start, including tokenization and evaluations")
-    ap.add_argument("--init", help="start from this checkpoint (best.pt of an earlier run): its weights and "
-                    "architecture; --hidden/--layers/--heads/--ffn/--dim/--activation are then ignored")
+    ap.add_argument("--init", help="start from this checkpoint (best.pt of an earlier run) or model folder "
+                    "(export.py output, e.g. models/default): its weights and architecture; --hidden/--layers/--heads/--ffn/--dim/--activation are then ignored")
     ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (0: time only)")
     ap.add_argument("--eval-minutes", type=float, default=5.0)
     ap.add_argument("--eval-steps", type=int, default=0, help="evaluate every N steps instead (tests)")
@@ -236,11 +237,20 @@ def main(argv=None):
     init = None
     if args.init:
         # Warm start: a continuation run sees new pairs with a fresh warmup + cosine schedule.
-        try:
-            init = torch.load(args.init, map_location="cpu")
-            init["config"], init["state_dict"]
-        except Exception as e:  # noqa: BLE001 - any unreadable file gets the same plain message
-            sys.exit("--init %s: not a checkpoint written by train.py (%s)" % (args.init, e))
+        if os.path.isdir(args.init):
+            # A model folder (models/default): the weights of its ONNX graph (the shipped model's best.pt stays on
+            # the machine that trained it).
+            try:
+                folder_cfg, folder_state = load_model_folder(args.init)
+            except ValueError as e:
+                sys.exit("--init %s" % e)
+            init = {"config": folder_cfg.to_dict(), "state_dict": folder_state, "step": "model folder"}
+        else:
+            try:
+                init = torch.load(args.init, map_location="cpu")
+                init["config"], init["state_dict"]
+            except Exception as e:  # noqa: BLE001 - any unreadable file gets the same plain message
+                sys.exit("--init %s: not a checkpoint written by train.py (%s)" % (args.init, e))
         cfg = Config(**init["config"])
         if cfg.vocab_size != len(packer.tok.id_to_token()):
             sys.exit("--init %s: vocabulary size %d does not match %s (%d)" % (
