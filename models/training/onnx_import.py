@@ -17,7 +17,7 @@ import os
 
 import torch
 
-from model import ColbertEncoder, Config
+from model import ColbertEncoder, Config, Dense
 
 
 def _onnx_path(folder):
@@ -84,7 +84,7 @@ def load_model_folder(folder):
                  max_positions=pos.shape[0], dim=dim, activation=activation)
     model = ColbertEncoder(cfg)
     state = model.state_dict()
-    dense_names = [name for name, m in model.named_modules() if type(m).__name__ == "Dense"]
+    dense_names = [name for name, m in model.named_modules() if isinstance(m, Dense)]
     if len(dense) != len(dense_names):
         raise ValueError("%s: %d weight matmuls, the encoder has %d dense layers" % (path, len(dense), len(dense_names)))
     loaded = {}

@@ -159,7 +159,8 @@ def main(argv=None):
     ap.add_argument("--minutes", type=float, default=45.0,
                     help="wall-clock budget from process start, including tokenization and evaluations")
     ap.add_argument("--init", help="start from this checkpoint (best.pt of an earlier run) or model folder "
-                    "(export.py output, e.g. models/default): its weights and architecture; --hidden/--layers/--heads/--ffn/--dim/--activation are then ignored")
+                    "(export.py output, e.g. models/default): its weights and architecture; "
+                    "--hidden/--layers/--heads/--ffn/--dim/--activation are then ignored")
     ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (0: time only)")
     ap.add_argument("--eval-minutes", type=float, default=5.0)
     ap.add_argument("--eval-steps", type=int, default=0, help="evaluate every N steps instead (tests)")
