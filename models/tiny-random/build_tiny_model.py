@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Build a tiny random-weight embedding model for SemanticSearch tests.
 
-Writes DIR/model.onnx, DIR/vocab.txt (copied from shared/models/answerai-colbert-small-v1) and
+Writes DIR/model.onnx, DIR/vocab.txt (copied from the checkout's models/default, the bert-base-uncased vocabulary) and
 DIR/semsearch-model.json. Needs python3-onnx and python3-numpy (Debian: apt-get install python3-onnx
 python3-numpy); no torch.
 
@@ -47,10 +47,9 @@ SKIPLIST = list("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
 def default_vocab():
-    # <repo>/models/tiny-random/this.py -> <repo>/../shared/models/answerai-colbert-small-v1/vocab.txt
+    # <repo>/models/tiny-random/this.py -> <repo>/models/default/vocab.txt (a plain clone has it; nothing outside).
     repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    shared = os.environ.get("SEMSEARCH_SHARED_DIR") or os.path.join(os.path.dirname(repo), "shared")
-    return os.path.join(shared, "models", "answerai-colbert-small-v1", "vocab.txt")
+    return os.path.join(repo, "models", "default", "vocab.txt")
 
 
 def build_graph(seed):
@@ -124,12 +123,12 @@ def main():
     ap.add_argument("--out", required=True, help="output folder (created)")
     ap.add_argument("--kind", choices=["colbert", "dense"], default="colbert")
     ap.add_argument("--seed", type=int, default=1234)
-    ap.add_argument("--vocab", default=None, help="vocab.txt to copy (default: shared/models/answerai-colbert-small-v1)")
+    ap.add_argument("--vocab", default=None, help="vocab.txt to copy (default: models/default/vocab.txt)")
     args = ap.parse_args()
 
     vocab = args.vocab or default_vocab()
     if not os.path.isfile(vocab):
-        sys.stderr.write("vocab.txt not found at %s; pass --vocab PATH or set SEMSEARCH_SHARED_DIR\n" % vocab)
+        sys.stderr.write("vocab.txt not found at %s; pass --vocab PATH\n" % vocab)
         return 2
     with open(vocab, encoding="utf-8") as f:
         lines = f.read().split("\n")

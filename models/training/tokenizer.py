@@ -223,13 +223,10 @@ class Packer:
 
 
 def default_vocab_path():
+    # The shipped model's vocabulary (bert-base-uncased): in every checkout, so training needs nothing beside it.
     here = os.path.dirname(os.path.abspath(__file__))
     repo = os.path.dirname(os.path.dirname(here))
-    local = os.path.join(repo, "models", "default", "vocab.txt")
-    if os.path.exists(local):
-        return local
-    shared = os.environ.get("SEMSEARCH_SHARED_DIR") or os.path.join(os.path.dirname(repo), "shared")
-    return os.path.join(shared, "models", "answerai-colbert-small-v1", "vocab.txt")
+    return os.path.join(repo, "models", "default", "vocab.txt")
 
 
 if __name__ == "__main__":

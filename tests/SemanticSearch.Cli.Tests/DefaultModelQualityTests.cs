@@ -52,7 +52,7 @@ public sealed class DefaultModelQualityTests : IDisposable
     [Fact]
     public void CoSQA_test_MRR_at_10_is_far_above_a_random_model()
     {
-        var cosqa = Path.Combine(RepoPaths.Shared, "evals", "cosqa");
+        var cosqa = RepoPaths.CosqaFolder;
         var output = Path.Combine(_work, "cosqa.json");
         var eval = CliProcess.Run(
             "eval", "--queries", Path.Combine(cosqa, "queries_test.jsonl"), "--corpus", Path.Combine(cosqa, "corpus.jsonl"),

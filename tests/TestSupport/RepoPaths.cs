@@ -1,6 +1,9 @@
 namespace SemanticSearch.TestSupport;
 
-/// <summary>Locates the repository checkout and the shared/ folder beside it, from wherever the tests run.</summary>
+/// <summary>
+/// Locates the repository checkout and its test fixtures, from wherever the tests run. Tests read only the checkout:
+/// a plain clone, with nothing beside it, must pass them all (shared/ beside a checkout is for long evaluations).
+/// </summary>
 public static class RepoPaths
 {
     private static readonly Lazy<string> RootLazy = new(FindRoot);
@@ -8,24 +11,16 @@ public static class RepoPaths
     /// <summary>The repository root (the folder holding SemanticSearch.sln).</summary>
     public static string Root => RootLazy.Value;
 
-    /// <summary>The shared/ folder beside the checkout (../shared), or SEMSEARCH_SHARED_DIR when set.</summary>
-    public static string Shared
-    {
-        get
-        {
-            var fromEnv = Environment.GetEnvironmentVariable("SEMSEARCH_SHARED_DIR");
-            var dir = string.IsNullOrEmpty(fromEnv) ? Path.GetFullPath(Path.Combine(Root, "..", "shared")) : fromEnv;
-            if (!Directory.Exists(dir))
-            {
-                throw new DirectoryNotFoundException($"shared/ folder not found at {dir}; set SEMSEARCH_SHARED_DIR.");
-            }
-            return dir;
-        }
-    }
-
     public static string Fixtures => Path.Combine(Root, "tests", "fixtures");
 
-    public static string AnswerAiColbertFolder => Path.Combine(Shared, "models", "answerai-colbert-small-v1");
+    /// <summary>The upstream answerai-colbert-small-v1 tokenizer and projection files (no backbone, no ONNX).</summary>
+    public static string AnswerAiColbertFolder => Path.Combine(Fixtures, "models", "answerai-colbert-small-v1");
+
+    /// <summary>The CoSQA retrieval test split (queries_test.jsonl, corpus.jsonl).</summary>
+    public static string CosqaFolder => Path.Combine(Fixtures, "evals", "cosqa");
+
+    /// <summary>The shipped default model in the checkout.</summary>
+    public static string DefaultModelFolder => Path.Combine(Root, "models", "default");
 
     private static string FindRoot()
     {

@@ -49,7 +49,7 @@ public static class TinyModel
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            foreach (var arg in new[] { script, "--out", temp, "--kind", kind, "--vocab", Path.Combine(RepoPaths.AnswerAiColbertFolder, "vocab.txt") })
+            foreach (var arg in new[] { script, "--out", temp, "--kind", kind })
             {
                 psi.ArgumentList.Add(arg);
             }

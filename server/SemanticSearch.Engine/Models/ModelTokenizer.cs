@@ -35,7 +35,7 @@ public sealed class EncodedText
 }
 
 /// <summary>
-/// BERT WordPiece tokenization with HF parity (see shared/models/answerai-colbert-small-v1/MANIFEST.md) plus the
+/// BERT WordPiece tokenization with HF parity (see tests/fixtures/models/answerai-colbert-small-v1/README.md) plus the
 /// optional code-aware identifier split, and PyLate-style packing of queries and documents.
 /// </summary>
 /// <remarks>

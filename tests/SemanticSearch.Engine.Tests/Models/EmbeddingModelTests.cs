@@ -310,7 +310,7 @@ public sealed class EmbeddingModelTests : IDisposable
     [Fact]
     public void AnswerAiFolderWithoutOnnxNamesTheMissingFile()
     {
-        // The shared folder has everything but the ONNX export; opening it must say exactly that.
+        // The upstream fixture folder has everything but the ONNX export; opening it must say exactly that.
         var folder = Path.Combine(_dir, "answerai");
         Directory.CreateDirectory(folder);
         File.Copy(TokenizerParityTests.AnswerAiManifestPath, Path.Combine(folder, ModelManifest.FileName));

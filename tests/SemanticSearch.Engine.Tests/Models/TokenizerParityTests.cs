@@ -6,7 +6,7 @@ namespace SemanticSearch.Engine.Tests.Models;
 
 /// <summary>
 /// The tokenizer, loaded through the committed answerai-colbert-small-v1 manifest, must reproduce the golden HF
-/// tokenization and PyLate packing of all 11 texts in shared/models/answerai-colbert-small-v1/golden_tokenization.json.
+/// tokenization and PyLate packing of all 11 texts in tests/fixtures/models/answerai-colbert-small-v1/golden_tokenization.json.
 /// </summary>
 public sealed class TokenizerParityTests
 {
