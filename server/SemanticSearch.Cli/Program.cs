@@ -255,7 +255,8 @@ namespace SemanticSearch.Cli
             {
                 _ = new PathGlob(filters.PathGlob); // Validate before doing any work.
             }
-            using var workspace = SemanticWorkspace.Open(WorkspaceOptionsFrom(a, root, quiet));
+            // --json silences progress, not warnings (a provider fallback still says so once on stderr); --quiet both.
+            using var workspace = SemanticWorkspace.Open(WorkspaceOptionsFrom(a, root, a.Flag("--quiet")));
             IndexRunResult? update = null;
             if (!a.Flag("--no-update"))
             {

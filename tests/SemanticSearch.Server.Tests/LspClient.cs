@@ -53,7 +53,8 @@ public sealed class LspClient : IAsyncDisposable
         }
     }
 
-    public static LspClient Start()
+    /// <summary>Starts <paramref name="serverDll"/> (default: the build beside the tests) under dotnet.</summary>
+    public static LspClient Start(string? serverDll = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -62,7 +63,7 @@ public sealed class LspClient : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(ServerDll);
+        info.ArgumentList.Add(serverDll ?? ServerDll);
         info.Environment.Remove("SEMSEARCH_MODEL");
         var process = Process.Start(info)!;
         var client = new LspClient(process);

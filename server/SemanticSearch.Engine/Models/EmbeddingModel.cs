@@ -316,7 +316,7 @@ public sealed class EmbeddingModel : IDisposable, ITokenCounter
 
     private static (InferenceSession Session, string Provider) CreateSession(string onnxPath, string requested, int threads, OnceLog log)
     {
-        var available = OrtEnv.Instance().GetAvailableProviders();
+        var available = OnnxRuntimeLog.Environment.GetAvailableProviders();
         var candidates = requested switch
         {
             "auto" => OperatingSystem.IsWindows() ? new[] { "directml", "cuda" } : ["cuda"],
@@ -338,22 +338,29 @@ public sealed class EmbeddingModel : IDisposable, ITokenCounter
                 continue;
             }
             SessionOptions? options = null;
+            var logged = new List<string>();
             try
             {
-                options = NewOptions(threads);
-                if (provider == "cuda")
+                // Both steps can fail for want of the GPU stack: the provider library loads when it is appended,
+                // and the device is opened with the session. Either failure means "use CPU", never "bad model".
+                var session = OnnxRuntimeLog.Capture(logged, () =>
                 {
-                    options.AppendExecutionProvider_CUDA(0);
-                }
-                else
-                {
-                    options.AppendExecutionProvider_DML(0);
-                }
-                return (OpenSession(onnxPath, options), provider);
+                    options = NewOptions(threads);
+                    if (provider == "cuda")
+                    {
+                        options.AppendExecutionProvider_CUDA(0);
+                    }
+                    else
+                    {
+                        options.AppendExecutionProvider_DML(0);
+                    }
+                    return new InferenceSession(onnxPath, options);
+                });
+                return (session, provider);
             }
             catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
             {
-                log.Write($"{display} execution provider could not be started ({e.Message.Trim()}); using CPU.");
+                log.Write($"{display} execution provider could not be started: {FailureReason(e, logged)}; using CPU.");
             }
             finally
             {
@@ -363,6 +370,13 @@ public sealed class EmbeddingModel : IDisposable, ITokenCounter
         using var cpu = NewOptions(threads);
         return (OpenSession(onnxPath, cpu), "cpu");
     }
+
+    /// <summary>
+    /// Why a GPU provider failed: ONNX Runtime's own logged error when it wrote one (it names the missing library or
+    /// device, see <see cref="OnnxRuntimeLog"/>), else the exception's message.
+    /// </summary>
+    private static string FailureReason(Exception e, IReadOnlyList<string> logged) =>
+        logged.Count > 0 ? OnnxRuntimeLog.Reason(logged[^1]) : e.Message.Trim();
 
     private static SessionOptions NewOptions(int threads)
     {
