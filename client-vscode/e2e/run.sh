@@ -2,15 +2,15 @@
 # End-to-end test of the Semantic Search extension in a real VS Code: code-server 4.100.3 (VS Code 1.100, the last
 # release for Node 20) driven by playwright-core with Debian's chromium. Installs what it needs (apt + npm, cached
 # under client-vscode/.e2e-cache, ignored by git), packages the extension with the server built from this repo,
-# runs e2e/test.mjs and ends with "e2e: N passed, N failed".
+# runs e2e/test.mjs twice and ends with "e2e: N passed, N failed" over both:
+#   1. out of the box: no modelPath setting anywhere, so the server uses the default model the .vsix carries;
+#   2. the full user path with the tiny random-weight test model (fast, lexical) set as modelPath.
 #
 #   bash client-vscode/e2e/run.sh
 #   SEMSEARCH_SERVER_DIR=<folder with SemanticSearch.Server.dll>   use that server build instead of publishing
 #                                                                  server/SemanticSearch.Server from this repo
 #   SEMSEARCH_E2E_MODEL=<model folder>                             instead of the generated tiny test model
 #   SEMSEARCH_E2E_KEEP=1                                           keep the run folder after a pass
-#   SEMSEARCH_SHARED_DIR=<dir>                                     where build_tiny_model.py finds shared/models
-#                                                                  (its default: the checkout's ../shared)
 set -euo pipefail
 e2e="$(cd "$(dirname "$0")" && pwd)"
 ext="$(cd "$e2e/.." && pwd)"
@@ -58,6 +58,11 @@ fi
 (cd "$ext" && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && bash scripts/package.sh "$cache/semantic-search.vsix") >"$cache/package.log" 2>&1 \
   || { tail -30 "$cache/package.log"; fail "packaging failed (log: $cache/package.log)"; }
 [ -f "$ext/server/SemanticSearch.Server.dll" ] || fail "the package has no server (see $cache/package.log)"
+# The default model must be inside the package itself (the server finds it beside its executable).
+# (The listing is read whole first: grep -q closing the pipe early would fail unzip under pipefail.)
+vsix_files=$(unzip -Z1 "$cache/semantic-search.vsix")
+grep -qx "extension/server/models/default/model.onnx" <<<"$vsix_files" \
+  || fail "the .vsix carries no default model (extension/server/models/default/model.onnx)"
 
 # 4. The model: the tiny random-weight test model (its MaxSim behaves lexically).
 model="${SEMSEARCH_E2E_MODEL:-$cache/tiny-model}"
@@ -66,12 +71,14 @@ if [ -z "${SEMSEARCH_E2E_MODEL:-}" ] && [ ! -f "$model/semsearch-model.json" ]; 
   /usr/bin/python3 "$repo/models/tiny-random/build_tiny_model.py" --out "$model" >/dev/null
 fi
 
-# 5. A throwaway run folder: private HOME/XDG dirs, VS Code profile, extensions, a copy of the sample repo.
+# 5. A throwaway run folder: private HOME/XDG dirs, VS Code profiles, extensions, copies of the sample repo.
 run="$cache/run-$(date +%Y%m%d-%H%M%S)"
-mkdir -p "$run"/{home,config,data,cache,user-data/User,user-data/Machine,extensions,artifacts}
+mkdir -p "$run"/{home,config,data,cache,extensions,artifacts,artifacts-default}
+for profile in user-data user-data-default; do mkdir -p "$run/$profile/User" "$run/$profile/Machine"; done
 # TMPDIR short and outside the repo: chromium and VS Code put unix sockets there (108-byte path limit).
 short_tmp=$(mktemp -d /tmp/ss-e2e.XXXXXX)
 cp -r "$repo/tests/fixtures/sample-repo" "$run/workspace"
+cp -r "$repo/tests/fixtures/sample-repo" "$run/workspace-default"
 # A second folder and a multi-root workspace holding both (the folders get display names alpha and beta).
 mkdir -p "$run/second/notes"
 cat >"$run/second/notes/shipping.py" <<'PY'
@@ -83,14 +90,15 @@ cat >"$run/multi.code-workspace" <<JSON
 { "folders": [ { "path": "workspace", "name": "alpha" }, { "path": "second", "name": "beta" } ] }
 JSON
 # code-server is a remote window: machine-scoped settings (model path, provider) count only in the remote
-# machine's settings, not the user's.
+# machine's settings, not the user's. The out-of-the-box profile has none at all.
 cat >"$run/user-data/Machine/settings.json" <<JSON
 {
   "semanticSearch.modelPath": "$model",
   "semanticSearch.executionProvider": "cpu"
 }
 JSON
-cat >"$run/user-data/User/settings.json" <<JSON
+for profile in user-data user-data-default; do
+cat >"$run/$profile/User/settings.json" <<JSON
 {
   "workbench.startupEditor": "none",
   "workbench.tips.enabled": false,
@@ -109,36 +117,77 @@ cat >"$run/user-data/User/settings.json" <<JSON
   "files.autoSave": "off"
 }
 JSON
+done
+default_model_name=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).name)' "$repo/models/default/semsearch-model.json")
 export HOME="$run/home" XDG_CONFIG_HOME="$run/config" XDG_DATA_HOME="$run/data" XDG_CACHE_HOME="$run/cache" TMPDIR="$short_tmp"
 export DOTNET_CLI_HOME="$run/home" DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
-cs_args=(--user-data-dir "$run/user-data" --extensions-dir "$run/extensions")
+unset SEMSEARCH_MODEL
 
 step "install the .vsix into code-server"
-"$code_server" "${cs_args[@]}" --install-extension "$cache/semantic-search.vsix" >"$run/install.log" 2>&1 \
+"$code_server" --user-data-dir "$run/user-data" --extensions-dir "$run/extensions" --install-extension "$cache/semantic-search.vsix" >"$run/install.log" 2>&1 \
   || { cat "$run/install.log"; fail "installing the .vsix failed"; }
 
-port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-step "start code-server on 127.0.0.1:$port (log: $run/code-server.log)"
-"$code_server" "${cs_args[@]}" --auth none --bind-addr "127.0.0.1:$port" --disable-telemetry --disable-update-check \
-  --disable-workspace-trust --disable-getting-started-override --ignore-last-opened "$run/workspace" >"$run/code-server.log" 2>&1 &
-cs_pid=$!
-# code-server's helper processes (extension host, tsserver) exit a moment after it and may still write to TMPDIR.
-cleanup() { kill "$cs_pid" 2>/dev/null || true; wait "$cs_pid" 2>/dev/null || true; sleep 2; rm -rf "$short_tmp"; }
+cs_pid=""
+stop_code_server() {
+  [ -n "$cs_pid" ] || return 0
+  kill "$cs_pid" 2>/dev/null || true; wait "$cs_pid" 2>/dev/null || true; cs_pid=""
+  # code-server's helper processes (extension host, server, tsserver) exit a moment after it.
+  sleep 2
+}
+# code-server's helpers may still write to TMPDIR after it exits.
+cleanup() { stop_code_server; rm -rf "$short_tmp"; }
 trap cleanup EXIT
-for _ in $(seq 1 60); do
-  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
-  kill -0 "$cs_pid" 2>/dev/null || { tail -30 "$run/code-server.log"; fail "code-server exited"; }
-  sleep 0.5
-done
-curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || fail "code-server did not answer /healthz"
 
-step "run e2e/test.mjs"
-status=0
-SEMSEARCH_E2E_URL="http://127.0.0.1:$port" SEMSEARCH_E2E_WORKSPACE="$run/workspace" SEMSEARCH_E2E_ARTIFACTS="$run/artifacts" \
-SEMSEARCH_E2E_PROFILE="$run/chromium" SEMSEARCH_E2E_EXTENSIONS="$run/extensions" SEMSEARCH_E2E_MULTIROOT="$run/multi.code-workspace" \
-  node "$e2e/test.mjs" || status=$?
-if [ "$status" -ne 0 ]; then
-  echo "e2e: run folder kept: $run (screenshots in $run/artifacts, code-server log, extension logs under user-data/logs)"
-  exit "$status"
+# start_code_server PROFILE FOLDER: starts code-server on a free port, sets $port once /healthz answers.
+start_code_server() {
+  port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+  step "start code-server ($1) on 127.0.0.1:$port (log: $run/code-server-$1.log)"
+  "$code_server" --user-data-dir "$run/$1" --extensions-dir "$run/extensions" --auth none --bind-addr "127.0.0.1:$port" \
+    --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \
+    --ignore-last-opened "$2" >"$run/code-server-$1.log" 2>&1 &
+  cs_pid=$!
+  for _ in $(seq 1 60); do
+    curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+    kill -0 "$cs_pid" 2>/dev/null || { tail -30 "$run/code-server-$1.log"; fail "code-server exited"; }
+    sleep 0.5
+  done
+  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || fail "code-server did not answer /healthz"
+}
+
+total_passed=0
+total_failed=0
+# run_scenario NAME LOG [VAR=VALUE...]: runs test.mjs against the code-server on $port and adds up its summary.
+run_scenario() {
+  local name="$1" log="$2"; shift 2
+  step "run e2e/test.mjs ($name)"
+  env "$@" SEMSEARCH_E2E_SCENARIO="$name" SEMSEARCH_E2E_URL="http://127.0.0.1:$port" SEMSEARCH_E2E_EXTENSIONS="$run/extensions" \
+    node "$e2e/test.mjs" 2>&1 | tee "$log" || true
+  local summary
+  summary=$(grep -E "^e2e: [0-9]+ passed, [0-9]+ failed" "$log" | tail -1)
+  if [ -z "$summary" ]; then
+    total_failed=$((total_failed + 1))
+  else
+    total_passed=$((total_passed + $(sed -E 's/^e2e: ([0-9]+) passed.*/\1/' <<<"$summary")))
+    total_failed=$((total_failed + $(sed -E 's/^e2e: [0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$summary")))
+  fi
+}
+
+# 6. Out of the box: no model setting, the shipped default model.
+start_code_server user-data-default "$run/workspace-default"
+run_scenario default-model "$run/default-model.log" SEMSEARCH_E2E_WORKSPACE="$run/workspace-default" \
+  SEMSEARCH_E2E_ARTIFACTS="$run/artifacts-default" SEMSEARCH_E2E_PROFILE="$run/chromium-default" \
+  SEMSEARCH_E2E_DEFAULT_MODEL_NAME="$default_model_name"
+stop_code_server
+
+# 7. The full user path with the tiny test model.
+start_code_server user-data "$run/workspace"
+run_scenario full "$run/full.log" SEMSEARCH_E2E_WORKSPACE="$run/workspace" SEMSEARCH_E2E_ARTIFACTS="$run/artifacts" \
+  SEMSEARCH_E2E_PROFILE="$run/chromium" SEMSEARCH_E2E_MULTIROOT="$run/multi.code-workspace"
+stop_code_server
+
+echo "e2e: $total_passed passed, $total_failed failed (default-model and full scenarios)"
+if [ "$total_failed" -ne 0 ]; then
+  echo "e2e: run folder kept: $run (screenshots in $run/artifacts*, code-server logs, extension logs under user-data*/logs)"
+  exit 1
 fi
 [ -n "${SEMSEARCH_E2E_KEEP:-}" ] || { cleanup; trap - EXIT; rm -rf "$run"; }

@@ -1,6 +1,9 @@
-// Drives code-server (started by run.sh) with playwright-core and Debian's chromium through the user's path:
-// palette → "Semantic Search" → type a query → result in the quick pick and the sidebar → open it → editor at the
-// right file and line → edit and save a file → the new code is found. Prints one line per check and a summary.
+// Drives code-server (started by run.sh) with playwright-core and Debian's chromium through the user's path.
+// SEMSEARCH_E2E_SCENARIO=full (default, the tiny test model): palette → "Semantic Search" → type a query → result in
+// the quick pick and the sidebar → open it → editor at the right file and line → edit and save a file → the new
+// code is found, and more. SEMSEARCH_E2E_SCENARIO=default-model (no modelPath setting at all): the packaged
+// extension indexes with the model it ships, finds the right function, and its status names that model.
+// Prints one line per check and a summary.
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,7 +17,9 @@ const workspace = need('SEMSEARCH_E2E_WORKSPACE');
 const artifacts = need('SEMSEARCH_E2E_ARTIFACTS');
 const profile = need('SEMSEARCH_E2E_PROFILE');
 const extensionsDir = need('SEMSEARCH_E2E_EXTENSIONS');
-const multiRootFile = need('SEMSEARCH_E2E_MULTIROOT');
+const scenario = process.env.SEMSEARCH_E2E_SCENARIO || 'full';
+const multiRootFile = scenario === 'full' ? need('SEMSEARCH_E2E_MULTIROOT') : undefined;
+const defaultModelName = scenario === 'default-model' ? need('SEMSEARCH_E2E_DEFAULT_MODEL_NAME') : undefined;
 const QUERY = 'validate an email address';
 const EXPECTED_SYMBOL = 'IsValidEmail';
 const EXPECTED_PATH = 'src/Mail/EmailValidator.cs';
@@ -119,7 +124,7 @@ async function searchInQuickPick(query, expect, ms) {
   return row;
 }
 
-try {
+async function openSampleWorkspace() {
   await check('workbench loads the sample workspace', async () => {
     await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`);
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
@@ -131,9 +136,40 @@ try {
   });
 
   await check('the folder is indexed (status bar shows chunks)', async () => {
-    await statusEntry.waitFor({ state: 'visible', timeout: 120_000 });
+    await statusEntry.waitFor({ state: 'visible', timeout: 180_000 });
     return (await statusEntry.innerText()).trim();
   });
+}
+
+/** Out of the box: no modelPath anywhere, so the server must use the default model inside the .vsix. */
+async function defaultModelScenario() {
+  await openSampleWorkspace();
+  const query = 'check whether an email address is well formed';
+  await check(`with no model setting, "${query}" finds ${EXPECTED_SYMBOL} first`, async () => {
+    await openPaletteCommand('Semantic Search');
+    await until('the Semantic Search quick pick', 10_000, async () => (await page.locator('.quick-input-widget .quick-input-title').innerText()).includes('Semantic Search'));
+    await searchInQuickPick(query, EXPECTED_SYMBOL, 30_000);
+    const first = (await quickRows.first().innerText()).replace(/\s+/g, ' ');
+    if (!first.includes(EXPECTED_SYMBOL) || !first.includes(EXPECTED_PATH)) {
+      throw new Error(`expected ${EXPECTED_SYMBOL} in ${EXPECTED_PATH} first, got: ${first}`);
+    }
+    await page.keyboard.press('Escape');
+    return first;
+  });
+  await check(`"Show Index Status" names the shipped model (${defaultModelName})`, async () => {
+    await openPaletteCommand('Semantic Search: Show Index Status');
+    // The report goes to the extension's output channel, which the command reveals in the panel.
+    const panel = page.locator('.part.panel');
+    const line = await until(`"model: ${defaultModelName}" in the output panel`, 20_000, async () => {
+      const text = (await panel.innerText()).replace(/\u00a0/g, ' ');
+      return text.split('\n').find((l) => l.includes(`model: ${defaultModelName},`));
+    });
+    return line.trim();
+  });
+}
+
+async function fullScenario() {
+  await openSampleWorkspace();
 
   let expectedLine;
   await check(`"Semantic Search" from the palette finds ${EXPECTED_SYMBOL} for "${QUERY}"`, async () => {
@@ -294,6 +330,14 @@ try {
     await page.keyboard.press('Escape');
     return text;
   });
+}
+
+try {
+  if (scenario === 'default-model') {
+    await defaultModelScenario();
+  } else {
+    await fullScenario();
+  }
 } catch {
   // Reported by check(); fall through to the screenshot and summary.
 } finally {
