@@ -3,6 +3,7 @@ using SemanticSearch.Engine.Evaluation;
 using SemanticSearch.Engine.Index;
 using SemanticSearch.Engine.Indexing;
 using SemanticSearch.Engine.Models;
+using SemanticSearch.Engine.Search;
 
 namespace SemanticSearch.Cli;
 
@@ -13,7 +14,7 @@ namespace SemanticSearch.Cli;
 internal static class EvalCommand
 {
     public static readonly HashSet<string> Flags = ["--rebuild", "--no-query-language"];
-    public static readonly HashSet<string> Values = ["--queries", "--corpus", "--root", "--baseline", "--limit", "--output"];
+    public static readonly HashSet<string> Values = ["--queries", "--corpus", "--root", "--baseline", "--systems", "--limit", "--output"];
 
     public const string TieRule =
         "pessimistic: among equal scores, non-relevant documents rank before golds (golds by ascending grade), so a gold gets the worst rank of its tie group";
@@ -33,6 +34,20 @@ internal static class EvalCommand
         {
             throw new UsageException($"Unknown baseline '{unknown}' (supported: bm25).");
         }
+        // The first system is the one compared with each of the others (paired bootstrap).
+        var systems = a.Values("--systems").SelectMany(b => b.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (systems.Count == 0)
+        {
+            systems = ["model", .. baselines];
+        }
+        else if (baselines.Count > 0)
+        {
+            throw new UsageException("Give either --systems or --baseline, not both (--systems model,bm25 does what --baseline bm25 does).");
+        }
+        if (systems.FirstOrDefault(n => n != "bm25" && !RankingOptions.Named.ContainsKey(n)) is { } unknownSystem)
+        {
+            throw new UsageException($"Unknown system '{unknownSystem}' (supported: bm25, {string.Join(", ", RankingOptions.Named.Keys)}).");
+        }
         var limit = a.IntValue("--limit", int.MaxValue, 1, int.MaxValue);
         var json = a.Flag("--json");
         var quiet = a.Flag("--quiet");
@@ -42,7 +57,8 @@ internal static class EvalCommand
         var (modelPath, encoder) = CommandLine.ModelOptionsFrom(a, quiet);
 
         IReadOnlyList<EvalDocument> documents;
-        List<(Half[] Vectors, int Count)> vectors;
+        Searcher searcher;
+        Func<RankCandidate, string> keyOf;
         EmbeddingModel model;
         IDisposable owner;
         string indexPath;
@@ -94,7 +110,9 @@ internal static class EvalCommand
                     Console.Error.WriteLine($"semsearch: the index was stale ({built.Encoded} records changed or missing, {built.Removed} removed); reindexed before evaluating.");
                 }
                 indexing = new { records = built.Records, encoded = built.Encoded, reused = built.Reused, removed = built.Removed, elapsedSeconds = Math.Round(built.Elapsed.TotalSeconds, 3) };
-                (documents, vectors) = Evaluator.FromCorpus(records, store, model);
+                documents = Evaluator.FromCorpus(records, store, model);
+                searcher = new Searcher(store, VectorCache.Load(store, model.Dimension));
+                keyOf = c => c.Path; // a corpus record is a one-chunk file named by its id
             }
             catch
             {
@@ -128,7 +146,9 @@ internal static class EvalCommand
                 indexing = new { filesChanged = changed, chunksEncoded = update.ChunksEncoded, chunksTotal = update.ChunksTotal, elapsedSeconds = Math.Round(update.Elapsed.TotalSeconds, 3) };
                 model = workspace.Model;
                 indexPath = workspace.IndexPath;
-                (documents, vectors) = Evaluator.FromStore(workspace.Store, model);
+                documents = Evaluator.FromStore(workspace.Store, model);
+                searcher = workspace.Searcher;
+                keyOf = c => c.Id;
             }
             catch
             {
@@ -140,11 +160,10 @@ internal static class EvalCommand
         using (owner)
         {
             var evaluator = new Evaluator(documents) { LanguageFromQuery = !a.Flag("--no-query-language") };
-            var scorers = new List<IEvalScorer> { new ModelScorer(model, vectors) };
-            if (baselines.Contains("bm25"))
-            {
-                scorers.Add(new Bm25Scorer(documents));
-            }
+            var scorers = systems.Select(name => name == "bm25"
+                ? (IEvalScorer)new Bm25Scorer(documents)
+                // "model" keeps the model's own name in the report, as before the ranker existed.
+                : new RankedScorer(name == "model" ? model.Identity.Name : name, model, searcher, RankingOptions.Named[name], evaluator, keyOf)).ToList();
             var usable = Evaluator.Usable(queries);
             var reports = new List<SystemReport>();
             foreach (var scorer in scorers)

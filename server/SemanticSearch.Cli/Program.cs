@@ -37,8 +37,9 @@ namespace SemanticSearch.Cli
               semsearch index  <root> [--rebuild] [options]      build or update the index incrementally
               semsearch search <root> "<query>" [-k N] [--lang L]... [--path GLOB] [--no-update] [--no-query-language] [options]
               semsearch status <root> [options]                  what is indexed, skipped and stale
-              semsearch eval   --queries Q.jsonl (--corpus C.jsonl | --root DIR) [--baseline bm25] [--limit N] [--output FILE] [--rebuild] [--no-query-language] [options]
+              semsearch eval   --queries Q.jsonl (--corpus C.jsonl | --root DIR) [--systems S,S...] [--baseline bm25] [--limit N] [--output FILE] [--rebuild] [--no-query-language] [options]
                                                                  retrieval quality: MRR@10, nDCG@10, Recall@1/5/10/20, latency
+                                                                 systems: model (default), bm25, lexical, fusion, hybrid, hybrid-no-<signal>
               semsearch bench  <root> [-n N] [--warmup N] [--queries Q.jsonl] [--scale 10k,100k] [--no-edit] [--output FILE] [options]
                                                                  indexing/query performance on a temporary copy of <root>
 
@@ -200,6 +201,10 @@ namespace SemanticSearch.Cli
             chunksReused = r.ChunksReused,
             chunksTotal = r.ChunksTotal,
             encodedChunkIds = r.EncodedChunkIds,
+            // Files whose lexical documents had fallen behind the store (a crash between the two commits) and were
+            // re-indexed lexically from the stored chunk text when the index was opened; and the lexical documents held.
+            lexicalRepairedFiles = workspace.Store.LexicalRepairs,
+            lexicalChunks = workspace.Store.Lexical?.Count ?? 0,
             skipped = r.Skipped.Select(s => new { path = s.RelativePath, reason = s.Reason, detail = s.Detail, directory = s.IsDirectory }),
             errors = r.Errors,
             cancelled = r.Cancelled,
@@ -212,6 +217,10 @@ namespace SemanticSearch.Cli
             o.WriteLine($"{(r.Cancelled ? "Interrupted" : "Indexed")} {workspace.Root} in {r.Elapsed.TotalSeconds:0.0}s ({workspace.Model.Identity.Name}, {workspace.Model.ExecutionProvider})");
             o.WriteLine($"  files: {r.FilesScanned} scanned, {r.FilesAdded} added, {r.FilesChanged} changed, {r.FilesDeleted} deleted, {r.FilesUnchanged + r.FilesTouched} unchanged");
             o.WriteLine($"  chunks: {r.ChunksEncoded} encoded, {r.ChunksReused} reused, {r.ChunksTotal} in index");
+            if (workspace.Store.LexicalRepairs > 0)
+            {
+                o.WriteLine($"  lexical index: {workspace.Store.LexicalRepairs} files re-indexed from stored text (it had fallen behind the vectors)");
+            }
             if (r.Skipped.Count > 0)
             {
                 o.WriteLine($"  skipped: {r.Skipped.Count} ({string.Join(", ", r.Skipped.GroupBy(s => s.Reason).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"))})");
@@ -286,6 +295,8 @@ namespace SemanticSearch.Cli
                     {
                         rank = i + 1,
                         score = Math.Round(r.Score, 5),
+                        semanticScore = Math.Round(r.SemanticScore, 5),
+                        lexicalScore = Math.Round(r.LexicalScore, 5),
                         path = r.Chunk.Path,
                         language = r.Chunk.Language,
                         kind = r.Chunk.Kind,

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using SemanticSearch.Engine.Index;
 using SemanticSearch.TestSupport;
 
 namespace SemanticSearch.Cli.Tests;
@@ -260,6 +261,48 @@ public sealed class CliEndToEndTests : IDisposable
         Assert.Equal(r.GetProperty("chunksTotal").GetInt32(), r.GetProperty("chunksEncoded").GetInt32() + r.GetProperty("chunksReused").GetInt32() + CountChunksOfUnchanged(r));
         var search = CliProcess.Run(WithModel("search", _repo.Root, "describe module 1499", "-k", "3", "--json", "--no-update"));
         Assert.Contains("Module1499", search.Stdout);
+    }
+
+    [Fact]
+    public void TinyRandomModel_a_crash_between_the_vector_and_the_lexical_commit_is_repaired_from_stored_text_never_re_encoded()
+    {
+        // The process dies right after its first LiteDB commit, before the lexical index gets the same group.
+        var crashed = CliProcess.Run(WithModel("index", _repo.Root, "--json"), new Dictionary<string, string> { [IndexStore.FaultVariable] = IndexStore.FaultAfterStoreCommit });
+        Assert.True(crashed.ExitCode != 0, crashed.ToString());
+        Assert.Contains(IndexStore.FaultAfterStoreCommit, crashed.Stderr);
+
+        var status = CliProcess.Run("status", _repo.Root, "--json");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        int committedFiles;
+        using (var doc = JsonDocument.Parse(status.Stdout))
+        {
+            committedFiles = doc.RootElement.GetProperty("filesIndexed").GetInt32();
+            Assert.True(committedFiles > 0, status.Stdout);
+        }
+
+        var repaired = CliProcess.Run(WithModel("index", _repo.Root, "--json"));
+        Assert.True(repaired.ExitCode == 0, repaired.ToString());
+        using var report = JsonDocument.Parse(repaired.Stdout);
+        var r = report.RootElement;
+        // Every committed file with chunks was behind on the lexical side; none of its chunks went through the model again.
+        var repairedFiles = r.GetProperty("lexicalRepairedFiles").GetInt32();
+        Assert.InRange(repairedFiles, 1, committedFiles);
+        Assert.True(r.GetProperty("filesUnchanged").GetInt32() >= committedFiles, repaired.Stdout);
+        Assert.Equal(r.GetProperty("chunksTotal").GetInt32(), r.GetProperty("lexicalChunks").GetInt32());
+        Assert.Equal(r.GetProperty("chunksTotal").GetInt32(), r.GetProperty("chunksEncoded").GetInt32() + r.GetProperty("chunksReused").GetInt32() + CountChunksOfUnchanged(r));
+
+        // The lexical side answers for the repaired files: an identifier query finds its definition lexically.
+        var search = CliProcess.Run(WithModel("search", _repo.Root, "IsValidEmail", "-k", "1", "--json", "--no-update"));
+        Assert.True(search.ExitCode == 0, search.ToString());
+        using var found = JsonDocument.Parse(search.Stdout);
+        var top = found.RootElement.GetProperty("results")[0];
+        Assert.Equal("IsValidEmail", top.GetProperty("symbol").GetString());
+        Assert.True(top.GetProperty("lexicalScore").GetDouble() > 0, search.Stdout);
+
+        // A second open finds nothing to repair.
+        var again = CliProcess.Run(WithModel("index", _repo.Root, "--json"));
+        using var second = JsonDocument.Parse(again.Stdout);
+        Assert.Equal(0, second.RootElement.GetProperty("lexicalRepairedFiles").GetInt32());
     }
 
     /// <summary>Chunks of files the resumed pass did not touch: total minus what it encoded or reused.</summary>

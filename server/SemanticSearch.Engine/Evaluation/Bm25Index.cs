@@ -1,18 +1,14 @@
-using System.Text.RegularExpressions;
-using SemanticSearch.Engine.Models;
+using SemanticSearch.Engine.Search;
 
 namespace SemanticSearch.Engine.Evaluation;
 
 /// <summary>
 /// Okapi BM25 (k1 = 1.2, b = 0.75, idf = ln(1 + (N − df + 0.5)/(df + 0.5))) over the same texts the model encodes,
 /// as the lexical baseline of <c>semsearch eval</c>. Query terms are counted once each.
-/// <para>Terms (<see cref="Terms"/>): words are maximal runs of letters and digits (so <c>_</c>, <c>.</c> and all
-/// punctuation separate words, which splits snake_case); each word is split by the model tokenizer's identifier rule
-/// (camelCase, acronyms, letter/digit boundaries: <see cref="ModelTokenizer"/> splitIdentifiers); every part is
-/// lower-cased, and a word that split also keeps its whole lower-cased form ("parseHTTPResponse" → parse, http,
-/// response, parsehttpresponse). No stemming, no stop words.</para>
+/// Terms are <see cref="CodeTerms"/> (identifier-split, lower-cased, whole word kept), with no stop words removed:
+/// this is the plain baseline, one text per document, not the product's fielded lexical index.
 /// </summary>
-public sealed partial class Bm25Index
+public sealed class Bm25Index
 {
     public const double K1 = 1.2;
     public const double B = 0.75;
@@ -62,25 +58,6 @@ public sealed partial class Bm25Index
         return scores;
     }
 
-    /// <summary>The terms of a text (see the class summary for the rule).</summary>
-    public static List<string> Terms(string text)
-    {
-        var terms = new List<string>();
-        foreach (Match m in WordPattern().Matches(text))
-        {
-            var parts = ModelTokenizer.SplitIdentifier(text, m.Index, m.Length).ToList();
-            foreach (var (start, length) in parts)
-            {
-                terms.Add(text.Substring(start, length).ToLowerInvariant());
-            }
-            if (parts.Count > 1)
-            {
-                terms.Add(m.Value.ToLowerInvariant());
-            }
-        }
-        return terms;
-    }
-
-    [GeneratedRegex(@"[\p{L}\p{Nd}\p{Mn}]+")]
-    private static partial Regex WordPattern();
+    /// <summary>The terms of a text: <see cref="CodeTerms"/>, the rule the lexical index uses too.</summary>
+    public static List<string> Terms(string text) => CodeTerms.Strings(text);
 }

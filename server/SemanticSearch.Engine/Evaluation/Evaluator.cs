@@ -12,42 +12,49 @@ namespace SemanticSearch.Engine.Evaluation;
 /// <param name="Text">The text the model encoded (header + code); BM25 indexes the same text.</param>
 public sealed record EvalDocument(string Key, string Path, string? Symbol, string? Container, string Language, string Text);
 
-/// <summary>Scores every document of an evaluation for a query.</summary>
+/// <summary>Scores the documents of an evaluation for a query.</summary>
 public interface IEvalScorer
 {
     string Name { get; }
 
-    /// <summary>Scores of all documents (same order as the document list), with encode and search time.</summary>
-    (float[] Scores, double EncodeMs, double SearchMs) ScoreAll(string query);
+    /// <summary>
+    /// A score per document (same order as the document list; <see cref="float.NegativeInfinity"/> for a document
+    /// the system did not return), with encode and search time. <paramref name="languages"/> is the language filter
+    /// taken from the query (empty: none); a system may apply it itself, the evaluator applies it afterwards anyway.
+    /// </summary>
+    (float[] Scores, double EncodeMs, double SearchMs) ScoreAll(string query, IReadOnlyList<string> languages);
 }
 
-/// <summary>The model: exact MaxSim of the encoded query against every document's stored token vectors.</summary>
-public sealed class ModelScorer(EmbeddingModel model, IReadOnlyList<(Half[] Vectors, int Count)> documents) : IEvalScorer
+/// <summary>
+/// A system of the product, scored through the product's own search path: <see cref="Searcher.Rank"/> with the
+/// given <see cref="RankingOptions"/> (model only, lexical only, hybrid, ablations), over the same index and vector
+/// cache that search uses. Its top <see cref="RankedCount"/> get the ranker's scores in rank order; every other
+/// document is not returned (ranks beyond it are misses for every metric the report computes).
+/// </summary>
+public sealed class RankedScorer(string name, EmbeddingModel model, Searcher searcher, RankingOptions options, Evaluator evaluator, Func<RankCandidate, string> keyOf) : IEvalScorer
 {
-    public string Name => model.Identity.Name;
+    /// <summary>Results taken per query: enough for Recall@20, and the same candidate pool as a 20-result search.</summary>
+    public const int RankedCount = 20;
 
-    public (float[] Scores, double EncodeMs, double SearchMs) ScoreAll(string query)
+    public string Name => name;
+
+    public (float[] Scores, double EncodeMs, double SearchMs) ScoreAll(string query, IReadOnlyList<string> languages)
     {
         var clock = Stopwatch.StartNew();
         var q = model.EncodeQuery(query);
         var encodeMs = clock.Elapsed.TotalMilliseconds;
         clock.Restart();
-        var scores = new float[documents.Count];
-        var dim = model.Dimension;
-        var maxRows = documents.Count == 0 ? 0 : documents.Max(d => d.Count);
-        var prepared = new QueryMatrix(q.Data, q.Count, dim);
-        Parallel.ForEach(
-            System.Collections.Concurrent.Partitioner.Create(0, documents.Count, Math.Max(64, documents.Count / (Environment.ProcessorCount * 4) + 1)),
-            range =>
+        var filters = new SearchFilters(languages.Count > 0 ? languages : null, LanguageFromQuery: false);
+        var (ranked, _) = searcher.Rank(q, query, RankedCount, filters, options);
+        var scores = new float[evaluator.Documents.Count];
+        Array.Fill(scores, float.NegativeInfinity);
+        foreach (var r in ranked)
+        {
+            if (evaluator.IndexOf(keyOf(r.Candidate)) is { } index)
             {
-                var scratch = new float[maxRows * dim];
-                for (var i = range.Item1; i < range.Item2; i++)
-                {
-                    var (vectors, count) = documents[i];
-                    // Same division as search results (mean best cosine); it does not change the order.
-                    scores[i] = prepared.Score(vectors, count, scratch) / Math.Max(1, q.Count);
-                }
-            });
+                scores[index] = (float)r.Score;
+            }
+        }
         return (scores, encodeMs, clock.Elapsed.TotalMilliseconds);
     }
 }
@@ -59,7 +66,7 @@ public sealed class Bm25Scorer(IReadOnlyList<EvalDocument> documents) : IEvalSco
 
     public string Name => "bm25";
 
-    public (float[] Scores, double EncodeMs, double SearchMs) ScoreAll(string query)
+    public (float[] Scores, double EncodeMs, double SearchMs) ScoreAll(string query, IReadOnlyList<string> languages)
     {
         var clock = Stopwatch.StartNew();
         var scores = _index.Score(query);
@@ -131,6 +138,9 @@ public sealed class Evaluator
 
     public IReadOnlyList<EvalDocument> Documents => _documents;
 
+    /// <summary>The position of the document with this key, or null.</summary>
+    public int? IndexOf(string key) => _byKey.TryGetValue(key, out var index) ? index : null;
+
     /// <summary>
     /// Treat a language named in a query as a filter, as search does (<see cref="QueryLanguageHint"/>), for every
     /// system alike. On by default so eval measures what users get; off measures the raw query text.
@@ -186,7 +196,7 @@ public sealed class Evaluator
         {
             cancellationToken.ThrowIfCancellationRequested();
             var (intent, _) = QueryLanguageHint.Apply(query.Query, new SearchFilters(LanguageFromQuery: LanguageFromQuery), _languages.Contains);
-            var (scores, encodeMs, searchMs) = scorer.ScoreAll(intent.Text);
+            var (scores, encodeMs, searchMs) = scorer.ScoreAll(intent.Text, intent.Languages);
             if (intent.Languages.Count > 0)
             {
                 for (var i = 0; i < scores.Length; i++)
@@ -262,37 +272,30 @@ public sealed class Evaluator
             Mean(m => m.RecallAt(20)));
     }
 
-    /// <summary>Documents and their vectors from an index store (workspace mode: one document per chunk).</summary>
-    public static (List<EvalDocument> Documents, List<(Half[] Vectors, int Count)> Vectors) FromStore(IndexStore store, ITokenCounter counter)
-    {
-        var documents = new List<EvalDocument>();
-        var vectors = new List<(Half[], int)>();
-        foreach (var stored in store.AllChunks().OrderBy(s => s.Chunk.Path, StringComparer.Ordinal).ThenBy(s => s.Chunk.Id, StringComparer.Ordinal))
-        {
-            var c = stored.Chunk;
-            documents.Add(new EvalDocument(c.Id, c.Path, c.Symbol, c.Container, c.Language, ChunkEncoding.TextFor(c, counter, out _)));
-            vectors.Add((stored.Vectors, stored.VectorCount));
-        }
-        return (documents, vectors);
-    }
+    /// <summary>Documents from an index store (workspace mode: one document per chunk, keyed by chunk id).</summary>
+    public static List<EvalDocument> FromStore(IndexStore store, ITokenCounter counter) =>
+        store.AllChunks()
+            .OrderBy(s => s.Chunk.Path, StringComparer.Ordinal).ThenBy(s => s.Chunk.Id, StringComparer.Ordinal)
+            .Select(s => new EvalDocument(s.Chunk.Id, s.Chunk.Path, s.Chunk.Symbol, s.Chunk.Container, s.Chunk.Language, ChunkEncoding.TextFor(s.Chunk, counter, out _)))
+            .ToList();
 
-    /// <summary>Documents (corpus order) and their vectors from a corpus index built by <see cref="CorpusIndex"/>.</summary>
-    public static (List<EvalDocument> Documents, List<(Half[] Vectors, int Count)> Vectors) FromCorpus(IReadOnlyList<CorpusRecord> records, IndexStore store, ITokenCounter counter)
+    /// <summary>
+    /// Documents (corpus order, keyed by record id) of a corpus index built by <see cref="CorpusIndex"/>; every
+    /// record must be in the store.
+    /// </summary>
+    public static List<EvalDocument> FromCorpus(IReadOnlyList<CorpusRecord> records, IndexStore store, ITokenCounter counter)
     {
-        var stored = new Dictionary<string, StoredChunk>(StringComparer.Ordinal);
-        foreach (var s in store.AllChunks())
-        {
-            stored[s.Chunk.Path] = s;
-        }
+        var held = store.LoadFiles();
         var documents = new List<EvalDocument>(records.Count);
-        var vectors = new List<(Half[], int)>(records.Count);
         foreach (var record in records)
         {
+            if (!held.ContainsKey(record.Id))
+            {
+                throw new InvalidOperationException($"corpus record {record.Id} is not in the index");
+            }
             var chunk = CorpusIndex.ChunkOf(record);
             documents.Add(new EvalDocument(record.Id, record.Path ?? record.Id, chunk.Symbol, null, record.Language, CorpusIndex.EncodingText(record, chunk, counter, out _)));
-            var s = stored.TryGetValue(record.Id, out var found) ? found : throw new InvalidOperationException($"corpus record {record.Id} is not in the index");
-            vectors.Add((s.Vectors, s.VectorCount));
         }
-        return (documents, vectors);
+        return documents;
     }
 }

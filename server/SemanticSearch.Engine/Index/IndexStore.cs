@@ -14,12 +14,16 @@ public sealed class IndexCorruptException(string path, Exception inner)
 }
 
 /// <summary>
-/// The on-disk index: one LiteDB file per workspace. Three collections:
+/// The on-disk index: one LiteDB file per workspace (the index of record) and, beside it, the lexical index
+/// (<see cref="LexicalIndex"/>, Lucene.NET, derived from the stored chunks). The LiteDB file has three collections:
 /// <c>meta</c> (one header document: schema version, model identity, root),
 /// <c>files</c> (one document per workspace file: size, mtime, content hash, chunk ids or skip reason) and
 /// <c>chunks</c> (one document per chunk: metadata, text and its token vectors as one half-float blob).
 /// Every file's chunks and its file record change in one transaction, so a killed process leaves each file either
-/// fully old or fully new, and the next run resumes with the files that were not committed.
+/// fully old or fully new, and the next run resumes with the files that were not committed. The lexical index is
+/// written after each LiteDB commit with the same group; a process killed between the two leaves it behind for
+/// those files, so <see cref="Open"/> compares it with the file records and re-indexes lexically, from the stored
+/// chunk text, every file where they disagree (<see cref="LexicalRepairs"/>); vectors are never re-encoded for it.
 /// </summary>
 public sealed class IndexStore : IDisposable
 {
@@ -32,6 +36,17 @@ public sealed class IndexStore : IDisposable
     private readonly ILiteCollection<BsonDocument> _meta;
     private readonly ILiteCollection<BsonDocument> _files;
     private readonly ILiteCollection<BsonDocument> _chunks;
+    private LexicalIndex? _lexical;
+
+    /// <summary>
+    /// Test fault point: with this variable set to <see cref="FaultAfterStoreCommit"/>, the process dies right after
+    /// a LiteDB commit and before the lexical index gets the same group (the crash that <see cref="Open"/> repairs).
+    /// </summary>
+    public const string FaultVariable = "SEMSEARCH_TEST_FAULT";
+
+    public const string FaultAfterStoreCommit = "after-store-commit";
+
+    private static readonly bool DieAfterStoreCommit = Environment.GetEnvironmentVariable(FaultVariable) == FaultAfterStoreCommit;
 
     private IndexStore(string path, LiteDatabase db)
     {
@@ -47,6 +62,12 @@ public sealed class IndexStore : IDisposable
 
     /// <summary>Why the index was wiped on open (model or schema changed), or null if it was reused or new.</summary>
     public string? ResetReason { get; private set; }
+
+    /// <summary>Files whose lexical documents disagreed with their file records at open and were re-indexed lexically.</summary>
+    public int LexicalRepairs { get; private set; }
+
+    /// <summary>The lexical index (null for an index opened by <see cref="OpenExisting"/>, which only reads status).</summary>
+    public LexicalIndex? Lexical => _lexical;
 
     /// <summary>
     /// Opens (or creates) the index at <paramref name="path"/> for <paramref name="model"/>. An index built by a
@@ -66,7 +87,41 @@ public sealed class IndexStore : IDisposable
             store.Dispose();
             throw new IndexCorruptException(full, ex);
         }
+        try
+        {
+            store.OpenLexical();
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
         return store;
+    }
+
+    /// <summary>Opens the lexical index and brings it in line with the file records (see the class summary).</summary>
+    private void OpenLexical()
+    {
+        _lexical = LexicalIndex.Open(LexicalIndex.FolderFor(IndexPath), out _);
+        var held = _lexical.ChunkIdsByPath();
+        var updates = new List<FileUpdate>();
+        var files = LoadFiles();
+        foreach (var (path, file) in files)
+        {
+            var agrees = held.TryGetValue(path, out var ids)
+                ? ids.Count == file.ChunkIds.Count && file.ChunkIds.All(ids.Contains)
+                : file.ChunkIds.Count == 0;
+            if (!agrees)
+            {
+                updates.Add(new FileUpdate(file, LoadChunksOfFile(path).Values.ToList()));
+            }
+        }
+        var stale = held.Keys.Where(p => !files.ContainsKey(p)).ToList();
+        if (updates.Count > 0 || stale.Count > 0)
+        {
+            _lexical.Apply(updates, stale);
+        }
+        LexicalRepairs = updates.Count + stale.Count;
     }
 
     /// <summary>Opens an existing index as it is, whatever model built it (for status); null when there is none.</summary>
@@ -89,11 +144,16 @@ public sealed class IndexStore : IDisposable
         }
     }
 
-    /// <summary>Deletes the index file and its LiteDB log.</summary>
+    /// <summary>Deletes the index file, its LiteDB log and its lexical index.</summary>
     public static void Delete(string path)
     {
         File.Delete(path);
         File.Delete(LogFileOf(path));
+        var lexical = LexicalIndex.FolderFor(path);
+        if (Directory.Exists(lexical))
+        {
+            Directory.Delete(lexical, recursive: true);
+        }
     }
 
     private static string LogFileOf(string path) =>
@@ -246,6 +306,11 @@ public sealed class IndexStore : IDisposable
         lock (_gate)
         {
             CommitLocked(updates, deletions);
+            if (DieAfterStoreCommit)
+            {
+                Environment.FailFast($"{FaultVariable}={FaultAfterStoreCommit}: stopping between the LiteDB and the lexical commit.");
+            }
+            _lexical?.Apply(updates, deletions);
         }
     }
 
@@ -301,6 +366,7 @@ public sealed class IndexStore : IDisposable
         lock (_gate)
         {
             _db.Dispose();
+            _lexical?.Dispose();
         }
     }
 

@@ -78,6 +78,9 @@ public sealed class SemanticWorkspace : IDisposable
     public EmbeddingModel Model { get; }
     public IndexStore Store { get; }
 
+    /// <summary>The search path over this workspace's index (what <see cref="Search"/> runs, and <c>semsearch eval</c> scores).</summary>
+    public Searcher Searcher => _searcher;
+
     /// <summary>Opens the workspace: loads the model, opens (or creates, or resets) the index, loads vectors.</summary>
     public static SemanticWorkspace Open(WorkspaceOptions options)
     {
@@ -116,7 +119,7 @@ public sealed class SemanticWorkspace : IDisposable
         return new SemanticWorkspace(root, indexPath, model, store, scan, ownsModel);
     }
 
-    /// <summary>An index file placed inside the workspace must never index itself (nor its LiteDB log).</summary>
+    /// <summary>An index file placed inside the workspace must never index itself (nor its LiteDB log, nor its lexical folder).</summary>
     private static ScanOptions WithIndexExcluded(ScanOptions scan, string root, string indexPath)
     {
         var relative = Path.GetRelativePath(root, indexPath).Replace('\\', '/');
@@ -125,7 +128,8 @@ public sealed class SemanticWorkspace : IDisposable
             return scan;
         }
         var log = relative[..^Path.GetExtension(relative).Length] + "-log" + Path.GetExtension(relative);
-        return scan with { Excludes = [.. scan.Excludes, "/" + relative, "/" + log] };
+        var lexical = Path.GetRelativePath(root, LexicalIndex.FolderFor(indexPath)).Replace('\\', '/');
+        return scan with { Excludes = [.. scan.Excludes, "/" + relative, "/" + log, "/" + lexical + "/"] };
     }
 
     public IndexRunResult Index(IProgress<IndexProgress>? progress = null, CancellationToken cancellationToken = default) =>

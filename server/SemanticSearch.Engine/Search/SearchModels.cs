@@ -15,14 +15,21 @@ public sealed record SearchFilters(IReadOnlyCollection<string>? Languages = null
 }
 
 /// <summary>
-/// One ranked hit. <see cref="Score"/> is MaxSim divided by the number of query vectors, i.e. the mean best cosine
-/// per query token, so it reads on the same scale whatever the query length.
+/// One ranked hit. <see cref="Score"/> is the ranker's (<see cref="HybridRanker"/>: both sides normalised over the
+/// candidates and mixed, plus boosts); <see cref="SemanticScore"/> is MaxSim divided by the number of query vectors,
+/// i.e. the mean best cosine per query token, the same scale whatever the query length; <see cref="LexicalScore"/>
+/// is the fielded BM25 score (0 when the lexical side did not find the chunk).
 /// </summary>
 public sealed record SearchResult(
     Chunk Chunk,
     float Score,
     string Snippet,
-    IReadOnlyList<MatchedSpan> Matches);
+    IReadOnlyList<MatchedSpan> Matches)
+{
+    public float SemanticScore { get; init; }
+
+    public float LexicalScore { get; init; }
+}
 
 /// <summary>
 /// "Why it matched": a document token that was the best match of some query token. Line and column are 1-based

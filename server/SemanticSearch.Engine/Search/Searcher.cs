@@ -7,8 +7,10 @@ using SemanticSearch.Engine.Models;
 namespace SemanticSearch.Engine.Search;
 
 /// <summary>
-/// Exact late-interaction search: scores every (filtered) chunk in the <see cref="VectorCache"/> by MaxSim
-/// against the encoded query, keeps the top k, then reads only those k chunks from the store to build results.
+/// Hybrid search over one index: the semantic side scores every (filtered) chunk in the <see cref="VectorCache"/>
+/// by exact MaxSim against the encoded query, the lexical side asks the <see cref="LexicalIndex"/> (fielded BM25);
+/// the union of both sides' best candidates goes through <see cref="HybridRanker"/>, and only the chunks that make
+/// the final top k are read from the store to build results.
 /// </summary>
 public sealed class Searcher(IndexStore store, VectorCache cache)
 {
@@ -18,54 +20,115 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
     /// <summary>Characters per snippet, so one minified line cannot flood a result list.</summary>
     public const int SnippetChars = 600;
 
-    public SearchResponse Search(TokenVectors query, string queryText, int topK, SearchFilters? filters = null, CancellationToken cancellationToken = default)
+    public SearchResponse Search(TokenVectors query, string queryText, int topK, SearchFilters? filters = null, CancellationToken cancellationToken = default) =>
+        Search(query, queryText, topK, filters, RankingOptions.Hybrid, cancellationToken);
+
+    public SearchResponse Search(TokenVectors query, string queryText, int topK, SearchFilters? filters, RankingOptions options, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(topK, 1);
-        if (query.Dim != cache.Dim)
-        {
-            throw new InvalidOperationException($"Query vectors have {query.Dim} dims but the index holds {cache.Dim}-dim vectors.");
-        }
         var clock = Stopwatch.StartNew();
-        var candidates = Filter(cache.Snapshot(), filters ?? SearchFilters.None);
-        var top = ScoreAll(query, candidates, topK, cancellationToken);
-        var results = new List<SearchResult>(top.Count);
-        foreach (var (entry, score) in top)
+        var (ranked, searched) = Rank(query, queryText, topK, filters, options, cancellationToken);
+        var results = new List<SearchResult>(ranked.Count);
+        foreach (var r in ranked)
         {
-            var stored = store.GetChunk(entry.Id);
+            var stored = store.GetChunk(r.Candidate.Id);
             if (stored is null)
             {
                 continue; // Removed between snapshot and read: the next query will not see it either.
             }
             results.Add(new SearchResult(
                 stored.Chunk,
-                score / Math.Max(1, query.Count),
+                (float)r.Score,
                 MakeSnippet(stored.Chunk.Text),
-                Explain(query, queryText, stored)));
+                Explain(query, queryText, stored))
+            {
+                SemanticScore = r.Candidate.Semantic,
+                LexicalScore = r.Candidate.Lexical,
+            });
         }
-        return new SearchResponse(results, candidates.Length, 0, clock.Elapsed.TotalMilliseconds);
+        return new SearchResponse(results, searched, 0, clock.Elapsed.TotalMilliseconds);
     }
 
-    private static VectorCache.Entry[] Filter(VectorCache.Entry[] entries, SearchFilters filters)
+    /// <summary>
+    /// The ranked top <paramref name="count"/> without reading the store: what <see cref="Search"/> shows, and what
+    /// <c>semsearch eval</c> scores (so eval measures the product's own path). Also returns the chunks searched.
+    /// </summary>
+    public (List<RankedChunk> Ranked, int ChunksSearched) Rank(TokenVectors query, string queryText, int count, SearchFilters? filters, RankingOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        if (query.Dim != cache.Dim)
+        {
+            throw new InvalidOperationException($"Query vectors have {query.Dim} dims but the index holds {cache.Dim}-dim vectors.");
+        }
+        filters ??= SearchFilters.None;
+        var (all, byId) = cache.View();
+        var entries = Filter(all, filters);
+        var pool = Math.Max(RankingWeights.CandidatesPerRetriever, count * 5);
+        var prepared = new QueryMatrix(query.Data, query.Count, cache.Dim);
+        var perToken = 1f / Math.Max(1, query.Count);
+
+        var candidates = new Dictionary<string, (VectorCache.Entry Entry, float Semantic, float Lexical)>(StringComparer.Ordinal);
+        if (options.Semantic)
+        {
+            foreach (var (entry, score) in ScoreAll(prepared, entries, pool, cancellationToken))
+            {
+                candidates[entry.Id] = (entry, score * perToken, 0);
+            }
+        }
+        if (options.Lexical && store.Lexical is { } lexical)
+        {
+            var keep = Keeps(filters);
+            // A path glob is applied after Lucene: ask for more so the pool survives it.
+            var hits = lexical.Search(queryText, filters.PathGlob is null ? pool : pool * 4, filters.Languages);
+            var taken = 0;
+            foreach (var hit in hits)
+            {
+                if (taken >= pool || !byId.TryGetValue(hit.ChunkId, out var entry) || !keep(entry))
+                {
+                    continue;
+                }
+                taken++;
+                candidates[entry.Id] = candidates.TryGetValue(entry.Id, out var known)
+                    ? known with { Lexical = hit.Score }
+                    : (entry, options.Semantic ? SemanticOf(prepared, entry) * perToken : 0, hit.Score);
+            }
+        }
+        var ranked = HybridRanker.Rank(
+            candidates.Values.Select(c => new RankCandidate(c.Entry.Id, c.Entry.Path, c.Entry.Symbol, c.Entry.Container, c.Entry.Kind, c.Semantic, c.Lexical)).ToList(),
+            QueryAnalysis.Of(queryText),
+            options,
+            count);
+        return (ranked, entries.Length);
+    }
+
+    private static float SemanticOf(QueryMatrix prepared, VectorCache.Entry entry) =>
+        prepared.Score(entry.Vectors, entry.Count, new float[entry.Count * prepared.Dim]);
+
+    private static Func<VectorCache.Entry, bool> Keeps(SearchFilters filters)
     {
         var languages = filters.Languages is { Count: > 0 }
             ? new HashSet<string>(filters.Languages, StringComparer.OrdinalIgnoreCase)
             : null;
         var glob = string.IsNullOrWhiteSpace(filters.PathGlob) ? null : new PathGlob(filters.PathGlob);
-        if (languages is null && glob is null)
+        return e => (languages is null || languages.Contains(e.Language)) && (glob is null || glob.IsMatch(e.Path));
+    }
+
+    private static VectorCache.Entry[] Filter(VectorCache.Entry[] entries, SearchFilters filters)
+    {
+        if (filters.Languages is not { Count: > 0 } && string.IsNullOrWhiteSpace(filters.PathGlob))
         {
             return entries;
         }
-        return entries.Where(e => (languages is null || languages.Contains(e.Language)) && (glob is null || glob.IsMatch(e.Path))).ToArray();
+        var keep = Keeps(filters);
+        return entries.Where(keep).ToArray();
     }
 
-    private List<(VectorCache.Entry Entry, float Score)> ScoreAll(TokenVectors query, VectorCache.Entry[] entries, int topK, CancellationToken cancellationToken)
+    private List<(VectorCache.Entry Entry, float Score)> ScoreAll(QueryMatrix prepared, VectorCache.Entry[] entries, int topK, CancellationToken cancellationToken)
     {
         if (entries.Length == 0)
         {
             return []; // An empty (or still empty, while indexing) index; the partitioner rejects an empty range.
         }
         var dim = cache.Dim;
-        var prepared = new QueryMatrix(query.Data, query.Count, dim);
         var maxRows = entries.Length == 0 ? 0 : entries.Max(e => e.Count);
         var merged = new List<(VectorCache.Entry, float)>();
         var gate = new object();

@@ -11,6 +11,7 @@ public sealed class VectorCache
     private readonly object _gate = new();
     private Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private Entry[] _snapshot = [];
+    private IReadOnlyDictionary<string, Entry> _snapshotById = new Dictionary<string, Entry>(StringComparer.Ordinal);
     private bool _dirty;
 
     public VectorCache(int dim) => Dim = dim;
@@ -48,6 +49,8 @@ public sealed class VectorCache
         lock (_gate)
         {
             var replaced = new HashSet<string>(updates.Select(u => u.File.Path).Concat(deletedPaths), StringComparer.Ordinal);
+            // Copy on write: a snapshot handed out earlier keeps the dictionary it was made from (see View), so the
+            // entries below always go into a fresh one (every update names its path, so replaced is never empty then).
             if (replaced.Count > 0)
             {
                 var next = new Dictionary<string, Entry>(_entries.Count, StringComparer.Ordinal);
@@ -75,22 +78,30 @@ public sealed class VectorCache
     public bool HasLanguage(string language) => Snapshot().Any(e => string.Equals(e.Language, language, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>An immutable view for one search; concurrent updates do not disturb a running query.</summary>
-    internal Entry[] Snapshot()
+    internal Entry[] Snapshot() => View().Entries;
+
+    /// <summary>The snapshot with its entries by chunk id (for candidates that come from the lexical index).</summary>
+    internal (Entry[] Entries, IReadOnlyDictionary<string, Entry> ById) View()
     {
         lock (_gate)
         {
             if (_dirty)
             {
                 _snapshot = [.. _entries.Values];
+                _snapshotById = _entries;
                 _dirty = false;
             }
-            return _snapshot;
+            return (_snapshot, _snapshotById);
         }
     }
 
-    internal sealed record Entry(string Id, string Path, string Language, Half[] Vectors, int Count)
+    /// <summary>
+    /// The token vectors of a chunk and what the ranker reads without touching the store: path, language, and the
+    /// symbol, container and kind that say what the chunk defines.
+    /// </summary>
+    internal sealed record Entry(string Id, string Path, string Language, Chunking.ChunkKind Kind, string? Symbol, string? Container, Half[] Vectors, int Count)
     {
         public static Entry From(StoredChunk stored) =>
-            new(stored.Chunk.Id, stored.Chunk.Path, stored.Chunk.Language, stored.Vectors, stored.VectorCount);
+            new(stored.Chunk.Id, stored.Chunk.Path, stored.Chunk.Language, stored.Chunk.Kind, stored.Chunk.Symbol, stored.Chunk.Container, stored.Vectors, stored.VectorCount);
     }
 }

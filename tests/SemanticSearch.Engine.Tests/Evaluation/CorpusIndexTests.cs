@@ -46,13 +46,13 @@ public sealed class CorpusIndexTests : IDisposable
             var next = CorpusIndex.Build(store, model, changed);
             Assert.Equal((1, 148, 1), (next.Encoded, next.Reused, next.Removed));
 
-            var (documents, vectors) = Evaluator.FromCorpus(changed, store, model);
+            var documents = Evaluator.FromCorpus(changed, store, model);
             Assert.Equal(149, documents.Count);
             Assert.Equal("pkg/m0.py", documents[0].Path);
             Assert.Equal("function_0", documents[0].Symbol);
             Assert.Equal("r1", documents[1].Path); // No path: the id stands in.
             Assert.StartsWith("pkg/m0.py function_0\n", documents[0].Text);
-            Assert.All(vectors, v => Assert.True(v.Count > 0 && v.Vectors.Length == v.Count * model.Dimension));
+            Assert.All(store.AllChunks(), v => Assert.True(v.VectorCount > 0 && v.Vectors.Length == v.VectorCount * model.Dimension));
             var chunk = store.AllChunks().Single(c => c.Chunk.Path == "r3");
             Assert.Equal(changed[3].Code, chunk.Chunk.Text);
         }
