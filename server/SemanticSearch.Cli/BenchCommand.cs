@@ -58,10 +58,11 @@ internal static class BenchCommand
         var ix = report.Indexing;
         o.WriteLine($"Benchmark of {report.Root} ({report.Model}, {report.Dim} dims, {report.ExecutionProvider}; {m.Cores} cores, {m.Cpu}; {string.Join(' ', m.CpuFlags)})");
         o.WriteLine($"  cold index: {ix.Files} files, {ix.Chunks} chunks, {ix.TokenVectors} token vectors in {ix.ColdSeconds:0.00} s = {ix.FilesPerSecond:0.0} files/s, {ix.ChunksPerSecond:0.0} chunks/s, {ix.TokenVectorsPerSecond:0} tokens/s; peak RSS {Mb(ix.PeakRssBytes)}");
-        o.WriteLine($"  index size: {Mb(ix.IndexBytes)} = {ix.IndexBytesPerChunk:0} bytes/chunk, {ix.IndexBytesPerTokenVector:0.0} bytes/token vector");
+        o.WriteLine($"  index size: {Mb(ix.IndexBytes)} = {ix.IndexBytesPerChunk:0} bytes/chunk, {ix.IndexBytesPerTokenVector:0.0} bytes/token vector; lexical index {Mb(ix.LexicalIndexBytes)} ({ix.LexicalShareOfIndex:P1} of it)");
         o.WriteLine($"  warm (no-change) pass: {ix.WarmSeconds * 1000:0.0} ms; startup: open {ix.StartupOpenSeconds * 1000:0.0} ms + detect changes {ix.StartupDetectSeconds * 1000:0.0} ms");
         var q = report.Query;
         o.WriteLine($"  query ({q.Queries} after {q.Warmup} warm-up, {q.Chunks} chunks): total p50 {q.TotalMs.P50Ms:0.00} / p95 {q.TotalMs.P95Ms:0.00} / p99 {q.TotalMs.P99Ms:0.00} ms; encode p50 {q.EncodeMs.P50Ms:0.00} ms, search p50 {q.SearchMs.P50Ms:0.00} ms");
+        o.WriteLine($"  model only (no lexical side, no ranker): total p50 {q.ModelOnlyTotalMs.P50Ms:0.00} / p95 {q.ModelOnlyTotalMs.P95Ms:0.00} ms; hybrid p95 / model-only p95 = {q.HybridToModelOnlyP95:0.00}");
         if (report.Edit is { } e)
         {
             o.WriteLine($"  save-to-searchable ({e.File}): {(e.Found ? $"{e.TotalMs:0.0} ms" : "NOT FOUND")} (update {e.UpdateMs:0.0} ms, search {e.SearchMs:0.0} ms, {e.Attempts} attempt(s))");

@@ -150,7 +150,17 @@ public sealed class EvalBenchCliTests : IDisposable
         Assert.True(indexing.GetProperty("indexBytes").GetInt64() > 0);
         Assert.True(indexing.GetProperty("peakRssBytes").GetInt64() > 0);
         Assert.True(indexing.GetProperty("tokenVectors").GetInt64() > indexing.GetProperty("chunks").GetInt32());
-        Assert.Equal(5, r.GetProperty("query").GetProperty("queries").GetInt32());
+        // The lexical index is counted into the index bytes, and its share is reported.
+        var lexicalBytes = indexing.GetProperty("lexicalIndexBytes").GetInt64();
+        Assert.InRange(lexicalBytes, 1, indexing.GetProperty("indexBytes").GetInt64() - 1);
+        Assert.Equal(Math.Round(lexicalBytes / (double)indexing.GetProperty("indexBytes").GetInt64(), 4), indexing.GetProperty("lexicalShareOfIndex").GetDouble());
+        var query = r.GetProperty("query");
+        Assert.Equal(5, query.GetProperty("queries").GetInt32());
+        // Hybrid and model-only latency over the same queries, and their p95 ratio.
+        Assert.True(query.GetProperty("modelOnlyTotalMs").GetProperty("p95Ms").GetDouble() > 0);
+        Assert.Equal(
+            Math.Round(query.GetProperty("totalMs").GetProperty("p95Ms").GetDouble() / query.GetProperty("modelOnlyTotalMs").GetProperty("p95Ms").GetDouble(), 3),
+            query.GetProperty("hybridToModelOnlyP95").GetDouble(), 3);
         Assert.True(r.GetProperty("edit").GetProperty("found").GetBoolean());
         // The replicated set really holds that many chunks, past the 4,096-chunk load batches, and its vector memory
         // grows with it (18x the chunks: 16-20x the bytes, the remainders being partial passes over the files).

@@ -46,6 +46,8 @@ public sealed record IndexingBench(
     double TokenVectorsPerSecond,
     long PeakRssBytes,
     long IndexBytes,
+    long LexicalIndexBytes,
+    double LexicalShareOfIndex,
     double IndexBytesPerChunk,
     double IndexBytesPerTokenVector,
     double WarmSeconds,
@@ -61,7 +63,11 @@ public sealed record Percentiles(double P50Ms, double P95Ms, double P99Ms, doubl
     }
 }
 
-public sealed record QueryBench(int Queries, int Warmup, int Chunks, Percentiles EncodeMs, Percentiles SearchMs, Percentiles TotalMs);
+/// <summary>
+/// Query latency of the product's search (hybrid), and of the model alone (exact MaxSim, no lexical side, no ranking
+/// layer) over the same queries and index, with the ratio of their p95 totals.
+/// </summary>
+public sealed record QueryBench(int Queries, int Warmup, int Chunks, Percentiles EncodeMs, Percentiles SearchMs, Percentiles TotalMs, Percentiles ModelOnlyTotalMs, double HybridToModelOnlyP95);
 
 /// <summary>Save-to-searchable: a Markdown file gets a new section; time until a search returns the new text.</summary>
 public sealed record EditBench(string File, bool Found, int Attempts, double UpdateMs, double SearchMs, double TotalMs);
@@ -125,7 +131,8 @@ public static class BenchmarkRunner
                 cancellationToken.ThrowIfCancellationRequested();
                 var peak = PeakRss();
                 var tokenVectors = workspace.Store.AllChunks().Sum(c => (long)c.VectorCount);
-                var indexBytes = FileBytes(indexPath);
+                var lexicalBytes = FolderBytes(LexicalIndex.FolderFor(indexPath));
+                var indexBytes = FileBytes(indexPath) + lexicalBytes;
                 log?.Invoke("warm (no-change) pass");
                 var warm = workspace.Index(null, cancellationToken);
                 var chunks = cold.ChunksTotal;
@@ -140,6 +147,8 @@ public static class BenchmarkRunner
                     Math.Round(tokenVectors / coldSeconds, 1),
                     peak,
                     indexBytes,
+                    lexicalBytes,
+                    indexBytes == 0 ? 0 : Math.Round(lexicalBytes / (double)indexBytes, 4),
                     chunks == 0 ? 0 : Math.Round(indexBytes / (double)chunks, 1),
                     tokenVectors == 0 ? 0 : Math.Round(indexBytes / (double)tokenVectors, 1),
                     Math.Round(warm.Elapsed.TotalSeconds, 3),
@@ -212,24 +221,34 @@ public static class BenchmarkRunner
     private static QueryBench MeasureQueries(SemanticWorkspace workspace, BenchmarkOptions options, CancellationToken cancellationToken)
     {
         var queries = options.Queries.Count > 0 ? options.Queries : DefaultQueries;
-        for (var i = 0; i < options.WarmupQueries; i++)
+        List<(double Total, SearchResponse Response)> Run(RankingOptions ranking)
         {
-            workspace.Search(queries[i % queries.Count], options.TopK, null, cancellationToken);
+            for (var i = 0; i < options.WarmupQueries; i++)
+            {
+                workspace.Search(queries[i % queries.Count], options.TopK, null, cancellationToken, ranking);
+            }
+            var runs = new List<(double, SearchResponse)>(options.QueryCount);
+            for (var i = 0; i < options.QueryCount; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                var response = workspace.Search(queries[i % queries.Count], options.TopK, null, cancellationToken, ranking);
+                runs.Add((clock.Elapsed.TotalMilliseconds, response));
+            }
+            return runs;
         }
-        var encode = new List<double>();
-        var search = new List<double>();
-        var total = new List<double>();
-        var chunks = 0;
-        for (var i = 0; i < options.QueryCount; i++)
-        {
-            var clock = Stopwatch.StartNew();
-            var response = workspace.Search(queries[i % queries.Count], options.TopK, null, cancellationToken);
-            total.Add(clock.Elapsed.TotalMilliseconds);
-            encode.Add(response.EncodeMilliseconds);
-            search.Add(response.SearchMilliseconds);
-            chunks = response.ChunksSearched;
-        }
-        return new QueryBench(options.QueryCount, options.WarmupQueries, chunks, Percentiles.Of(encode), Percentiles.Of(search), Percentiles.Of(total));
+        var hybrid = Run(RankingOptions.Hybrid);
+        var modelOnly = Run(RankingOptions.ModelOnly);
+        var total = Percentiles.Of(hybrid.Select(r => r.Total).ToList());
+        var modelTotal = Percentiles.Of(modelOnly.Select(r => r.Total).ToList());
+        return new QueryBench(
+            options.QueryCount,
+            options.WarmupQueries,
+            hybrid.Count == 0 ? 0 : hybrid[^1].Response.ChunksSearched,
+            Percentiles.Of(hybrid.Select(r => r.Response.EncodeMilliseconds).ToList()),
+            Percentiles.Of(hybrid.Select(r => r.Response.SearchMilliseconds).ToList()),
+            total,
+            modelTotal,
+            modelTotal.P95Ms <= 0 ? 0 : Math.Round(total.P95Ms / modelTotal.P95Ms, 3));
     }
 
     /// <summary>
@@ -331,6 +350,9 @@ public static class BenchmarkRunner
         GC.KeepAlive(cache);
         return result;
     }
+
+    private static long FolderBytes(string folder) =>
+        Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) : 0;
 
     private static long FileBytes(string indexPath)
     {

@@ -138,7 +138,8 @@ public sealed class SemanticWorkspace : IDisposable
     public IndexRunResult Update(IEnumerable<string> relativePaths, CancellationToken cancellationToken = default) =>
         _indexer.Update(relativePaths, cancellationToken);
 
-    public SearchResponse Search(string query, int topK = 10, SearchFilters? filters = null, CancellationToken cancellationToken = default)
+    /// <summary>Searches with the hybrid ranker (or <paramref name="ranking"/>: the benchmark's model-only comparison).</summary>
+    public SearchResponse Search(string query, int topK = 10, SearchFilters? filters = null, CancellationToken cancellationToken = default, RankingOptions? ranking = null)
     {
         if (string.IsNullOrWhiteSpace(query))
         {
@@ -148,7 +149,7 @@ public sealed class SemanticWorkspace : IDisposable
         var clock = Stopwatch.StartNew();
         var encoded = Model.EncodeQuery(intent.Text);
         var encodeMs = clock.Elapsed.TotalMilliseconds;
-        var response = _searcher.Search(encoded, intent.Text, topK, filters, cancellationToken);
+        var response = _searcher.Search(encoded, intent.Text, topK, filters, ranking ?? RankingOptions.Hybrid, cancellationToken);
         return response with { EncodeMilliseconds = encodeMs, LanguagesFromQuery = intent.Languages, ScoredText = intent.Text };
     }
 
