@@ -245,6 +245,16 @@ internal static class EvalCommand
                 o.WriteLine($"  {language,-12} ({reports[0].ByLanguage[language].Queries,4})  {string.Join("   ", cells)}");
             }
         }
+        if (reports[0].ByCategory.Count > 0)
+        {
+            o.WriteLine();
+            o.WriteLine("by category (MRR@10 / nDCG@10 / R@10, queries)");
+            foreach (var category in reports[0].ByCategory.Keys)
+            {
+                var cells = reports.Select(r => r.ByCategory.TryGetValue(category, out var m) ? $"{r.Name}: {m.Mrr10:0.000} / {m.Ndcg10:0.000} / {m.Recall10:0.000}" : "");
+                o.WriteLine($"  {category,-12} ({reports[0].ByCategory[category].Queries,4})  {string.Join("   ", cells)}");
+            }
+        }
         if (comparisons.Count > 0)
         {
             o.WriteLine();

@@ -118,6 +118,42 @@ public sealed class EvalBenchCliTests : IDisposable
     }
 
     [Fact]
+    public void Eval_runs_several_systems_through_the_search_path_with_line_span_golds_categories_and_top_hits()
+    {
+        var lines = File.ReadAllLines(Path.Combine(_repo.Root, "src", "Mail", "EmailValidator.cs"));
+        var signature = Array.FindIndex(lines, l => l.Contains("bool IsValidEmail(", StringComparison.Ordinal)) + 1;
+        var queries = Write("span-queries.jsonl",
+            $$"""{"id": "mail", "query": "validate an email address", "category": "semantic", "relevant": [{"path": "src/Mail/EmailValidator.cs", "start_line": {{signature}}, "end_line": {{signature + 2}}}]}""",
+            """{"id": "lru", "query": "LRU", "category": "symbol", "relevant": [{"path": "services/cache/lru.go"}]}""",
+            """{"id": "nowhere", "query": "validate an email address", "category": "semantic", "relevant": [{"path": "src/Mail/EmailValidator.cs", "start_line": 9000, "end_line": 9001}]}""");
+        var run = CliProcess.Run(WithModel("eval", "--queries", queries, "--root", _repo.Root, "--systems", "model,lexical,hybrid,hybrid-no-diversity", "--json"), Env);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var doc = JsonDocument.Parse(run.Stdout);
+        var systems = doc.RootElement.GetProperty("systems");
+        Assert.Equal(["lexical", "hybrid", "hybrid-no-diversity"], systems.EnumerateArray().Skip(1).Select(s => s.GetProperty("name").GetString()));
+        Assert.StartsWith("tiny-random-colbert", systems[0].GetProperty("name").GetString());
+        Assert.Equal(3, doc.RootElement.GetProperty("comparisons").GetArrayLength());
+        var hybrid = systems[2];
+        // The span gold is found by the chunk over those lines; the same file outside the span is not a hit.
+        var perQuery = hybrid.GetProperty("queries");
+        Assert.Equal(1, perQuery[0].GetProperty("firstRelevantRank").GetInt32());
+        Assert.False(perQuery[2].TryGetProperty("firstRelevantRank", out _)); // null: left out of the JSON
+        var top = perQuery[0].GetProperty("topHits")[0];
+        Assert.Equal("src/Mail/EmailValidator.cs", top.GetProperty("path").GetString());
+        Assert.Equal("IsValidEmail", top.GetProperty("symbol").GetString());
+        Assert.InRange(signature, top.GetProperty("startLine").GetInt32(), top.GetProperty("endLine").GetInt32());
+        var byCategory = hybrid.GetProperty("byCategory");
+        Assert.Equal(2, byCategory.GetProperty("semantic").GetProperty("queries").GetInt32());
+        Assert.Equal(1, byCategory.GetProperty("symbol").GetProperty("queries").GetInt32());
+
+        var both = CliProcess.Run(WithModel("eval", "--queries", queries, "--root", _repo.Root, "--systems", "hybrid", "--baseline", "bm25"), Env);
+        Assert.Equal(2, both.ExitCode);
+        var unknown = CliProcess.Run(WithModel("eval", "--queries", queries, "--root", _repo.Root, "--systems", "hybrid,magic"), Env);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("magic", unknown.Stderr);
+    }
+
+    [Fact]
     public void Eval_rejects_bad_arguments_and_files()
     {
         var usage = CliProcess.Run(WithModel("eval", "--queries", "q.jsonl"), Env);

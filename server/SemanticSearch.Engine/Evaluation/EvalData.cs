@@ -3,16 +3,27 @@ using System.Text.Json;
 namespace SemanticSearch.Engine.Evaluation;
 
 /// <summary>
-/// One judged answer of a query: a corpus record id (corpus mode) or a file path plus optional symbol name
-/// (workspace mode; line numbers are ignored). <see cref="Grade"/> is the gain used by nDCG (1 for plain binary
+/// One judged answer of a query: a corpus record id (corpus mode) or a file path plus optional symbol name and
+/// optional line span (workspace mode: with <see cref="StartLine"/>, a chunk counts only if its lines overlap the
+/// span, as in the Semble benchmark). <see cref="Grade"/> is the gain used by nDCG (1 for plain binary
 /// relevance, the mean expert grade for graded sets). <see cref="IsRelevant"/> marks the golds that count for MRR,
 /// Recall and the first-relevant rank; judged-but-not-relevant entries only add gain to nDCG.
 /// </summary>
-public sealed record GoldRef(string? Id, string? Path, string? Symbol, double Grade, bool IsRelevant);
+public sealed record GoldRef(string? Id, string? Path, string? Symbol, double Grade, bool IsRelevant)
+{
+    /// <summary>First line of the gold span (1-based), or null for the whole file or symbol.</summary>
+    public int? StartLine { get; init; }
+
+    /// <summary>Last line of the gold span (1-based, inclusive); the start line when only that is given.</summary>
+    public int? EndLine { get; init; }
+}
 
 /// <summary>A query with its golds. <see cref="Language"/> is optional (taken from the gold's record otherwise).</summary>
 public sealed record EvalQuery(string Id, string Query, string? Language, IReadOnlyList<GoldRef> Golds)
 {
+    /// <summary>The query's category where the set has one (Semble: semantic, architecture, symbol).</summary>
+    public string? Category { get; init; }
+
     public int RelevantCount => Golds.Count(g => g.IsRelevant);
 }
 
@@ -22,8 +33,8 @@ public sealed record CorpusRecord(string Id, string Code, string Language, strin
 /// <summary>
 /// Readers for the evaluation formats (JSON Lines, one object per line, blank lines ignored):
 /// <list type="bullet">
-/// <item>queries: <c>{"id","query","language"?,"relevant":[id | {"id"?,"path"?,"symbol"?,"grade"?}],
-/// "graded"?:{id: number | {"mean": number}}}</c>. With <c>graded</c>, an id's gain is its grade (mean); ids in
+/// <item>queries: <c>{"id","query","language"?,"category"?,"relevant":[id | {"id"?,"path"?,"symbol"?,"grade"?,
+/// "start_line"?,"end_line"?}], "graded"?:{id: number | {"mean": number}}}</c>. With <c>graded</c>, an id's gain is its grade (mean); ids in
 /// <c>graded</c> but not in <c>relevant</c> add nDCG gain only.</item>
 /// <item>corpus: <c>{"id","code","language","path"?}</c>.</item>
 /// </list>
@@ -94,7 +105,13 @@ public static class EvalData
                     {
                         seenIds.Add(gid);
                     }
-                    golds.Add(new GoldRef(gid, gpath?.Replace('\\', '/'), string.IsNullOrEmpty(symbol) ? null : symbol, grade, IsRelevant: true));
+                    int? start = item.TryGetProperty("start_line", out var sl) && sl.ValueKind == JsonValueKind.Number ? sl.GetInt32() : null;
+                    int? end = item.TryGetProperty("end_line", out var el) && el.ValueKind == JsonValueKind.Number ? el.GetInt32() : start;
+                    if (start is { } a && end is { } b && (a < 1 || b < a))
+                    {
+                        throw new InvalidDataException($"start_line {a} / end_line {b} is not a line span");
+                    }
+                    golds.Add(new GoldRef(gid, gpath?.Replace('\\', '/'), string.IsNullOrEmpty(symbol) ? null : symbol, grade, IsRelevant: true) { StartLine = start, EndLine = start is null ? null : end });
                 }
                 else
                 {
@@ -113,7 +130,8 @@ public static class EvalData
                 golds.Add(new GoldRef(gid, null, null, grades[gid], IsRelevant: false));
             }
         }
-        return new EvalQuery(id, query, language, golds);
+        var category = root.TryGetProperty("category", out var cat) && cat.ValueKind == JsonValueKind.String ? cat.GetString() : null;
+        return new EvalQuery(id, query, language, golds) { Category = category };
     }
 
     public static IReadOnlyList<CorpusRecord> ReadCorpus(string path)

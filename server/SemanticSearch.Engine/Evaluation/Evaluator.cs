@@ -10,7 +10,16 @@ namespace SemanticSearch.Engine.Evaluation;
 /// <summary>A retrievable unit of an evaluation: a corpus record or a workspace chunk.</summary>
 /// <param name="Key">Record id (corpus) or chunk id (workspace).</param>
 /// <param name="Text">The text the model encoded (header + code); BM25 indexes the same text.</param>
-public sealed record EvalDocument(string Key, string Path, string? Symbol, string? Container, string Language, string Text);
+public sealed record EvalDocument(string Key, string Path, string? Symbol, string? Container, string Language, string Text)
+{
+    /// <summary>The chunk's first and last line in its file (0 when unknown: a corpus record).</summary>
+    public int StartLine { get; init; }
+
+    public int EndLine { get; init; }
+}
+
+/// <summary>One of a query's top results as the JSON lists it: the document, its file, symbol and lines.</summary>
+public sealed record TopHit(string Key, string Path, string? Symbol, int StartLine, int EndLine);
 
 /// <summary>Scores the documents of an evaluation for a query.</summary>
 public interface IEvalScorer
@@ -100,7 +109,13 @@ public sealed record QueryOutcome(
     double Ndcg10,
     double EncodeMs,
     double SearchMs,
-    IReadOnlyList<string> Top);
+    IReadOnlyList<string> Top)
+{
+    public string? Category { get; init; }
+
+    /// <summary>The top 10 with path, symbol and line range (what <see cref="Top"/> names by key).</summary>
+    public IReadOnlyList<TopHit> TopHits { get; init; } = [];
+}
 
 public sealed record SystemReport(
     string Name,
@@ -110,7 +125,11 @@ public sealed record SystemReport(
     LatencySummary EncodeMs,
     LatencySummary SearchMs,
     LatencySummary TotalMs,
-    IReadOnlyList<QueryOutcome> Queries);
+    IReadOnlyList<QueryOutcome> Queries)
+{
+    /// <summary>Metrics per query category (empty when the set has none).</summary>
+    public IReadOnlyDictionary<string, MetricSummary> ByCategory { get; init; } = new Dictionary<string, MetricSummary>();
+}
 
 /// <summary>
 /// Runs a query set against scored documents and aggregates <see cref="RankingMetrics"/>. Queries without any
@@ -173,8 +192,12 @@ public sealed class Evaluator
         {
             return [];
         }
-        return _byPath[path].Where(i => symbol is null || SymbolMatches(_documents[i], symbol));
+        return _byPath[path].Where(i => (symbol is null || SymbolMatches(_documents[i], symbol)) && LinesOverlap(_documents[i], gold));
     }
+
+    /// <summary>A gold with a line span matches only chunks whose lines overlap it; one without matches any chunk.</summary>
+    private static bool LinesOverlap(EvalDocument d, GoldRef gold) =>
+        gold.StartLine is not { } start || d.EndLine == 0 || (d.StartLine <= (gold.EndLine ?? start) && d.EndLine >= start);
 
     private static bool SymbolMatches(EvalDocument d, string symbol)
     {
@@ -227,13 +250,17 @@ public sealed class Evaluator
                 goldOf[d] = -1;
             }
             var top = Enumerable.Range(0, scores.Length)
-                .Where(i => !float.IsNegativeInfinity(scores[i])) // filtered out by a language named in the query
+                .Where(i => !float.IsNegativeInfinity(scores[i])) // not returned, or filtered out by a language named in the query
                 .OrderByDescending(i => scores[i]).ThenBy(i => _documents[i].Key, StringComparer.Ordinal)
-                .Take(RankingMetrics.Cutoff).Select(i => _documents[i].Key).ToList();
+                .Take(RankingMetrics.Cutoff).Select(i => _documents[i]).ToList();
             outcomes.Add((new QueryOutcome(
                 query.Id, language, metrics.FirstRelevantRank, metrics.RelevantRanks, metrics.RelevantCount, metrics.MissingGolds,
                 Math.Round(metrics.ReciprocalRankAt10, 5), Math.Round(metrics.NdcgAt10, 5),
-                Math.Round(encodeMs, 3), Math.Round(searchMs, 3), top), metrics));
+                Math.Round(encodeMs, 3), Math.Round(searchMs, 3), top.Select(d => d.Key).ToList())
+            {
+                Category = query.Category,
+                TopHits = top.Select(d => new TopHit(d.Key, d.Path, d.Symbol, d.StartLine, d.EndLine)).ToList(),
+            }, metrics));
             progress?.Report(++done);
         }
 
@@ -251,7 +278,11 @@ public sealed class Evaluator
             LatencySummary.Of(outcomes.Select(o => o.Outcome.EncodeMs).ToList()),
             LatencySummary.Of(outcomes.Select(o => o.Outcome.SearchMs).ToList()),
             LatencySummary.Of(outcomes.Select(o => o.Outcome.EncodeMs + o.Outcome.SearchMs).ToList()),
-            outcomes.Select(o => o.Outcome).ToList());
+            outcomes.Select(o => o.Outcome).ToList())
+        {
+            ByCategory = outcomes.Where(o => o.Outcome.Category is not null).GroupBy(o => o.Outcome.Category!).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => Summarize(g.Select(o => o.Metrics).ToList())),
+        };
     }
 
     /// <summary>Means over queries, rounded to 5 decimals.</summary>
@@ -276,7 +307,11 @@ public sealed class Evaluator
     public static List<EvalDocument> FromStore(IndexStore store, ITokenCounter counter) =>
         store.AllChunks()
             .OrderBy(s => s.Chunk.Path, StringComparer.Ordinal).ThenBy(s => s.Chunk.Id, StringComparer.Ordinal)
-            .Select(s => new EvalDocument(s.Chunk.Id, s.Chunk.Path, s.Chunk.Symbol, s.Chunk.Container, s.Chunk.Language, ChunkEncoding.TextFor(s.Chunk, counter, out _)))
+            .Select(s => new EvalDocument(s.Chunk.Id, s.Chunk.Path, s.Chunk.Symbol, s.Chunk.Container, s.Chunk.Language, ChunkEncoding.TextFor(s.Chunk, counter, out _))
+            {
+                StartLine = s.Chunk.Range.StartLine,
+                EndLine = s.Chunk.Range.EndLine,
+            })
             .ToList();
 
     /// <summary>

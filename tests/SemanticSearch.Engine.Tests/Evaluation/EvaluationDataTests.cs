@@ -95,6 +95,28 @@ public sealed class EvaluationDataTests
     }
 
     [Fact]
+    public void A_gold_with_a_line_span_matches_only_chunks_that_overlap_it_as_in_the_Semble_benchmark()
+    {
+        var q = EvalData.ParseQuery("""{"id":"s1","query":"radix tree","category":"semantic","relevant":[{"path":"tree.go","tier":"primary","start_line":40,"end_line":60},{"path":"mux.go","start_line":7}]}""");
+        Assert.Equal("semantic", q.Category);
+        Assert.Equal((40, 60), (q.Golds[0].StartLine, q.Golds[0].EndLine));
+        Assert.Equal((7, 7), (q.Golds[1].StartLine, q.Golds[1].EndLine));
+        Assert.Throws<InvalidDataException>(() => EvalData.ParseQuery("""{"id":"s2","query":"x","relevant":[{"path":"a.go","start_line":9,"end_line":3}]}"""));
+
+        var docs = new List<EvalDocument>
+        {
+            new("t1", "tree.go", "insert", null, "go", "t") { StartLine = 1, EndLine = 39 },
+            new("t2", "tree.go", "findRoute", null, "go", "t") { StartLine = 35, EndLine = 45 },
+            new("t3", "tree.go", "walk", null, "go", "t") { StartLine = 60, EndLine = 90 },
+            new("m1", "mux.go", "NewMux", null, "go", "t") { StartLine = 1, EndLine = 30 },
+        };
+        var evaluator = new Evaluator(docs);
+        Assert.Equal([1, 2], evaluator.Matches(q.Golds[0])); // 35-45 and 60-90 touch 40-60; 1-39 does not
+        Assert.Equal([3], evaluator.Matches(q.Golds[1]));
+        Assert.Equal([0, 1, 2], evaluator.Matches(new GoldRef(null, "tree.go", null, 1, true)));
+    }
+
+    [Fact]
     public void Evaluator_runs_a_scorer_and_aggregates_per_language_and_histogram()
     {
         var docs = new List<EvalDocument>
