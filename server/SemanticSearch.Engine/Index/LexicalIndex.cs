@@ -19,7 +19,7 @@ public readonly record struct LexicalHit(string ChunkId, float Score);
 /// file (<c>index.db</c> → <c>index.lexical/</c>). It is derived data: LiteDB's file records are the source of
 /// truth, and <see cref="IndexStore"/> writes here after each of its commits, in the same per-file groups.
 /// <para>On-disk format: a plain Lucene 4.8 index. One document per chunk: <c>id</c> and <c>path</c> (stored,
-/// unanalyzed; <c>path</c> is the delete key of a file's group), <c>lang</c> (unanalyzed, for the language
+/// unanalyzed; <c>path</c> is the delete key of a file's group; <c>id</c> also as binary doc values, read per hit), <c>lang</c> (unanalyzed, for the language
 /// filter), and the analyzed, unstored fields of <see cref="Fields"/>, whose terms are <see cref="CodeTerms"/>.
 /// A folder that cannot be read is deleted and rebuilt from the stored chunk text; nothing is ever re-encoded.</para>
 /// </summary>
@@ -29,6 +29,14 @@ public sealed class LexicalIndex : IDisposable
     private const string IdField = "id";
     private const string PathField = "path";
     private const string LanguageField = "lang";
+
+    /// <summary>
+    /// The layout of the documents, kept in each commit's user data. A folder of another format (or none) is reset
+    /// and refilled from the store, never read with the wrong fields.
+    /// </summary>
+    public const string Format = "1";
+
+    private const string FormatKey = "semsearch-lexical-format";
 
     /// <summary>
     /// The searched fields and their query-time weights, in one place so tuning changes one table. Equal weights
@@ -97,6 +105,14 @@ public sealed class LexicalIndex : IDisposable
         var directory = FSDirectory.Open(folder);
         try
         {
+            if (DirectoryReader.IndexExists(directory))
+            {
+                using var reader = DirectoryReader.Open(directory);
+                if (!reader.IndexCommit.UserData.TryGetValue(FormatKey, out var format) || format != Format)
+                {
+                    throw new IndexFormatTooOldException($"lexical index format {format ?? "none"}, expected {Format}", Format);
+                }
+            }
             var config = new IndexWriterConfig(Version, new CodeAnalyzer())
             {
                 OpenMode = OpenMode.CREATE_OR_APPEND,
@@ -181,6 +197,7 @@ public sealed class LexicalIndex : IDisposable
                     _writer.AddDocument(ToDocument(stored));
                 }
             }
+            _writer.SetCommitData(new Dictionary<string, string> { [FormatKey] = Format });
             _writer.Commit();
             _searchers.MaybeRefreshBlocking();
         }
@@ -224,10 +241,15 @@ public sealed class LexicalIndex : IDisposable
         {
             var top = searcher.Search(search, count);
             var hits = new List<LexicalHit>(top.ScoreDocs.Length);
-            var wanted = new HashSet<string> { IdField };
+            // Ids come from doc values (column per segment), not from stored fields: no decompression per hit.
+            var leaves = searcher.IndexReader.Leaves;
+            var id = new BytesRef();
             foreach (var hit in top.ScoreDocs)
             {
-                hits.Add(new LexicalHit(searcher.Doc(hit.Doc, wanted).Get(IdField), hit.Score));
+                var leaf = leaves[ReaderUtil.SubIndex(hit.Doc, leaves)];
+                var ids = leaf.AtomicReader.GetBinaryDocValues(IdField) ?? throw new CorruptIndexException($"the lexical index at {Folder} has no id column");
+                ids.Get(hit.Doc - leaf.DocBase, id);
+                hits.Add(new LexicalHit(id.Utf8ToString(), hit.Score));
             }
             return hits;
         }
@@ -252,6 +274,7 @@ public sealed class LexicalIndex : IDisposable
         var document = new Document
         {
             new StringField(IdField, c.Id, Field.Store.YES),
+            new BinaryDocValuesField(IdField, new BytesRef(c.Id)),
             new StringField(PathField, c.Path, Field.Store.YES),
             new StringField(LanguageField, c.Language.ToLowerInvariant(), Field.Store.NO),
             // The file field holds the path's words; the file name (without extension) comes once more, as the

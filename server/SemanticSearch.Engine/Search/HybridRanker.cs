@@ -135,6 +135,9 @@ public static class HybridRanker
         var identifiers = new HashSet<string>(query.Identifiers, StringComparer.OrdinalIgnoreCase);
 
         var scored = new List<RankedChunk>(candidates.Count);
+        // Candidates share files: read each path once.
+        var pathMatch = new Dictionary<string, double>(StringComparer.Ordinal);
+        var pathFactor = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var c in candidates)
         {
             var semantic = semanticWeight * (semRange > 1e-9 ? (c.Semantic - semMin) / semRange : 1.0);
@@ -146,9 +149,17 @@ public static class HybridRanker
             }
             if (options.PathMatch)
             {
-                boosts += RankingWeights.PathMatchBoost * PathMatch(c.Path, query.ContentTerms);
+                if (!pathMatch.TryGetValue(c.Path, out var share))
+                {
+                    pathMatch[c.Path] = share = PathMatch(c.Path, query.ContentTerms);
+                }
+                boosts += RankingWeights.PathMatchBoost * share;
             }
-            var factor = options.NonSourcePenalty ? NonSourceFactor(c.Path, query) : 1.0;
+            var factor = 1.0;
+            if (options.NonSourcePenalty && !pathFactor.TryGetValue(c.Path, out factor))
+            {
+                pathFactor[c.Path] = factor = NonSourceFactor(c.Path, query);
+            }
             scored.Add(new RankedChunk(c, (semantic + lexical + boosts) * factor, semantic, lexical, boosts, factor));
         }
 

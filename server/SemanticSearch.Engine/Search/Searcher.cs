@@ -80,6 +80,7 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
             // A path glob is applied after Lucene: ask for more so the pool survives it.
             var hits = lexical.Search(queryText, filters.PathGlob is null ? pool : pool * 4, filters.Languages);
             var taken = 0;
+            float[]? scratch = null;
             foreach (var hit in hits)
             {
                 if (taken >= pool || !byId.TryGetValue(hit.ChunkId, out var entry) || !keep(entry))
@@ -89,7 +90,7 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
                 taken++;
                 candidates[entry.Id] = candidates.TryGetValue(entry.Id, out var known)
                     ? known with { Lexical = hit.Score }
-                    : (entry, options.Semantic ? SemanticOf(prepared, entry) * perToken : 0, hit.Score);
+                    : (entry, options.Semantic ? SemanticOf(prepared, entry, ref scratch) * perToken : 0, hit.Score);
             }
         }
         var ranked = HybridRanker.Rank(
@@ -100,8 +101,16 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
         return (ranked, entries.Length);
     }
 
-    private static float SemanticOf(QueryMatrix prepared, VectorCache.Entry entry) =>
-        prepared.Score(entry.Vectors, entry.Count, new float[entry.Count * prepared.Dim]);
+    /// <summary>Exact MaxSim of one chunk (a lexical-only candidate), reusing one widening buffer per query.</summary>
+    private static float SemanticOf(QueryMatrix prepared, VectorCache.Entry entry, ref float[]? scratch)
+    {
+        var needed = entry.Count * prepared.Dim;
+        if (scratch is null || scratch.Length < needed)
+        {
+            scratch = new float[needed];
+        }
+        return prepared.Score(entry.Vectors, entry.Count, scratch);
+    }
 
     private static Func<VectorCache.Entry, bool> Keeps(SearchFilters filters)
     {

@@ -72,6 +72,23 @@ public sealed class LexicalIndexTests : IDisposable
     }
 
     [Fact]
+    public void A_folder_of_another_format_is_reset_not_misread()
+    {
+        // A Lucene index that is not ours (no format in its commit data): opened, it must come back empty.
+        using (var directory = Lucene.Net.Store.FSDirectory.Open(Folder))
+        using (var writer = new Lucene.Net.Index.IndexWriter(directory, new Lucene.Net.Index.IndexWriterConfig(Lucene.Net.Util.LuceneVersion.LUCENE_48, Lucene.Net.Analysis.Analyzer.NewAnonymous((_, _) => throw new NotSupportedException("only unanalyzed fields here")))))
+        {
+            writer.AddDocument([new Lucene.Net.Documents.StringField("path", "a.cs", Lucene.Net.Documents.Field.Store.YES)]);
+            writer.Commit();
+        }
+        using var index = LexicalIndex.Open(Folder, out var reset);
+        Assert.True(reset);
+        Assert.Equal(0, index.Count);
+        index.Apply([File("a.cs", Chunk("a.cs", "Alpha", "alpha one"))], []);
+        Assert.Equal("a.cs:Alpha", index.Search("alpha", 1)[0].ChunkId);
+    }
+
+    [Fact]
     public void An_unreadable_folder_is_reset_to_empty_for_the_store_to_refill()
     {
         using (var index = LexicalIndex.Open(Folder, out _))
