@@ -369,6 +369,7 @@ public sealed class LanguageServer : IDisposable
                 Text = m.Text,
                 QueryToken = m.QueryToken,
                 Similarity = MathF.Round(m.Similarity, 4),
+                Lexical = m.Lexical,
             }).ToArray(),
         };
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using SemanticSearch.Engine.Index;
+using SemanticSearch.Engine.Search;
 using SemanticSearch.TestSupport;
 
 namespace SemanticSearch.Cli.Tests;
@@ -261,6 +262,32 @@ public sealed class CliEndToEndTests : IDisposable
         Assert.Equal(r.GetProperty("chunksTotal").GetInt32(), r.GetProperty("chunksEncoded").GetInt32() + r.GetProperty("chunksReused").GetInt32() + CountChunksOfUnchanged(r));
         var search = CliProcess.Run(WithModel("search", _repo.Root, "describe module 1499", "-k", "3", "--json", "--no-update"));
         Assert.Contains("Module1499", search.Stdout);
+    }
+
+    [Fact]
+    public void TinyRandomModel_why_it_matched_shows_whole_words_without_stop_words_and_explains_lexical_matches()
+    {
+        var search = CliProcess.Run(WithModel("search", _repo.Root, "fetch the url with a retry", "-k", "1", "--json"));
+        Assert.True(search.ExitCode == 0, search.ToString());
+        using var doc = JsonDocument.Parse(search.Stdout);
+        var top = doc.RootElement.GetProperty("results")[0];
+        Assert.Equal("fetchWithRetry", top.GetProperty("symbol").GetString());
+        var lines = File.ReadAllLines(_repo.PathOf("web/src/api/client.js"));
+        var matches = top.GetProperty("matches").EnumerateArray().ToList();
+        Assert.NotEmpty(matches);
+        foreach (var m in matches)
+        {
+            var text = m.GetProperty("text").GetString()!;
+            var line = lines[m.GetProperty("line").GetInt32() - 1];
+            var column = m.GetProperty("column").GetInt32() - 1;
+            // A whole word part at its place in the file: never a model sub-word such as "Re" of "Retry".
+            Assert.Equal(text, line.Substring(column, m.GetProperty("length").GetInt32()));
+            Assert.Equal((column, text.Length), CodeTerms.PartAt(line, column));
+            Assert.DoesNotContain(m.GetProperty("queryToken").GetString()!.ToLowerInvariant(), new[] { "the", "with", "a" });
+        }
+        // The lexical side explains its words too: "Retry" of fetchWithRetry and "url" are query terms.
+        Assert.Contains(matches, m => m.GetProperty("lexical").GetBoolean() && m.GetProperty("text").GetString() == "Retry");
+        Assert.Contains(matches, m => m.GetProperty("lexical").GetBoolean() && m.GetProperty("text").GetString()!.Equals("url", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]

@@ -25,7 +25,10 @@ export interface MatchedToken {
   range: Range;
   text: string;
   queryToken: string;
+  /** The model's best cosine for this word (0 when only the lexical side matched it). */
   similarity: number;
+  /** The word is one of the query's lexical terms. */
+  lexical?: boolean;
 }
 
 export interface SearchHit {

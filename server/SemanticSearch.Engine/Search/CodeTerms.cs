@@ -35,6 +35,38 @@ public static partial class CodeTerms
         }
     }
 
+    /// <summary>
+    /// The word part around <paramref name="offset"/>: the run of letters and digits that holds it, narrowed to the
+    /// identifier part that holds it (<c>fetchWithRetry</c> at the "R" of "Retry" → "Retry"). Null on punctuation.
+    /// What "why it matched" shows instead of a model sub-word ("Re", "##try").
+    /// </summary>
+    public static (int Start, int Length)? PartAt(string text, int offset)
+    {
+        static bool InWord(char c) => char.IsLetterOrDigit(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.NonSpacingMark;
+        if (offset < 0 || offset >= text.Length || !InWord(text[offset]))
+        {
+            return null;
+        }
+        var start = offset;
+        while (start > 0 && InWord(text[start - 1]))
+        {
+            start--;
+        }
+        var end = offset + 1;
+        while (end < text.Length && InWord(text[end]))
+        {
+            end++;
+        }
+        foreach (var (partStart, partLength) in ModelTokenizer.SplitIdentifier(text, start, end - start))
+        {
+            if (offset >= partStart && offset < partStart + partLength)
+            {
+                return (partStart, partLength);
+            }
+        }
+        return (start, end - start);
+    }
+
     /// <summary>The term strings of <paramref name="text"/>, in order.</summary>
     public static List<string> Strings(string text) => Of(text).Select(t => t.Text).ToList();
 

@@ -32,10 +32,15 @@ public sealed record SearchResult(
 }
 
 /// <summary>
-/// "Why it matched": a document token that was the best match of some query token. Line and column are 1-based
-/// positions in the file (UTF-16 columns); <see cref="QueryToken"/> is the query text that it answered.
+/// "Why it matched": a whole word (or identifier part) of the chunk that carried the match of a query word. Line
+/// and column are 1-based positions in the file (UTF-16 columns); <see cref="QueryToken"/> is the query word it
+/// answered. <see cref="Similarity"/> is the model's best cosine for it (0 when only the lexical side matched);
+/// <see cref="Lexical"/> says the word is also one of the query's lexical terms.
 /// </summary>
-public sealed record MatchedSpan(int Line, int Column, int Length, string Text, string QueryToken, float Similarity);
+public sealed record MatchedSpan(int Line, int Column, int Length, string Text, string QueryToken, float Similarity)
+{
+    public bool Lexical { get; init; }
+}
 
 /// <summary>All hits plus how much of the workspace they were drawn from.</summary>
 /// <param name="ChunksSearched">Chunks scored (after filters).</param>

@@ -182,20 +182,32 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
     /// <summary>How far below a query token's best similarity a token in the file text may be and still be shown.</summary>
     public const float ExplainTolerance = 0.05f;
 
+    /// <summary>Occurrences of one lexical query term shown per result (the first ones in the chunk).</summary>
+    public const int LexicalMatchesPerTerm = 3;
+
     /// <summary>
-    /// For each real query token (not a marker or [MASK]), the token in the file text that answered it. The best
-    /// overall match may lie in the encoding header (path and symbol); the same word usually also occurs in the
-    /// text, so the best text token is shown when it is within <see cref="ExplainTolerance"/> of the best overall.
+    /// "Why it matched", in whole words. Semantic side: for each query word that is not a stop word, the chunk token
+    /// that answered its model tokens best, widened from the model's sub-word ("Re", "##try") to the word part that
+    /// holds it ("Retry"); the best overall match may lie in the encoding header (path and symbol), and the best
+    /// text token is shown when it is within <see cref="ExplainTolerance"/> of it. Lexical side: the chunk's words
+    /// that equal one of the query's lexical terms. One span per place in the file.
     /// </summary>
     private static List<MatchedSpan> Explain(TokenVectors query, string queryText, StoredChunk stored)
     {
+        var text = stored.Chunk.Text;
+        var byPlace = new Dictionary<(int Start, int Length), MatchedSpan>();
         var dim = query.Dim;
         var doc = new float[stored.VectorCount * dim];
         TensorPrimitives.ConvertToSingle(stored.Vectors, doc);
-        var byDocToken = new Dictionary<int, MatchedSpan>();
         for (var qi = 0; qi < query.Count; qi++)
         {
-            if (query.TokenStarts.Length == 0 || query.TokenStarts[qi] < 0)
+            if (query.TokenStarts.Length == 0 || query.TokenStarts[qi] < 0
+                || CodeTerms.PartAt(queryText, query.TokenStarts[qi]) is not { } queryWord)
+            {
+                continue;
+            }
+            var queryToken = queryText.Substring(queryWord.Start, queryWord.Length);
+            if (CodeTerms.IsStopWord(queryToken.ToLowerInvariant()))
             {
                 continue;
             }
@@ -213,24 +225,45 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
                     bestInTextIndex = di;
                 }
             }
-            if (bestInTextIndex < 0 || bestInText < bestOverall - ExplainTolerance)
+            if (bestInTextIndex < 0 || bestInText < bestOverall - ExplainTolerance
+                || CodeTerms.PartAt(text, stored.TokenStarts[bestInTextIndex]) is not { } word)
             {
                 continue; // Answered by the header (path/symbol line), which has no place in the file text.
             }
-            var start = stored.TokenStarts[bestInTextIndex];
-            var length = stored.TokenLengths[bestInTextIndex];
-            if (ChunkPositions.ToFilePosition(stored.Chunk, start) is not { } position)
+            if (CodeTerms.IsStopWord(text.Substring(word.Start, word.Length).ToLowerInvariant()))
             {
                 continue;
             }
-            var queryToken = queryText.Substring(query.TokenStarts[qi], query.TokenLengths[qi]);
-            var span = new MatchedSpan(position.Line, position.Column, length, stored.Chunk.Text.Substring(start, length), queryToken, bestInText);
-            if (!byDocToken.TryGetValue(bestInTextIndex, out var existing) || existing.Similarity < span.Similarity)
-            {
-                byDocToken[bestInTextIndex] = span;
-            }
+            Add(stored.Chunk, word, queryToken, bestInText, lexical: false);
         }
-        return byDocToken.Values.OrderBy(s => s.Line).ThenBy(s => s.Column).ToList();
+
+        var terms = new HashSet<string>(LexicalIndex.QueryTerms(queryText).Where(t => !CodeTerms.IsStopWord(t)), StringComparer.Ordinal);
+        var shown = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var term in CodeTerms.Of(text))
+        {
+            if (!terms.Contains(term.Text) || shown.GetValueOrDefault(term.Text) >= LexicalMatchesPerTerm)
+            {
+                continue;
+            }
+            shown[term.Text] = shown.GetValueOrDefault(term.Text) + 1;
+            Add(stored.Chunk, (term.Start, term.Length), term.Text, 0, lexical: true);
+        }
+        return byPlace.Values.OrderBy(s => s.Line).ThenBy(s => s.Column).ToList();
+
+        void Add(Chunk chunk, (int Start, int Length) word, string queryToken, float similarity, bool lexical)
+        {
+            if (ChunkPositions.ToFilePosition(chunk, word.Start) is not { } position)
+            {
+                return;
+            }
+            var span = new MatchedSpan(position.Line, position.Column, word.Length, chunk.Text.Substring(word.Start, word.Length), queryToken, similarity) { Lexical = lexical };
+            if (byPlace.TryGetValue(word, out var existing))
+            {
+                // One span per place: the model's similarity where it has one, lexical if either side says so.
+                span = (existing.Similarity >= span.Similarity ? existing : span) with { Lexical = existing.Lexical || lexical };
+            }
+            byPlace[word] = span;
+        }
     }
 
     private static string MakeSnippet(string text)

@@ -75,6 +75,8 @@ public sealed class MatchedToken
     public required string Text { get; init; }
     public required string QueryToken { get; init; }
     public float Similarity { get; init; }
+    /// <summary>The word is one of the query's lexical terms (the lexical side matched it too).</summary>
+    public bool Lexical { get; init; }
 }
 
 /// <summary>How much of the searched folders was indexed when the query ran.</summary>
