@@ -288,7 +288,6 @@ public sealed class LanguageServer : IDisposable
 
     private SearchResultSet Search(string query, int topK, SearchFilters filters, IReadOnlyList<FolderIndex> folders, CancellationToken cancellationToken)
     {
-        var hits = new List<(FolderIndex Folder, SearchResult Result)>();
         double encodeMs = 0, searchMs = 0;
         int searched = 0, chunks = 0;
         // One reading of the query for all folders: "… in python" limits every folder to Python when any of them
@@ -296,30 +295,41 @@ public sealed class LanguageServer : IDisposable
         (var intent, filters) = QueryLanguageHint.Apply(query, filters, language => folders.Any(f => f.WithWorkspace(ws => ws.HoldsLanguage(language))));
         // Read: the workspaces must not read the query again (a folder would parse it once more for nothing).
         filters = filters with { LanguageFromQuery = false };
+        // Every folder proposes candidates; they are ranked as one list (a folder's BM25 is not comparable with
+        // another's, HybridRanker.RankAcross puts them on one scale), then each folder builds its winners' results.
+        var open = new List<(FolderIndex Folder, WorkspaceCandidates Share)>();
         foreach (var folder in folders)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var response = folder.WithWorkspace(ws =>
+            var share = folder.WithWorkspace(ws =>
             {
                 chunks += ws.CacheSize.Chunks;
-                return ws.Search(intent.Text, topK, filters, cancellationToken);
+                return ws.Candidates(intent.Text, topK, filters, cancellationToken);
             });
-            if (response is null)
+            if (share is null)
             {
                 continue;
             }
-            hits.AddRange(response.Results.Select(r => (folder, r)));
-            encodeMs += response.EncodeMilliseconds;
-            searchMs += response.SearchMilliseconds;
-            searched += response.ChunksSearched;
+            open.Add((folder, share));
+            encodeMs += share.EncodeMilliseconds;
+            searchMs += share.SearchMilliseconds;
+            searched += share.ChunksSearched;
+        }
+        var order = HybridRanker.RankAcross(open.Select(o => (IReadOnlyList<RankCandidate>)o.Share.Candidates).ToList(), QueryAnalysis.Of(intent.Text), RankingOptions.Hybrid, topK);
+        var results = new Dictionary<(int Folder, string Chunk), SearchResult>();
+        foreach (var group in order.GroupBy(o => o.Folder))
+        {
+            var (folder, share) = open[group.Key];
+            var built = folder.WithWorkspace(ws => ws.Results(group.Select(g => g.Ranked).ToList(), share.Query, intent.Text)) ?? [];
+            foreach (var r in built)
+            {
+                results[(group.Key, r.Chunk.Id)] = r;
+            }
         }
         var queryId = _feedback.NewQueryId();
-        var ranked = hits
-            .OrderByDescending(h => h.Result.Score)
-            .ThenBy(h => h.Folder.Root, StringComparer.Ordinal)
-            .ThenBy(h => h.Result.Chunk.Path, StringComparer.Ordinal)
-            .Take(topK)
-            .Select((h, i) => (h.Folder, Hit: ToHit(h.Folder, h.Result, queryId, i + 1)))
+        var ranked = order
+            .Where(o => results.ContainsKey((o.Folder, o.Ranked.Candidate.Id))) // a chunk removed meanwhile is left out
+            .Select((o, i) => (open[o.Folder].Folder, Hit: ToHit(open[o.Folder].Folder, results[(o.Folder, o.Ranked.Candidate.Id)], queryId, i + 1)))
             .ToList();
         _feedback.Remember(new FeedbackLog.QueryRecord(queryId, query, DateTime.UtcNow, ranked.ToDictionary(r => r.Hit.ResultId, r => (r.Folder, r.Hit))));
         var known = folders.Sum(f => f.FilesKnown);

@@ -361,4 +361,31 @@ public sealed class ServerEndToEndTests : IDisposable
         Assert.Equal("FetchForecastTemperature", Assert.Single(Results(goOnly)).GetProperty("symbol").GetString());
         Assert.Equal(0, await client.ShutdownAndExitAsync());
     }
+    [Fact]
+    public async Task Folders_are_merged_on_one_scale_a_weak_folder_does_not_push_its_best_guess_to_the_top()
+    {
+        // A folder with nothing about email: its best chunk is a weak match, however it ranks within its folder.
+        var weak = TempFolder("semsearch-weak-");
+        File.WriteAllText(Path.Combine(weak, "shipping.py"), "def parcel_postage(weight):\n    \"\"\"Postage of a parcel from its weight in kilograms.\"\"\"\n    return round(weight * 4.5, 2)\n");
+        File.WriteAllText(Path.Combine(weak, "greeting.py"), "def greet(name):\n    \"\"\"Say hello to a visitor by name.\"\"\"\n    return 'hello ' + name\n");
+
+        await using var client = LspClient.Start();
+        await client.InitializeAsync([_repo.Root, weak]);
+        await client.WaitReadyAsync(2);
+
+        var results = Results(await client.SearchAsync("validate an email address", topK: 10));
+        Assert.Equal("IsValidEmail", results[0].GetProperty("symbol").GetString());
+        var firstWeak = results.FindIndex(r => r.GetProperty("folder").GetString() == LspClient.Uri(weak));
+        // Each folder ranked alone puts its best chunk at its own top; merged on one scale the weak folder's best
+        // comes after the email folder's email-related chunks (the email validator's class, method and field).
+        Assert.True(firstWeak < 0 || firstWeak >= 3, string.Join(", ", results.Select(r => $"{r.GetProperty("path").GetString()}#{r.GetProperty("symbol").GetString()}")));
+        // Scores come back in rank order across folders.
+        var scores = results.Select(r => r.GetProperty("score").GetDouble()).ToList();
+        Assert.Equal(scores.OrderByDescending(x => x), scores);
+
+        // The weak folder alone still answers with its best guess first.
+        var alone = Results(await client.SearchAsync("validate an email address", topK: 3, folder: weak));
+        Assert.NotEmpty(alone);
+        Assert.Equal(0, await client.ShutdownAndExitAsync());
+    }
 }

@@ -20,6 +20,9 @@ public sealed record WorkspaceOptions(
     ScanOptions? Scan = null,
     EncoderOptions? Encoder = null);
 
+/// <summary>One workspace's share of a search across workspaces (<see cref="SemanticWorkspace.Candidates"/>).</summary>
+public sealed record WorkspaceCandidates(TokenVectors Query, List<RankCandidate> Candidates, int ChunksSearched, double EncodeMilliseconds, double SearchMilliseconds);
+
 /// <summary>Where index files live.</summary>
 public static class IndexLocations
 {
@@ -152,6 +155,25 @@ public sealed class SemanticWorkspace : IDisposable
         var response = _searcher.Search(encoded, intent.Text, topK, filters, ranking ?? RankingOptions.Hybrid, cancellationToken);
         return response with { EncodeMilliseconds = encodeMs, LanguagesFromQuery = intent.Languages, ScoredText = intent.Text };
     }
+
+    /// <summary>
+    /// The first half of a search over several workspaces (the language server's folders): encodes the query and
+    /// returns this workspace's candidates. The caller ranks every folder's candidates together
+    /// (<see cref="HybridRanker.RankAcross"/>) and builds the results of each folder's winners with
+    /// <see cref="Results"/>. <paramref name="filters"/> are final: the query's language was read by the caller.
+    /// </summary>
+    public WorkspaceCandidates Candidates(string text, int topK, SearchFilters filters, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var encoded = Model.EncodeQuery(text);
+        var encodeMs = clock.Elapsed.TotalMilliseconds;
+        clock.Restart();
+        var (candidates, searched) = _searcher.Candidates(encoded, text, topK, filters, RankingOptions.Hybrid, cancellationToken);
+        return new WorkspaceCandidates(encoded, candidates, searched, encodeMs, clock.Elapsed.TotalMilliseconds);
+    }
+
+    /// <summary>The results (read from this workspace's store) of its chunks among a ranking made across workspaces.</summary>
+    public List<SearchResult> Results(IReadOnlyList<RankedChunk> ranked, TokenVectors query, string text) => _searcher.Results(ranked, query, text);
 
     /// <summary>Whether the index holds chunks of this language id.</summary>
     public bool HoldsLanguage(string language) => _cache.HasLanguage(language);

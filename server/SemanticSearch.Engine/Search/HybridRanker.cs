@@ -95,7 +95,11 @@ public sealed record RankCandidate(
     string? Container,
     Chunking.ChunkKind Kind,
     float Semantic,
-    float Lexical);
+    float Lexical)
+{
+    /// <summary>The file the chunk belongs to, for coherence and diversity: its path, unless several folders are ranked together.</summary>
+    public string File { get; init; } = Path;
+}
 
 /// <summary>One ranked chunk: its final score and the parts it came from (for eval output and "why").</summary>
 public sealed record RankedChunk(RankCandidate Candidate, double Score, double SemanticPart, double LexicalPart, double Boosts, double Factor);
@@ -233,13 +237,13 @@ public static class HybridRanker
             return scored;
         }
         var threshold = best * RankingWeights.CoherenceThreshold;
-        var strongPerFile = scored.Where(s => s.Score >= threshold).GroupBy(s => s.Candidate.Path, StringComparer.Ordinal)
+        var strongPerFile = scored.Where(s => s.Score >= threshold).GroupBy(s => s.Candidate.File, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        var bestOfFile = scored.GroupBy(s => s.Candidate.Path, StringComparer.Ordinal)
+        var bestOfFile = scored.GroupBy(s => s.Candidate.File, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => Order(g).First().Candidate.Id, StringComparer.Ordinal);
         return scored.Select(s =>
         {
-            if (!strongPerFile.TryGetValue(s.Candidate.Path, out var strong) || strong < 2 || bestOfFile[s.Candidate.Path] != s.Candidate.Id)
+            if (!strongPerFile.TryGetValue(s.Candidate.File, out var strong) || strong < 2 || bestOfFile[s.Candidate.File] != s.Candidate.Id)
             {
                 return s;
             }
@@ -261,7 +265,7 @@ public static class HybridRanker
             for (var i = 0; i < remaining.Count; i++)
             {
                 var r = remaining[i];
-                var score = r.Score * Math.Pow(RankingWeights.DiversityFactor, takenPerFile.GetValueOrDefault(r.Candidate.Path));
+                var score = r.Score * Math.Pow(RankingWeights.DiversityFactor, takenPerFile.GetValueOrDefault(r.Candidate.File));
                 if (score > bestScore)
                 {
                     bestScore = score;
@@ -274,10 +278,35 @@ public static class HybridRanker
             }
             var taken = remaining[bestIndex];
             remaining.RemoveAt(bestIndex);
-            takenPerFile[taken.Candidate.Path] = takenPerFile.GetValueOrDefault(taken.Candidate.Path) + 1;
+            takenPerFile[taken.Candidate.File] = takenPerFile.GetValueOrDefault(taken.Candidate.File) + 1;
             result.Add(taken with { Score = bestScore });
         }
         return result;
+    }
+
+    /// <summary>
+    /// Ranks the candidates of several indexes (workspace folders) as one list. The model's MaxSim is on one scale
+    /// everywhere (one model), so the semantic side is normalised over the union as usual; BM25 is not (each index
+    /// has its own term statistics), so each folder's lexical scores are first divided by that folder's best.
+    /// Files are told apart by folder. Returns each ranked chunk with the index of the folder it came from.
+    /// </summary>
+    public static List<(int Folder, RankedChunk Ranked)> RankAcross(IReadOnlyList<IReadOnlyList<RankCandidate>> folders, QueryAnalysis query, RankingOptions options, int topK)
+    {
+        var union = new List<RankCandidate>();
+        var origin = new Dictionary<string, (int Folder, RankCandidate Original)>(StringComparer.Ordinal);
+        for (var f = 0; f < folders.Count; f++)
+        {
+            var best = folders[f].Count == 0 ? 0 : folders[f].Max(c => c.Lexical);
+            foreach (var c in folders[f])
+            {
+                var key = $"{f}\u0000{c.Id}";
+                origin[key] = (f, c);
+                union.Add(c with { Id = key, File = $"{f}\u0000{c.File}", Lexical = best > 0 ? c.Lexical / best : 0 });
+            }
+        }
+        return Rank(union, query, options, topK)
+            .Select(r => (origin[r.Candidate.Id].Folder, r with { Candidate = origin[r.Candidate.Id].Original }))
+            .ToList();
     }
 
     /// <summary>Best first; ties by path then id, so equal scores always come back in the same order.</summary>

@@ -27,6 +27,12 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
     {
         var clock = Stopwatch.StartNew();
         var (ranked, searched) = Rank(query, queryText, topK, filters, options, cancellationToken);
+        return new SearchResponse(Results(ranked, query, queryText), searched, 0, clock.Elapsed.TotalMilliseconds);
+    }
+
+    /// <summary>Reads the ranked chunks from the store and builds results (snippet, "why it matched").</summary>
+    public List<SearchResult> Results(IReadOnlyList<RankedChunk> ranked, TokenVectors query, string queryText)
+    {
         var results = new List<SearchResult>(ranked.Count);
         foreach (var r in ranked)
         {
@@ -45,7 +51,7 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
                 LexicalScore = r.Candidate.Lexical,
             });
         }
-        return new SearchResponse(results, searched, 0, clock.Elapsed.TotalMilliseconds);
+        return results;
     }
 
     /// <summary>
@@ -53,6 +59,17 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
     /// <c>semsearch eval</c> scores (so eval measures the product's own path). Also returns the chunks searched.
     /// </summary>
     public (List<RankedChunk> Ranked, int ChunksSearched) Rank(TokenVectors query, string queryText, int count, SearchFilters? filters, RankingOptions options, CancellationToken cancellationToken = default)
+    {
+        var (candidates, searched) = Candidates(query, queryText, count, filters, options, cancellationToken);
+        return (HybridRanker.Rank(candidates, QueryAnalysis.Of(queryText), options, count), searched);
+    }
+
+    /// <summary>
+    /// What both retrievers propose for a result list of <paramref name="count"/>: the semantic and the lexical top
+    /// N, united, each with both scores (for <see cref="HybridRanker"/>, alone or across folders). Also returns the
+    /// chunks searched.
+    /// </summary>
+    public (List<RankCandidate> Candidates, int ChunksSearched) Candidates(TokenVectors query, string queryText, int count, SearchFilters? filters, RankingOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         if (query.Dim != cache.Dim)
@@ -93,12 +110,7 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
                     : (entry, options.Semantic ? SemanticOf(prepared, entry, ref scratch) * perToken : 0, hit.Score);
             }
         }
-        var ranked = HybridRanker.Rank(
-            candidates.Values.Select(c => new RankCandidate(c.Entry.Id, c.Entry.Path, c.Entry.Symbol, c.Entry.Container, c.Entry.Kind, c.Semantic, c.Lexical)).ToList(),
-            QueryAnalysis.Of(queryText),
-            options,
-            count);
-        return (ranked, entries.Length);
+        return (candidates.Values.Select(c => new RankCandidate(c.Entry.Id, c.Entry.Path, c.Entry.Symbol, c.Entry.Container, c.Entry.Kind, c.Semantic, c.Lexical)).ToList(), entries.Length);
     }
 
     /// <summary>Exact MaxSim of one chunk (a lexical-only candidate), reusing one widening buffer per query.</summary>
