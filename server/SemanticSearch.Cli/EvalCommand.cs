@@ -22,12 +22,21 @@ internal static class EvalCommand
     public static int Run(CliArguments a, CancellationToken cancellationToken)
     {
         a.ExpectPositionals(0);
-        var queriesFile = a.Value("--queries") ?? throw new UsageException("eval needs --queries FILE (JSONL).");
-        var corpusFile = a.Value("--corpus");
-        var rootArg = a.Value("--root");
-        if ((corpusFile is null) == (rootArg is null))
+        var queryFiles = a.Values("--queries");
+        if (queryFiles.Count == 0)
+        {
+            throw new UsageException("eval needs --queries FILE (JSONL).");
+        }
+        var corpora = a.Values("--corpus");
+        var roots = a.Values("--root");
+        if ((corpora.Count == 0) == (roots.Count == 0))
         {
             throw new UsageException("eval needs exactly one of --corpus FILE (JSONL) or --root DIR (a workspace).");
+        }
+        var targets = corpora.Count > 0 ? corpora : roots;
+        if (targets.Count != queryFiles.Count)
+        {
+            throw new UsageException($"Several query sets pair up in order with as many --{(corpora.Count > 0 ? "corpus" : "root")} values (got {queryFiles.Count} --queries and {targets.Count}).");
         }
         var baselines = a.Values("--baseline").SelectMany(b => b.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct().ToList();
         if (baselines.FirstOrDefault(b => b != "bm25") is { } unknown)
@@ -52,7 +61,59 @@ internal static class EvalCommand
         var json = a.Flag("--json");
         var quiet = a.Flag("--quiet");
         var output = a.Value("--output");
+        if (queryFiles.Count > 1 && a.Value("--index") is not null)
+        {
+            throw new UsageException("--index names one index; with several query sets each set uses its own default index.");
+        }
 
+        var sets = new List<(object Report, List<SystemReport> Systems)>();
+        for (var i = 0; i < queryFiles.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            sets.Add(RunSet(a, queryFiles[i], corpora.Count > 0 ? corpora[i] : null, roots.Count > 0 ? roots[i] : null, systems, limit, json, quiet, cancellationToken));
+        }
+        object result = sets[0].Report;
+        if (sets.Count > 1)
+        {
+            // The mean over the sets (each set weighs the same, as the Semble benchmark averages its repositories).
+            var mean = sets[0].Systems.Select((system, s) => new
+            {
+                name = system.Name,
+                sets = sets.Count,
+                mrr10 = Math.Round(sets.Average(x => x.Systems[s].Metrics.Mrr10), 5),
+                ndcg10 = Math.Round(sets.Average(x => x.Systems[s].Metrics.Ndcg10), 5),
+                recall10 = Math.Round(sets.Average(x => x.Systems[s].Metrics.Recall10), 5),
+                queries = sets.Sum(x => x.Systems[s].Metrics.Queries),
+            }).ToList();
+            result = new { sets = sets.Select(x => x.Report), mean };
+            if (!json)
+            {
+                var o = Console.Out;
+                var width = Math.Max(19, mean.Max(m => m.name.Length));
+                o.WriteLine($"Mean over {sets.Count} query sets (each set weighs the same)");
+                o.WriteLine($"{"system".PadRight(width)}  MRR@10  nDCG@10   R@10  queries");
+                foreach (var m in mean)
+                {
+                    o.WriteLine($"{m.name.PadRight(width)}  {m.mrr10,6:0.0000}  {m.ndcg10,7:0.0000}  {m.recall10,5:0.000}  {m.queries,7}");
+                }
+            }
+        }
+        var text = JsonSerializer.Serialize(result, CommandLine.Json);
+        if (output is not null)
+        {
+            File.WriteAllText(Path.GetFullPath(output), text + "\n");
+        }
+        if (json)
+        {
+            Console.Out.WriteLine(text);
+        }
+        return CommandLine.Ok;
+    }
+
+    /// <summary>One query set against its corpus or workspace: every system, the report object and the system reports.</summary>
+    private static (object Report, List<SystemReport> Systems) RunSet(
+        CliArguments a, string queriesFile, string? corpusFile, string? rootArg, List<string> systems, int limit, bool silent, bool quiet, CancellationToken cancellationToken)
+    {
         var queries = EvalData.ReadQueries(Path.GetFullPath(queriesFile)).Take(limit).ToList();
         var (modelPath, encoder) = CommandLine.ModelOptionsFrom(a, quiet);
 
@@ -193,24 +254,15 @@ internal static class EvalCommand
                 systems = reports,
                 comparisons,
             };
-            var text = JsonSerializer.Serialize(report, CommandLine.Json);
-            if (output is not null)
-            {
-                File.WriteAllText(Path.GetFullPath(output), text + "\n");
-            }
-            if (json)
-            {
-                Console.Out.WriteLine(text);
-            }
-            else
+            if (!silent)
             {
                 PrintSummary(corpusPath ?? root!, documents.Count, usable.Count, Evaluator.SkippedQueries(queries), missingGoldQueries, model, reports, comparisons);
                 Console.Out.WriteLine(evaluator.LanguageFromQuery
                     ? "A language named in a query (\"python ...\") filtered the documents and left the scored text, for every system (--no-query-language: score the raw text)."
                     : "Queries were scored as written (--no-query-language).");
             }
+            return (report, reports);
         }
-        return CommandLine.Ok;
     }
 
     private static void PrintSummary(string source, int documents, int queries, int skipped, int missing, EmbeddingModel model, List<SystemReport> reports, List<MrrComparison> comparisons)

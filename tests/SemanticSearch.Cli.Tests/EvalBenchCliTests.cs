@@ -154,6 +154,36 @@ public sealed class EvalBenchCliTests : IDisposable
     }
 
     [Fact]
+    public void Eval_over_several_query_sets_reports_each_set_and_their_mean()
+    {
+        using var other = new SampleRepo();
+        other.Write("notes/shipping.py", "def parcel_postage(weight):\n    \"\"\"Postage of a parcel from its weight.\"\"\"\n    return weight * 4.5\n");
+        var first = Write("set-a.jsonl", """{"id": "a1", "query": "validate an email address", "relevant": ["src/Mail/EmailValidator.cs"]}""");
+        var second = Write("set-b.jsonl",
+            """{"id": "b1", "query": "parcel postage", "relevant": ["notes/shipping.py"]}""",
+            """{"id": "b2", "query": "nothing answers this", "relevant": ["no/such/file.py"]}""");
+        var run = CliProcess.Run(WithModel("eval", "--queries", first, "--root", _repo.Root, "--queries", second, "--root", other.Root, "--systems", "hybrid,model", "--json"), Env);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var doc = JsonDocument.Parse(run.Stdout);
+        var sets = doc.RootElement.GetProperty("sets");
+        Assert.Equal(2, sets.GetArrayLength());
+        Assert.Equal(Path.GetFullPath(_repo.Root), sets[0].GetProperty("root").GetString());
+        Assert.Equal(Path.GetFullPath(other.Root), sets[1].GetProperty("root").GetString());
+        var mean = doc.RootElement.GetProperty("mean");
+        Assert.Equal("hybrid", mean[0].GetProperty("name").GetString());
+        static double Mrr(JsonElement set) => set.GetProperty("systems")[0].GetProperty("metrics").GetProperty("mrr10").GetDouble();
+        // Each set weighs the same: (1 + 0.5) / 2 when set b finds one of its two golds first.
+        Assert.Equal(Math.Round((Mrr(sets[0]) + Mrr(sets[1])) / 2, 5), mean[0].GetProperty("mrr10").GetDouble(), 5);
+        Assert.Equal(3, mean[0].GetProperty("queries").GetInt32());
+        Assert.Equal(1.0, Mrr(sets[0]));
+        Assert.Equal(0.5, Mrr(sets[1]));
+
+        var unpaired = CliProcess.Run(WithModel("eval", "--queries", first, "--queries", second, "--root", _repo.Root), Env);
+        Assert.Equal(2, unpaired.ExitCode);
+        Assert.Contains("pair up", unpaired.Stderr);
+    }
+
+    [Fact]
     public void Eval_rejects_bad_arguments_and_files()
     {
         var usage = CliProcess.Run(WithModel("eval", "--queries", "q.jsonl"), Env);
