@@ -14,7 +14,7 @@ namespace SemanticSearch.Cli;
 internal static class EvalCommand
 {
     public static readonly HashSet<string> Flags = ["--rebuild", "--no-query-language"];
-    public static readonly HashSet<string> Values = ["--queries", "--corpus", "--root", "--baseline", "--systems", "--limit", "--output"];
+    public static readonly HashSet<string> Values = ["--queries", "--corpus", "--root", "--baseline", "--systems", "--weights", "--limit", "--output"];
 
     public const string TieRule =
         "pessimistic: among equal scores, non-relevant documents rank before golds (golds by ascending grade), so a gold gets the worst rank of its tie group";
@@ -57,6 +57,16 @@ internal static class EvalCommand
         {
             throw new UsageException($"Unknown system '{unknownSystem}' (supported: bm25, {string.Join(", ", RankingOptions.Named.Keys)}).");
         }
+        // A tuning sweep: the named ranking constants changed for every ranked system of this run.
+        RankingWeights weights;
+        try
+        {
+            weights = RankingWeights.Default.With(a.Value("--weights") ?? "");
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
         var limit = a.IntValue("--limit", int.MaxValue, 1, int.MaxValue);
         var json = a.Flag("--json");
         var quiet = a.Flag("--quiet");
@@ -70,7 +80,7 @@ internal static class EvalCommand
         for (var i = 0; i < queryFiles.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            sets.Add(RunSet(a, queryFiles[i], corpora.Count > 0 ? corpora[i] : null, roots.Count > 0 ? roots[i] : null, systems, limit, json, quiet, cancellationToken));
+            sets.Add(RunSet(a, queryFiles[i], corpora.Count > 0 ? corpora[i] : null, roots.Count > 0 ? roots[i] : null, systems, weights, limit, json, quiet, cancellationToken));
         }
         object result = sets[0].Report;
         if (sets.Count > 1)
@@ -112,7 +122,7 @@ internal static class EvalCommand
 
     /// <summary>One query set against its corpus or workspace: every system, the report object and the system reports.</summary>
     private static (object Report, List<SystemReport> Systems) RunSet(
-        CliArguments a, string queriesFile, string? corpusFile, string? rootArg, List<string> systems, int limit, bool silent, bool quiet, CancellationToken cancellationToken)
+        CliArguments a, string queriesFile, string? corpusFile, string? rootArg, List<string> systems, RankingWeights weights, int limit, bool silent, bool quiet, CancellationToken cancellationToken)
     {
         var queries = EvalData.ReadQueries(Path.GetFullPath(queriesFile)).Take(limit).ToList();
         var (modelPath, encoder) = CommandLine.ModelOptionsFrom(a, quiet);
@@ -224,7 +234,7 @@ internal static class EvalCommand
             var scorers = systems.Select(name => name == "bm25"
                 ? (IEvalScorer)new Bm25Scorer(documents)
                 // "model" keeps the model's own name in the report, as before the ranker existed.
-                : new RankedScorer(name == "model" ? model.Identity.Name : name, model, searcher, RankingOptions.Named[name], evaluator, keyOf)).ToList();
+                : new RankedScorer(name == "model" ? model.Identity.Name : name, model, searcher, RankingOptions.Named[name] with { Weights = weights }, evaluator, keyOf)).ToList();
             var usable = Evaluator.Usable(queries);
             var reports = new List<SystemReport>();
             foreach (var scorer in scorers)
@@ -250,6 +260,7 @@ internal static class EvalCommand
                 queriesWithoutGoldInCorpus = missingGoldQueries,
                 tieRule = TieRule,
                 languageFromQuery = evaluator.LanguageFromQuery,
+                weights = a.Value("--weights"),
                 indexing,
                 systems = reports,
                 comparisons,

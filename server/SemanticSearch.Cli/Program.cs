@@ -37,7 +37,7 @@ namespace SemanticSearch.Cli
               semsearch index  <root> [--rebuild] [options]      build or update the index incrementally
               semsearch search <root> "<query>" [-k N] [--lang L]... [--path GLOB] [--no-update] [--no-query-language] [options]
               semsearch status <root> [options]                  what is indexed, skipped and stale
-              semsearch eval   (--queries Q.jsonl (--corpus C.jsonl | --root DIR))... [--systems S,S...] [--baseline bm25] [--limit N] [--output FILE] [--rebuild] [--no-query-language] [options]
+              semsearch eval   (--queries Q.jsonl (--corpus C.jsonl | --root DIR))... [--systems S,S...] [--weights NAME=V,...] [--baseline bm25] [--limit N] [--output FILE] [--rebuild] [--no-query-language] [options]
                                                                  retrieval quality: MRR@10, nDCG@10, Recall@1/5/10/20, latency
                                                                  systems: model (default), bm25, lexical, fusion, hybrid, hybrid-no-<signal>
               semsearch bench  <root> [-n N] [--warmup N] [--queries Q.jsonl] [--scale 10k,100k] [--no-edit] [--output FILE] [options]

@@ -146,6 +146,17 @@ public sealed class EvalBenchCliTests : IDisposable
         Assert.Equal(2, byCategory.GetProperty("semantic").GetProperty("queries").GetInt32());
         Assert.Equal(1, byCategory.GetProperty("symbol").GetProperty("queries").GetInt32());
 
+        // A sweep: a weight changed by name for this run only, and recorded in the report.
+        var swept = CliProcess.Run(WithModel("eval", "--queries", queries, "--root", _repo.Root, "--systems", "hybrid", "--weights", "DiversityFactor=1,NonSourceFactor=0.5", "--json"), Env);
+        Assert.True(swept.ExitCode == 0, swept.ToString());
+        using (var sweptDoc = JsonDocument.Parse(swept.Stdout))
+        {
+            Assert.Equal("DiversityFactor=1,NonSourceFactor=0.5", sweptDoc.RootElement.GetProperty("weights").GetString());
+        }
+        var badWeight = CliProcess.Run(WithModel("eval", "--queries", queries, "--root", _repo.Root, "--weights", "Magic=1"), Env);
+        Assert.Equal(2, badWeight.ExitCode);
+        Assert.Contains("Unknown ranking weight 'Magic'", badWeight.Stderr);
+
         var both = CliProcess.Run(WithModel("eval", "--queries", queries, "--root", _repo.Root, "--systems", "hybrid", "--baseline", "bm25"), Env);
         Assert.Equal(2, both.ExitCode);
         var unknown = CliProcess.Run(WithModel("eval", "--queries", queries, "--root", _repo.Root, "--systems", "hybrid,magic"), Env);

@@ -38,25 +38,6 @@ public sealed class LexicalIndex : IDisposable
 
     private const string FormatKey = "semsearch-lexical-format";
 
-    /// <summary>
-    /// The searched fields and their query-time weights, in one place so tuning changes one table. Equal weights
-    /// won on dev data (CoSQA dev MRR@10, lexical alone: all 1.0 0.337; symbol 3, file 2, signature 1.5 0.272;
-    /// symbol 2 0.295; body alone 0.322): a name match is rewarded by the ranker's definition boost instead, and
-    /// each field's own length normalisation already favours a hit in a short field.
-    /// </summary>
-    public static readonly IReadOnlyList<(string Name, float Weight)> Fields =
-    [
-        ("symbol", 1.0f),
-        ("container", 1.0f),
-        ("signature", 1.0f),
-        ("file", 1.0f),
-        ("doc", 1.0f),
-        ("body", 1.0f),
-    ];
-
-    /// <summary>How much of a term's best field the other matching fields add (DisjunctionMax tie-breaker).</summary>
-    public const float FieldTieBreaker = 0.3f;
-
     private readonly LuceneDirectory _directory;
     private readonly IndexWriter _writer;
     private readonly SearcherManager _searchers;
@@ -206,10 +187,12 @@ public sealed class LexicalIndex : IDisposable
     /// <summary>
     /// The top <paramref name="count"/> chunks for <paramref name="query"/> by fielded BM25: each query term
     /// (stop words dropped unless the query is only stop words) scores its best field by that field's weight plus
-    /// <see cref="FieldTieBreaker"/> of the others; terms add up. <paramref name="languages"/> keeps only those.
+    /// the tie-breaker share of the others (<paramref name="weights"/>, default <see cref="RankingWeights.Default"/>);
+    /// terms add up. <paramref name="languages"/> keeps only those.
     /// </summary>
-    public List<LexicalHit> Search(string query, int count, IReadOnlyCollection<string>? languages = null)
+    public List<LexicalHit> Search(string query, int count, IReadOnlyCollection<string>? languages = null, RankingWeights? weights = null)
     {
+        weights ??= RankingWeights.Default;
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         var terms = QueryTerms(query);
         if (terms.Count == 0)
@@ -219,8 +202,8 @@ public sealed class LexicalIndex : IDisposable
         var text = new BooleanQuery();
         foreach (var term in terms)
         {
-            var perField = new DisjunctionMaxQuery(FieldTieBreaker);
-            foreach (var (name, weight) in Fields)
+            var perField = new DisjunctionMaxQuery((float)weights.FieldTieBreaker);
+            foreach (var (name, weight) in weights.FieldWeights)
             {
                 perField.Add(new TermQuery(new Term(name, term)) { Boost = weight });
             }

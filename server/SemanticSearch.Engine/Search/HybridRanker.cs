@@ -1,90 +1,5 @@
 namespace SemanticSearch.Engine.Search;
 
-/// <summary>
-/// Which retrievers and ranking signals a search uses. Every signal has its own switch so <c>semsearch eval
-/// --systems</c> can measure what each one is worth; the product runs <see cref="Hybrid"/>.
-/// </summary>
-public sealed record RankingOptions(
-    bool Semantic = true,
-    bool Lexical = true,
-    bool AdaptiveWeights = true,
-    bool DefinitionBoost = true,
-    bool PathMatch = true,
-    bool FileCoherence = true,
-    bool Diversity = true,
-    bool NonSourcePenalty = true)
-{
-    /// <summary>Everything on: what users get.</summary>
-    public static RankingOptions Hybrid { get; } = new();
-
-    /// <summary>The model alone, exact MaxSim, no ranking layer (the engine before the hybrid ranker).</summary>
-    public static RankingOptions ModelOnly { get; } = new(Lexical: false, AdaptiveWeights: false, DefinitionBoost: false, PathMatch: false, FileCoherence: false, Diversity: false, NonSourcePenalty: false);
-
-    /// <summary>The fielded lexical index alone, no ranking layer.</summary>
-    public static RankingOptions LexicalOnly { get; } = ModelOnly with { Semantic = false, Lexical = true };
-
-    /// <summary>The named systems of <c>semsearch eval --systems</c>: the three above and hybrid with one signal off.</summary>
-    public static IReadOnlyDictionary<string, RankingOptions> Named { get; } = new Dictionary<string, RankingOptions>(StringComparer.OrdinalIgnoreCase)
-    {
-        ["model"] = ModelOnly,
-        ["lexical"] = LexicalOnly,
-        ["hybrid"] = Hybrid,
-        ["fusion"] = ModelOnly with { Lexical = true },
-        ["hybrid-no-adaptive"] = Hybrid with { AdaptiveWeights = false },
-        ["hybrid-no-definition"] = Hybrid with { DefinitionBoost = false },
-        ["hybrid-no-path"] = Hybrid with { PathMatch = false },
-        ["hybrid-no-coherence"] = Hybrid with { FileCoherence = false },
-        ["hybrid-no-diversity"] = Hybrid with { Diversity = false },
-        ["hybrid-no-penalty"] = Hybrid with { NonSourcePenalty = false },
-    };
-}
-
-/// <summary>
-/// The ranker's constants, in one place. Chosen on dev data only (CoSQA dev, CodeSearchNet); the table that chose
-/// them is in the README ("Ranking").
-/// </summary>
-public static class RankingWeights
-{
-    /// <summary>Lexical weight for a plain sentence (the semantic side gets the rest).</summary>
-    public const double LexicalWeightSentence = 0.3;
-
-    /// <summary>Lexical weight for a query that is nothing but an identifier.</summary>
-    public const double LexicalWeightIdentifier = 0.7;
-
-    /// <summary>Lexical weight with <see cref="RankingOptions.AdaptiveWeights"/> off.</summary>
-    public const double LexicalWeightFixed = 0.4;
-
-    /// <summary>Added when the chunk defines a symbol the query names as an identifier.</summary>
-    public const double DefinitionBoost = 0.25;
-
-    /// <summary>Added at most for query words found in the file's path (all of them found: the full amount).</summary>
-    public const double PathMatchBoost = 0.12;
-
-    /// <summary>Added at most to a file's best chunk when more of its chunks score near the top.</summary>
-    public const double CoherenceBoost = 0.08;
-
-    /// <summary>A chunk counts towards its file's coherence when it scores this share of the best candidate.</summary>
-    public const double CoherenceThreshold = 0.6;
-
-    /// <summary>Each chunk already taken from a file multiplies the next one's score by this.</summary>
-    public const double DiversityFactor = 0.75;
-
-    /// <summary>Score factor for tests, docs, examples, generated and vendored files the query does not ask for.</summary>
-    public const double NonSourceFactor = 0.85;
-
-    /// <summary>
-    /// The semantic side is normalised over at least this spread of cosine below the best candidate: in a small pool
-    /// (a small workspace, a narrow filter) min–max would turn 0.70 against 0.66 into 1 against 0.
-    /// </summary>
-    public const double SemanticSpreadMinimum = 0.2;
-
-    /// <summary>Candidates taken from each retriever before ranking (at least this many, and 5× the results asked for).</summary>
-    public const int CandidatesPerRetriever = 100;
-
-    /// <summary>Shortest common prefix for a query word and a path word to match (plurals, inflections: route/routes/routing).</summary>
-    public const int PathPrefixMinimum = 4;
-}
-
 /// <summary>A chunk the retrievers proposed, with what the ranker reads of it.</summary>
 /// <param name="Semantic">MaxSim per query token (mean best cosine); every candidate has it.</param>
 /// <param name="Lexical">Fielded BM25, 0 when the lexical side did not find it.</param>
@@ -125,15 +40,16 @@ public static class HybridRanker
         {
             return [];
         }
+        var w = options.Weights;
         var lexicalWeight = !options.Lexical ? 0
             : !options.Semantic ? 1
             : options.AdaptiveWeights
-                ? RankingWeights.LexicalWeightSentence + ((RankingWeights.LexicalWeightIdentifier - RankingWeights.LexicalWeightSentence) * query.IdentifierShare)
-                : RankingWeights.LexicalWeightFixed;
+                ? w.LexicalWeightSentence + ((w.LexicalWeightIdentifier - w.LexicalWeightSentence) * query.IdentifierShare)
+                : w.LexicalWeightFixed;
         var semanticWeight = options.Semantic ? 1 - lexicalWeight : 0;
 
         var semMax = candidates.Max(c => c.Semantic);
-        var semMin = Math.Min(candidates.Min(c => c.Semantic), semMax - RankingWeights.SemanticSpreadMinimum);
+        var semMin = Math.Min(candidates.Min(c => c.Semantic), semMax - w.SemanticSpreadMinimum);
         var semRange = semMax - semMin;
         var lexMax = candidates.Max(c => c.Lexical);
         var identifiers = new HashSet<string>(query.Identifiers, StringComparer.OrdinalIgnoreCase);
@@ -149,29 +65,29 @@ public static class HybridRanker
             var boosts = 0.0;
             if (options.DefinitionBoost)
             {
-                boosts += DefinitionBoost(c, identifiers);
+                boosts += DefinitionBoost(c, identifiers, w);
             }
             if (options.PathMatch)
             {
                 if (!pathMatch.TryGetValue(c.Path, out var share))
                 {
-                    pathMatch[c.Path] = share = PathMatch(c.Path, query.ContentTerms);
+                    pathMatch[c.Path] = share = PathMatch(c.Path, query.ContentTerms, w.PathPrefixMinimum);
                 }
-                boosts += RankingWeights.PathMatchBoost * share;
+                boosts += w.PathMatchBoost * share;
             }
             var factor = 1.0;
             if (options.NonSourcePenalty && !pathFactor.TryGetValue(c.Path, out factor))
             {
-                pathFactor[c.Path] = factor = NonSourceFactor(c.Path, query);
+                pathFactor[c.Path] = factor = NonSourceFactor(c.Path, query, w);
             }
             scored.Add(new RankedChunk(c, (semantic + lexical + boosts) * factor, semantic, lexical, boosts, factor));
         }
 
         if (options.FileCoherence)
         {
-            scored = AddCoherence(scored);
+            scored = AddCoherence(scored, w);
         }
-        return options.Diversity ? TakeDiverse(scored, topK) : Order(scored).Take(topK).ToList();
+        return options.Diversity ? TakeDiverse(scored, topK, w.DiversityFactor) : Order(scored).Take(topK).ToList();
     }
 
     /// <summary>
@@ -180,19 +96,19 @@ public static class HybridRanker
     /// and CodeSearchNet, such a boost cost 0.004 and 0.016 MRR@10 (sentences name what code does, and many
     /// functions are named with the same words).
     /// </summary>
-    private static double DefinitionBoost(RankCandidate c, HashSet<string> identifiers)
+    private static double DefinitionBoost(RankCandidate c, HashSet<string> identifiers, RankingWeights w)
     {
         if (string.IsNullOrEmpty(c.Symbol))
         {
             return 0;
         }
         return identifiers.Contains(c.Symbol) || (c.Container is not null && identifiers.Contains($"{c.Container}.{c.Symbol}"))
-            ? RankingWeights.DefinitionBoost
+            ? w.DefinitionBoost
             : 0;
     }
 
     /// <summary>Share of the query's content words (3+ letters) that match a word of the path, by a common prefix.</summary>
-    public static double PathMatch(string path, IReadOnlyList<string> queryTerms)
+    public static double PathMatch(string path, IReadOnlyList<string> queryTerms, int prefixMinimum = 4)
     {
         var words = queryTerms.Where(t => t.Length >= 3).ToList();
         if (words.Count == 0)
@@ -200,12 +116,12 @@ public static class HybridRanker
             return 0;
         }
         var pathTerms = CodeTerms.Of(path).Select(t => t.Text).Where(t => t.Length >= 3).Distinct(StringComparer.Ordinal).ToList();
-        var found = words.Count(w => pathTerms.Any(p => SameWord(w, p)));
+        var found = words.Count(w => pathTerms.Any(p => SameWord(w, p, prefixMinimum)));
         return (double)found / words.Count;
     }
 
-    /// <summary>Equal, or sharing a prefix of at least <see cref="RankingWeights.PathPrefixMinimum"/> that covers the shorter word but 3 letters at most.</summary>
-    private static bool SameWord(string a, string b)
+    /// <summary>Equal, or sharing a prefix of at least <paramref name="prefixMinimum"/> that covers the shorter word but 3 letters at most.</summary>
+    private static bool SameWord(string a, string b, int prefixMinimum)
     {
         if (a == b)
         {
@@ -216,27 +132,27 @@ public static class HybridRanker
         {
             common++;
         }
-        return common >= RankingWeights.PathPrefixMinimum && Math.Min(a.Length, b.Length) - common <= 3;
+        return common >= prefixMinimum && Math.Min(a.Length, b.Length) - common <= 3;
     }
 
-    private static double NonSourceFactor(string path, QueryAnalysis query) => PathRoles.Of(path) switch
+    private static double NonSourceFactor(string path, QueryAnalysis query, RankingWeights w) => PathRoles.Of(path) switch
     {
         PathRole.Source => 1.0,
         PathRole.Test when query.AsksForTests => 1.0,
         PathRole.Docs when query.AsksForDocs => 1.0,
         PathRole.Example when query.AsksForExamples => 1.0,
-        _ => RankingWeights.NonSourceFactor,
+        _ => w.NonSourceFactor,
     };
 
     /// <summary>A file with several strong chunks is likelier the answer: its best chunk gets up to <see cref="RankingWeights.CoherenceBoost"/>.</summary>
-    private static List<RankedChunk> AddCoherence(List<RankedChunk> scored)
+    private static List<RankedChunk> AddCoherence(List<RankedChunk> scored, RankingWeights w)
     {
         var best = scored.Max(s => s.Score);
         if (best <= 0)
         {
             return scored;
         }
-        var threshold = best * RankingWeights.CoherenceThreshold;
+        var threshold = best * w.CoherenceThreshold;
         var strongPerFile = scored.Where(s => s.Score >= threshold).GroupBy(s => s.Candidate.File, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var bestOfFile = scored.GroupBy(s => s.Candidate.File, StringComparer.Ordinal)
@@ -247,13 +163,13 @@ public static class HybridRanker
             {
                 return s;
             }
-            var bonus = RankingWeights.CoherenceBoost * Math.Min(1.0, (strong - 1) / 3.0) * s.Factor;
+            var bonus = w.CoherenceBoost * Math.Min(1.0, (strong - 1) / 3.0) * s.Factor;
             return s with { Score = s.Score + bonus, Boosts = s.Boosts + bonus };
         }).ToList();
     }
 
     /// <summary>Greedy: take the best remaining chunk; every chunk taken from a file demotes that file's next one.</summary>
-    private static List<RankedChunk> TakeDiverse(List<RankedChunk> scored, int topK)
+    private static List<RankedChunk> TakeDiverse(List<RankedChunk> scored, int topK, double diversityFactor)
     {
         var remaining = Order(scored).ToList();
         var takenPerFile = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -265,7 +181,7 @@ public static class HybridRanker
             for (var i = 0; i < remaining.Count; i++)
             {
                 var r = remaining[i];
-                var score = r.Score * Math.Pow(RankingWeights.DiversityFactor, takenPerFile.GetValueOrDefault(r.Candidate.File));
+                var score = r.Score * Math.Pow(diversityFactor, takenPerFile.GetValueOrDefault(r.Candidate.File));
                 if (score > bestScore)
                 {
                     bestScore = score;

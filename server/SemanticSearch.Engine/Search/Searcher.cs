@@ -79,7 +79,7 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
         filters ??= SearchFilters.None;
         var (all, byId) = cache.View();
         var entries = Filter(all, filters);
-        var pool = Math.Max(RankingWeights.CandidatesPerRetriever, count * 5);
+        var pool = Math.Max(options.Weights.CandidatesPerRetriever, count * 5);
         var prepared = new QueryMatrix(query.Data, query.Count, cache.Dim);
         var perToken = 1f / Math.Max(1, query.Count);
 
@@ -95,7 +95,7 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
         {
             var keep = Keeps(filters);
             // A path glob is applied after Lucene: ask for more so the pool survives it.
-            var hits = lexical.Search(queryText, filters.PathGlob is null ? pool : pool * 4, filters.Languages);
+            var hits = lexical.Search(queryText, filters.PathGlob is null ? pool : pool * 4, filters.Languages, options.Weights);
             var taken = 0;
             float[]? scratch = null;
             foreach (var hit in hits)

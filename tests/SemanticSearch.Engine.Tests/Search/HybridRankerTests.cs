@@ -155,3 +155,38 @@ public sealed class HybridRankerTests
     [InlineData("42", false)]
     public void Identifiers_are_words_written_as_code(string word, bool identifier) => Assert.Equal(identifier, QueryAnalysis.LooksLikeIdentifier(word));
 }
+
+/// <summary>The ranking constants: one record, overridable by name for a tuning sweep.</summary>
+public sealed class RankingWeightsTests
+{
+    [Fact]
+    public void Overrides_by_name_change_only_what_they_name()
+    {
+        var swept = RankingWeights.Default.With("LexicalWeightSentence=0.2, fieldsymbol=3,CandidatesPerRetriever=50");
+        Assert.Equal(0.2, swept.LexicalWeightSentence);
+        Assert.Equal(3.0, swept.FieldSymbol);
+        Assert.Equal(50, swept.CandidatesPerRetriever);
+        Assert.Equal(RankingWeights.Default.DefinitionBoost, swept.DefinitionBoost);
+        Assert.Equal(0.3, RankingWeights.Default.LexicalWeightSentence); // the product's weights are untouched
+        Assert.Equal(RankingWeights.Default, RankingWeights.Default.With(""));
+        Assert.Equal(("symbol", 3f), swept.FieldWeights[0]);
+    }
+
+    [Theory]
+    [InlineData("Nope=1", "Unknown ranking weight 'Nope'")]
+    [InlineData("DefinitionBoost=lots", "needs a number")]
+    [InlineData("PathPrefixMinimum=2.5", "needs a whole number")]
+    public void A_bad_override_is_an_error_that_names_it(string overrides, string message) =>
+        Assert.Contains(message, Assert.Throws<ArgumentException>(() => RankingWeights.Default.With(overrides)).Message);
+
+    [Fact]
+    public void A_weight_reaches_the_ranker()
+    {
+        var test = new RankCandidate("t", "cache/lru_test.go", "TestEvict", null, ChunkKind.Method, 0.68f, 5f);
+        var implementation = new RankCandidate("i", "cache/lru.go", "Evict", null, ChunkKind.Method, 0.66f, 4.8f);
+        var query = QueryAnalysis.Of("evict the least recently used entry");
+        Assert.Equal("i", HybridRanker.Rank([test, implementation], query, RankingOptions.Hybrid, 2)[0].Candidate.Id);
+        var noPenalty = RankingOptions.Hybrid with { Weights = RankingWeights.Default.With("NonSourceFactor=1") };
+        Assert.Equal("t", HybridRanker.Rank([test, implementation], query, noPenalty, 2)[0].Candidate.Id);
+    }
+}
