@@ -52,7 +52,7 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
         var known = store.LoadFiles();
         var present = new HashSet<string>(scan.Files.Select(f => f.RelativePath), StringComparer.Ordinal);
         var deletions = known.Keys.Where(p => !present.Contains(p)).ToList();
-        return Process(scan.Files, known, deletions, scan.Skipped, fullPass: true, progress, cancellationToken);
+        return Process(IndexingOrder.Sort(scan.Files), known, deletions, scan.Skipped, fullPass: true, progress, cancellationToken);
     }
 
     /// <summary>

@@ -146,6 +146,41 @@ public sealed class IncrementalIndexingTests : IDisposable
         Assert.NotNull(ws.Store.Info.LastCompletedUtc);
     }
 
+    [Fact]
+    public void TinyRandomModel_a_first_pass_commits_source_code_before_docs_and_data()
+    {
+        // Names that sort before the code: in scan order these would be indexed first.
+        for (var i = 0; i < 12; i++)
+        {
+            _repo.Write($"aaa-notes/guide{i}.md", $"# Guide {i}\n\nHow to deploy part {i} of the service.\n");
+            _repo.Write($"aaa-config/settings{i}.json", $"{{ \"part\": {i}, \"enabled\": true }}\n");
+        }
+        using var cts = new CancellationTokenSource();
+        using var ws = Open();
+        var indexer = new WorkspaceIndexer(ws.Root, ws.Model, ws.Store, null, ScanOptions.Default with { Excludes = ["/.semantic-search/"] }) { GroupFileTarget = 3, GroupChunkTarget = 1000 };
+        var partial = indexer.Run(new SyncProgress(_ => cts.Cancel()), cts.Token);
+        Assert.True(partial.Cancelled);
+        var committed = ws.Store.LoadFiles().Keys.ToList();
+        Assert.NotEmpty(committed);
+        Assert.All(committed, p => Assert.Equal(0, IndexingOrder.Tier(new WorkspaceFile(p, "", 0, default, LanguageDetector.FromPath(p)))));
+        Assert.DoesNotContain(committed, p => p.StartsWith("aaa-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Indexing_order_puts_code_first_then_tests_docs_data_and_vendored_keeping_scan_order_within_a_tier()
+    {
+        static WorkspaceFile F(string path, string language) => new(path, "", 1, default, language);
+        var scan = new[]
+        {
+            F("AGENTS.md", "markdown"), F("CHANGELOG.md", "markdown"), F("config/app.yaml", "yaml"), F("docs/api.py", "python"),
+            F("src/b.cs", "csharp"), F("src/a.cs", "csharp"), F("tests/ATests.cs", "csharp"), F("vendor/lib.js", "javascript"),
+            F("README", "text"), F("scripts/build.sh", "shell"), F("_examples/demo.go", "go"),
+        };
+        Assert.Equal(
+            ["src/b.cs", "src/a.cs", "scripts/build.sh", "tests/ATests.cs", "_examples/demo.go", "AGENTS.md", "CHANGELOG.md", "docs/api.py", "config/app.yaml", "README", "vendor/lib.js"],
+            IndexingOrder.Sort(scan).Select(f => f.RelativePath));
+    }
+
     private static List<Chunk> ChunksOf(SemanticWorkspace ws, string path) =>
         ws.Store.LoadChunksOfFile(path).Values.Select(c => c.Chunk).ToList();
 

@@ -1,0 +1,32 @@
+using SemanticSearch.Engine.Search;
+using SemanticSearch.Engine.Workspace;
+
+namespace SemanticSearch.Engine.Indexing;
+
+/// <summary>
+/// The order a pass encodes files in. Why: a first index of a large repository takes minutes, and searches answer
+/// from whatever is committed so far; in scan order (alphabetical) that was <c>AGENTS.md</c>, changelogs and YAML
+/// long before <c>src/</c>. So source code goes first, then tests and examples, then prose, then data and
+/// configuration, then generated and vendored files; within a tier the scan order stays (stable, deterministic).
+/// Only the order changes: every file is still indexed.
+/// </summary>
+public static class IndexingOrder
+{
+    /// <summary>Languages that are data, markup or configuration rather than code.</summary>
+    private static readonly HashSet<string> DataLanguages = new(StringComparer.OrdinalIgnoreCase) { "json", "yaml", "toml", "xml", "html", "css", "sql" };
+
+    /// <summary>0 = source code … 4 = generated or vendored (see the class summary).</summary>
+    public static int Tier(WorkspaceFile file) => PathRoles.Of(file.RelativePath) switch
+    {
+        PathRole.Generated or PathRole.Vendored => 4,
+        PathRole.Docs => 2,
+        PathRole.Test or PathRole.Example => IsCode(file) ? 1 : 3,
+        _ => IsCode(file) ? 0 : file.Language == "markdown" ? 2 : 3,
+    };
+
+    public static List<WorkspaceFile> Sort(IReadOnlyList<WorkspaceFile> files) =>
+        files.Select((f, i) => (File: f, Tier: Tier(f), Index: i)).OrderBy(x => x.Tier).ThenBy(x => x.Index).Select(x => x.File).ToList();
+
+    private static bool IsCode(WorkspaceFile file) =>
+        file.Language != LanguageDetector.Text && file.Language != "markdown" && !DataLanguages.Contains(file.Language);
+}
