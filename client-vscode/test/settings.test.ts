@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RestartPolicy } from '../src/logic/restart';
@@ -30,9 +32,17 @@ test('server settings: defaults, and an unknown provider becomes auto', () => {
 
 test('sizes', () => {
   assert.equal(parseSize('123'), 123);
-  assert.equal(parseSize('500k'), 512000);
-  assert.equal(parseSize(' 2M '), 2 * 1024 * 1024);
+  assert.equal(parseSize('500k'), 500000);
+  assert.equal(parseSize(' 2M '), 2_000_000);
   assert.equal(parseSize('lots'), undefined);
+  // The contract fixture the server's ByteSize tests read too: one rule on both sides.
+  const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'tests', 'fixtures', 'contract', 'byte-sizes.json'), 'utf8'));
+  for (const item of fixture.valid) {
+    assert.equal(parseSize(item.text), item.bytes, item.text);
+  }
+  for (const text of fixture.invalid) {
+    assert.equal(parseSize(text), undefined, text);
+  }
 });
 
 test('server command: a dll runs under dotnet, anything else directly, the setting wins over the bundle', () => {

@@ -1,3 +1,5 @@
+using SemanticSearch.Engine.Workspace;
+
 namespace SemanticSearch.Cli;
 
 /// <summary>A command line that does not make sense; reported with usage and exit code 2.</summary>
@@ -103,15 +105,7 @@ public sealed class CliArguments
         {
             return fallback;
         }
-        // Accepts plain bytes or a k/m/g suffix (decimal-free, powers of 1000 as shown in skip messages).
-        var lower = text.Trim().ToLowerInvariant().TrimEnd('b');
-        var multiplier = lower.EndsWith('k') ? 1_000L : lower.EndsWith('m') ? 1_000_000L : lower.EndsWith('g') ? 1_000_000_000L : 1L;
-        var digits = multiplier == 1 ? lower : lower[..^1];
-        if (!long.TryParse(digits, out var value) || value <= 0)
-        {
-            throw new UsageException($"Option {name} must be a size such as 500000, 500k or 2m (got '{text}').");
-        }
-        return value * multiplier;
+        return ByteSize.TryParse(text) ?? throw new UsageException($"Option {name} must be a size such as 500000, 500k or 2m (got '{text}').");
     }
 
     public string Positional(int index, string what) =>

@@ -107,18 +107,14 @@ public sealed record ServerSettings
     private static int Int(JsonElement root, string name, int fallback, int min, int max) =>
         root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n) ? Math.Clamp(n, min, max) : fallback;
 
-    /// <summary>A byte count, or a string such as "500k" or "2m".</summary>
+    /// <summary>A byte count, or a string such as "500k" or "2m" (<see cref="ByteSize"/>: decimal units, as the CLI).</summary>
     internal static long ParseSize(JsonElement value)
     {
         if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var bytes) && bytes > 0)
         {
             return bytes;
         }
-        var text = value.ValueKind == JsonValueKind.String ? value.GetString()!.Trim().ToLowerInvariant() : "";
-        var multiplier = text.EndsWith('k') ? 1024L : text.EndsWith('m') ? 1024L * 1024 : 1L;
-        var digits = multiplier == 1 ? text : text[..^1];
-        return long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
-            ? n * multiplier
-            : throw new ArgumentException($"maxFileSize must be a byte count or a size like 500k or 2m (got {value.GetRawText()}).");
+        return (value.ValueKind == JsonValueKind.String ? ByteSize.TryParse(value.GetString()) : null)
+            ?? throw new ArgumentException($"maxFileSize must be a byte count or a size like 500k or 2m (got {value.GetRawText()}).");
     }
 }

@@ -53,15 +53,19 @@ export function buildServerSettings(window: ConfigReader, folders: ConfigReader[
   };
 }
 
-/** Bytes in "500k", "2m" or "123"; undefined when unreadable. */
+/**
+ * Bytes in "500k", "2m", "1g" or "123" (decimal units, the server's ByteSize rule; both are checked against
+ * tests/fixtures/contract/byte-sizes.json); undefined when unreadable.
+ */
 export function parseSize(text: string): number | undefined {
-  const t = text.trim().toLowerCase();
-  const m = /^(\d+)\s*([km]?)b?$/.exec(t);
+  const m = /^\s*(\d+)\s*([kmg]?)b?\s*$/i.exec(text);
   if (!m) {
     return undefined;
   }
   const n = Number(m[1]);
-  return m[2] === 'k' ? n * 1024 : m[2] === 'm' ? n * 1024 * 1024 : n;
+  const unit = m[2].toLowerCase();
+  const bytes = unit === 'k' ? n * 1e3 : unit === 'm' ? n * 1e6 : unit === 'g' ? n * 1e9 : n;
+  return bytes > 0 ? bytes : undefined;
 }
 
 export interface ServerCommand {
