@@ -139,9 +139,9 @@ namespace SemanticSearch.Cli
         {
             var model = ModelLocator.Resolve(a.Value("--model")) ?? throw new FileNotFoundException(ModelLocator.NoModelMessage);
             var provider = a.Value("--provider") ?? "auto";
-            if (provider is not ("auto" or "cpu" or "cuda" or "directml"))
+            if (!ExecutionProviders.IsKnown(provider))
             {
-                throw new UsageException($"--provider must be auto, cpu, cuda or directml (got '{provider}').");
+                throw new UsageException($"--provider must be {ExecutionProviders.Listed} (got '{provider}').");
             }
             var encoder = new EncoderOptions(
                 provider,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using SemanticSearch.Engine.Models;
 using SemanticSearch.Engine.Workspace;
 
 namespace SemanticSearch.Server;
@@ -62,9 +63,9 @@ public sealed record ServerSettings
         }
         if (Str(root, "executionProvider") is { } provider)
         {
-            if (provider is not ("auto" or "cpu" or "cuda" or "directml"))
+            if (!ExecutionProviders.IsKnown(provider))
             {
-                throw new ArgumentException($"executionProvider must be auto, cpu, cuda or directml (got '{provider}').");
+                throw new ArgumentException($"executionProvider must be {ExecutionProviders.Listed} (got '{provider}').");
             }
             s = s with { ExecutionProvider = provider };
         }

@@ -11,7 +11,6 @@ namespace SemanticSearch.Engine.Models;
 /// </summary>
 public sealed class EmbeddingModel : IDisposable, ITokenCounter
 {
-    private static readonly string[] ValidProviders = ["auto", "cpu", "cuda", "directml"];
 
     private readonly InferenceSession _session;
     private readonly ModelTokenizer _tokenizer;
@@ -48,10 +47,10 @@ public sealed class EmbeddingModel : IDisposable, ITokenCounter
     public static EmbeddingModel Open(string folderOrManifestPath, EncoderOptions options)
     {
         var requested = (options.ExecutionProvider ?? "auto").Trim().ToLowerInvariant();
-        if (!ValidProviders.Contains(requested))
+        if (!ExecutionProviders.IsKnown(requested))
         {
             throw new ArgumentException(
-                $"Unknown execution provider '{options.ExecutionProvider}'; valid values are {string.Join(", ", ValidProviders)}.",
+                $"Unknown execution provider '{options.ExecutionProvider}'; valid values are {string.Join(", ", ExecutionProviders.Names)}.",
                 nameof(options));
         }
 
