@@ -1,5 +1,6 @@
 // The custom semanticSearch/* protocol of SemanticSearch.Server (server/SemanticSearch.Server/Protocol/
 // SemanticSearchTypes.cs): camelCase on the wire, null fields omitted. Kept free of `vscode` so tests can load it.
+// Every interface named in tests/fixtures/contract/protocol.json must have exactly its fields (test/protocol.test.ts).
 
 export const Methods = {
   search: 'semanticSearch/search',
@@ -13,10 +14,17 @@ export interface Position { line: number; character: number }
 /** End is exclusive. */
 export interface Range { start: Position; end: Position }
 
+export interface SearchFilterParams {
+  language?: string | string[];
+  pathGlob?: string;
+  /** A language named in the query becomes the filter (default true); false searches the text as typed. */
+  languageFromQuery?: boolean;
+}
+
 export interface SearchParams {
   query: string;
   topK?: number;
-  filters?: { language?: string | string[]; pathGlob?: string };
+  filters?: SearchFilterParams;
   /** A workspace folder URI; absent searches every folder. */
   folder?: string;
 }
@@ -110,3 +118,5 @@ export interface FolderReindexResult {
 export interface ReindexResult { folders: FolderReindexResult[] }
 
 export interface ResultOpenedParams { queryId: string; resultId: string }
+
+export interface ResultOpenedResult { recorded: boolean }
