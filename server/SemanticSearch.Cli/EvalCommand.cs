@@ -348,31 +348,10 @@ internal static class EvalCommand
 
     private sealed class CorpusProgressPrinter : IProgress<CorpusProgress>
     {
-        private readonly bool _terminal = !Console.IsErrorRedirected;
-        private DateTime _last = DateTime.MinValue;
+        private readonly ProgressLine _line = new();
 
-        public void Report(CorpusProgress value)
-        {
-            var final = value.Done == value.Total;
-            if (!final && DateTime.UtcNow - _last < TimeSpan.FromSeconds(_terminal ? 0.2 : 2))
-            {
-                return;
-            }
-            _last = DateTime.UtcNow;
-            var line = $"indexing corpus: {value.Done}/{value.Total} records ({value.Encoded} encoded)";
-            if (_terminal)
-            {
-                Console.Error.Write($"\r{line,-70}");
-                if (final)
-                {
-                    Console.Error.WriteLine();
-                }
-            }
-            else
-            {
-                Console.Error.WriteLine(line);
-            }
-        }
+        public void Report(CorpusProgress value) =>
+            _line.Show($"indexing corpus: {value.Done}/{value.Total} records ({value.Encoded} encoded)", value.Done == value.Total);
     }
 
     private sealed class QueryProgressPrinter(string name, int total) : IProgress<int>

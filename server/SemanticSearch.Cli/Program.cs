@@ -367,33 +367,12 @@ namespace SemanticSearch.Cli
         }
     }
 
-    /// <summary>Progress on stderr: one rewritten line on a terminal, a line every two seconds otherwise.</summary>
+    /// <summary>An indexing pass's progress on stderr (<see cref="ProgressLine"/>).</summary>
     internal sealed class ProgressPrinter : IProgress<IndexProgress>
     {
-        private readonly bool _terminal = !Console.IsErrorRedirected;
-        private DateTime _last = DateTime.MinValue;
+        private readonly ProgressLine _line = new();
 
-        public void Report(IndexProgress value)
-        {
-            var final = value.CurrentFile is null;
-            if (!final && DateTime.UtcNow - _last < TimeSpan.FromSeconds(_terminal ? 0.2 : 2))
-            {
-                return;
-            }
-            _last = DateTime.UtcNow;
-            var line = $"indexing: {value.FilesDone}/{value.FilesTotal} files, {value.ChunksEncoded} chunks encoded";
-            if (_terminal)
-            {
-                Console.Error.Write($"\r{line,-70}");
-                if (final)
-                {
-                    Console.Error.WriteLine();
-                }
-            }
-            else
-            {
-                Console.Error.WriteLine(line);
-            }
-        }
+        public void Report(IndexProgress value) =>
+            _line.Show($"indexing: {value.FilesDone}/{value.FilesTotal} files, {value.ChunksEncoded} chunks encoded", value.CurrentFile is null);
     }
 }
