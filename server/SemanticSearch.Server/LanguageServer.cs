@@ -585,7 +585,7 @@ public sealed class LanguageServer : IDisposable
     {
         "workspace" => (null, false),
         "cache" => (null, true),
-        var folder => (Path.Combine(Path.GetFullPath(folder), $"{Path.GetFileName(root.TrimEnd('/', '\\'))}-{ContentHash.Of(root, 12)}", IndexLocations.FileName), false),
+        var folder => (IndexLocations.InFolder(folder, root), false),
     };
 
     /// <summary>

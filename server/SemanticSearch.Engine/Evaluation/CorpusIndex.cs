@@ -29,15 +29,8 @@ public static partial class CorpusIndex
     /// <summary>Default index file for a corpus: the user cache, keyed by corpus content hash and model identity.</summary>
     public static string DefaultPath(string corpusFile, ModelIdentity model)
     {
-        var cacheHome = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-        if (string.IsNullOrEmpty(cacheHome))
-        {
-            cacheHome = OperatingSystem.IsWindows()
-                ? Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData)
-                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-        }
         var name = $"{Path.GetFileNameWithoutExtension(corpusFile)}-{ContentHash.OfFile(corpusFile, 12)}-{ContentHash.Of(model.Key, 8)}";
-        return Path.Combine(cacheHome, "semantic-search", "eval", name, IndexLocations.FileName);
+        return Path.Combine(IndexLocations.CacheFolder, "eval", name, IndexLocations.FileName);
     }
 
     /// <summary>The chunk a record becomes (its <see cref="Chunk.Path"/> is the record id, the store's key).</summary>

@@ -23,11 +23,39 @@ public sealed record WorkspaceOptions(
 /// <summary>One workspace's share of a search across workspaces (<see cref="SemanticWorkspace.Candidates"/>).</summary>
 public sealed record WorkspaceCandidates(TokenVectors Query, List<RankCandidate> Candidates, int ChunksSearched, double EncodeMilliseconds, double SearchMilliseconds);
 
-/// <summary>Where index files live.</summary>
+/// <summary>Where index files live: the one home of the rule for the CLI, the server and eval.</summary>
 public static class IndexLocations
 {
-    public const string WorkspaceFolderName = ".semantic-search";
+    /// <summary>The folder inside a workspace that holds its index (the scanner never descends into it).</summary>
+    public const string WorkspaceFolderName = WorkspaceScanner.IndexDirectoryName;
+
     public const string FileName = "index.db";
+
+    /// <summary>The user's cache folder for indexes: <c>$XDG_CACHE_HOME</c>, else <c>~/.cache</c> (LocalAppData on Windows), then <c>semantic-search</c>.</summary>
+    public static string CacheFolder
+    {
+        get
+        {
+            var cacheHome = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+            if (string.IsNullOrEmpty(cacheHome))
+            {
+                cacheHome = OperatingSystem.IsWindows()
+                    ? Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData)
+                    : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+            }
+            return Path.Combine(cacheHome, "semantic-search");
+        }
+    }
+
+    /// <summary>
+    /// A workspace's index inside a shared folder (the user cache, or a folder of the user's choosing): one
+    /// sub-folder per workspace, named after it plus a hash of its full path, so two checkouts never share an index.
+    /// </summary>
+    public static string InFolder(string folder, string root)
+    {
+        var fullRoot = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
+        return Path.Combine(Path.GetFullPath(folder), $"{Path.GetFileName(fullRoot)}-{ContentHash.Of(fullRoot, 12)}", FileName);
+    }
 
     public static string Resolve(string root, string? explicitPath, bool useUserCache)
     {
@@ -35,21 +63,7 @@ public static class IndexLocations
         {
             return Path.GetFullPath(explicitPath);
         }
-        var fullRoot = Path.GetFullPath(root);
-        if (!useUserCache)
-        {
-            return Path.Combine(fullRoot, WorkspaceFolderName, FileName);
-        }
-        // One folder per workspace, named by a hash of its path so two checkouts never share an index.
-        var cacheHome = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-        if (string.IsNullOrEmpty(cacheHome))
-        {
-            cacheHome = OperatingSystem.IsWindows()
-                ? Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData)
-                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-        }
-        var name = $"{Path.GetFileName(fullRoot.TrimEnd(Path.DirectorySeparatorChar))}-{ContentHash.Of(fullRoot, 12)}";
-        return Path.Combine(cacheHome, "semantic-search", name, FileName);
+        return useUserCache ? InFolder(CacheFolder, root) : Path.Combine(Path.GetFullPath(root), WorkspaceFolderName, FileName);
     }
 }
 
