@@ -227,7 +227,8 @@ public sealed class CliEndToEndTests : IDisposable
             Assert.False(Directory.Exists(Path.Combine(_repo.Root, ".semantic-search")));
             var file = Assert.Single(Directory.GetFiles(Path.Combine(cacheHome, "semantic-search"), "index.db", SearchOption.AllDirectories));
             var status = CliProcess.Run(["status", _repo.Root, "--cache", "--json"], env);
-            Assert.Contains(file.Replace("\\", "\\\\", StringComparison.Ordinal), status.Stdout, StringComparison.Ordinal);
+            // Reported as a full path (the cache folder given here holds "..").
+            Assert.Contains(Path.GetFullPath(file).Replace("\\", "\\\\", StringComparison.Ordinal), status.Stdout, StringComparison.Ordinal);
         }
         finally
         {
