@@ -107,7 +107,12 @@ namespace SemanticSearch.Cli
                 await Console.Error.WriteLineAsync("semsearch: interrupted.");
                 return Interrupted;
             }
-            catch (Exception ex) when (ex is DirectoryNotFoundException or FileNotFoundException or ModelLoadException or IndexCorruptException or IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException)
+            catch (IndexCorruptException ex) when (ex.Remedy == ErrorRemedy.RebuildIndex)
+            {
+                await Console.Error.WriteLineAsync($"semsearch: {ex.Message} Rebuild it with `semsearch index <root> --rebuild`.");
+                return Failure;
+            }
+            catch (Exception ex) when (ex is DirectoryNotFoundException or FileNotFoundException or ModelLoadException or IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException)
             {
                 await Console.Error.WriteLineAsync($"semsearch: {ex.Message}");
                 return Failure;

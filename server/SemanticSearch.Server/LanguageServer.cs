@@ -574,7 +574,9 @@ public sealed class LanguageServer : IDisposable
         {
             folder.State = FolderState.Error;
             // The engine's advice names the CLI; from an editor the same fix is a full reindex.
-            folder.LastError = ex is IndexCorruptException ? $"{ex.Message} From the editor: semanticSearch/reindex with \"full\": true." : ex.Message;
+            folder.LastError = ex is IndexCorruptException { Remedy: ErrorRemedy.RebuildIndex }
+                ? $"{ex.Message} Rebuild it: \"Semantic Search: Rebuild Index\" (semanticSearch/reindex with \"full\": true)."
+                : ex.Message;
             Log(MessageType.Error, $"Cannot open {folder.Name}: {folder.LastError}");
             return false;
         }

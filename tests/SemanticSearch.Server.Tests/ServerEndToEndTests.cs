@@ -388,4 +388,33 @@ public sealed class ServerEndToEndTests : IDisposable
         Assert.NotEmpty(alone);
         Assert.Equal(0, await client.ShutdownAndExitAsync());
     }
+    [Fact]
+    public async Task A_corrupt_index_is_a_folder_error_that_names_the_editor_remedy_and_a_full_reindex_recovers()
+    {
+        var index = Path.Combine(_repo.Root, ".semantic-search", "index.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(index)!);
+        var garbage = new byte[64 * 1024];
+        new Random(7).NextBytes(garbage);
+        File.WriteAllBytes(index, garbage);
+
+        await using var client = LspClient.Start();
+        await client.InitializeAsync([_repo.Root]);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        JsonElement folder;
+        while ((folder = (await client.RequestAsync("semanticSearch/status")).GetProperty("folders")[0]).GetProperty("state").GetString() != "error")
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the folder never reported the corrupt index\n" + client.Stderr);
+            await Task.Delay(100);
+        }
+        var error = folder.GetProperty("lastError").GetString()!;
+        Assert.Contains("corrupt", error);
+        Assert.Contains("Semantic Search: Rebuild Index", error); // the editor's words, not the CLI's
+        Assert.DoesNotContain("semsearch index", error);
+
+        await client.RequestAsync("semanticSearch/reindex", new { full = true });
+        var ready = await client.WaitReadyAsync(1);
+        Assert.True(ready.GetProperty("folders")[0].GetProperty("chunksIndexed").GetInt32() > 10);
+        Assert.Equal("IsValidEmail", Results(await client.SearchAsync("validate an email address"))[0].GetProperty("symbol").GetString());
+        Assert.Equal(0, await client.ShutdownAndExitAsync());
+    }
 }

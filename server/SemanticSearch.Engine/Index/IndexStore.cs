@@ -6,11 +6,20 @@ using SemanticSearch.Engine.Workspace;
 
 namespace SemanticSearch.Engine.Index;
 
-/// <summary>The index file cannot be read. The fix is a rebuild, which the message says.</summary>
+/// <summary>What fixes an engine error; each front end words it in its own terms (a CLI flag, an editor command).</summary>
+public enum ErrorRemedy
+{
+    /// <summary>Delete the index and build it again (nothing else is lost: the workspace is the source).</summary>
+    RebuildIndex,
+}
+
+/// <summary>The index file cannot be read. The fix is a rebuild (<see cref="Remedy"/>), which each front end names.</summary>
 public sealed class IndexCorruptException(string path, Exception inner)
-    : Exception($"The index at {path} is corrupt or unreadable ({inner.Message}). Rebuild it with `semsearch index <root> --rebuild`.", inner)
+    : Exception($"The index at {path} is corrupt or unreadable ({inner.Message}); rebuilding it fixes this.", inner)
 {
     public string IndexPath { get; } = path;
+
+    public ErrorRemedy Remedy => ErrorRemedy.RebuildIndex;
 }
 
 /// <summary>
