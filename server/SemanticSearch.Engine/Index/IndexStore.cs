@@ -108,10 +108,24 @@ public sealed class IndexStore : IDisposable
         return store;
     }
 
-    /// <summary>Opens the lexical index and brings it in line with the file records (see the class summary).</summary>
+    /// <summary>
+    /// Opens the lexical index and brings it in line with the file records (see the class summary). Every store
+    /// commit bumps a generation kept in the header, in the same transaction; the lexical index records the one it
+    /// caught up with. Equal: nothing to check (the usual open costs no scan); different or unknown: compare every
+    /// file's chunk ids and repair.
+    /// </summary>
     private void OpenLexical()
     {
         _lexical = LexicalIndex.Open(LexicalIndex.FolderFor(IndexPath), out _);
+        var generation = Generation;
+        if (generation < 0)
+        {
+            generation = StartGenerations(); // an index from before generations: start counting now
+        }
+        else if (_lexical.Generation == generation)
+        {
+            return;
+        }
         var held = _lexical.ChunkIdsByPath();
         var updates = new List<FileUpdate>();
         var files = LoadFiles();
@@ -126,11 +140,34 @@ public sealed class IndexStore : IDisposable
             }
         }
         var stale = held.Keys.Where(p => !files.ContainsKey(p)).ToList();
-        if (updates.Count > 0 || stale.Count > 0)
-        {
-            _lexical.Apply(updates, stale);
-        }
+        // Applied even when nothing was off: it stamps the generation, so the next open skips the scan.
+        _lexical.Apply(updates, stale, generation);
         LexicalRepairs = updates.Count + stale.Count;
+    }
+
+    /// <summary>Gives an index written before commit generations its first one (0).</summary>
+    private long StartGenerations()
+    {
+        lock (_gate)
+        {
+            var meta = _meta.FindById(MetaId);
+            meta["gen"] = 0L;
+            _meta.Update(meta);
+            return 0;
+        }
+    }
+
+    /// <summary>The store's commit generation (header field <c>gen</c>; -1 for an index written before it existed).</summary>
+    private long Generation
+    {
+        get
+        {
+            lock (_gate)
+            {
+                var doc = _meta.FindById(MetaId);
+                return doc is not null && doc.TryGetValue("gen", out var gen) && gen.IsNumber ? gen.AsInt64 : -1;
+            }
+        }
     }
 
     /// <summary>Opens an existing index as it is, whatever model built it (for status); null when there is none.</summary>
@@ -241,6 +278,7 @@ public sealed class IndexStore : IDisposable
             ["root"] = Path.GetFullPath(root),
             ["created"] = DateTime.UtcNow,
             ["completed"] = BsonValue.Null,
+            ["gen"] = 0L,
         });
         if (ResetReason is not null)
         {
@@ -314,20 +352,25 @@ public sealed class IndexStore : IDisposable
         }
         lock (_gate)
         {
-            CommitLocked(updates, deletions);
+            var generation = CommitLocked(updates, deletions);
             if (DieAfterStoreCommit)
             {
                 Environment.FailFast($"{FaultVariable}={FaultAfterStoreCommit}: stopping between the LiteDB and the lexical commit.");
             }
-            _lexical?.Apply(updates, deletions);
+            _lexical?.Apply(updates, deletions, generation);
         }
     }
 
-    private void CommitLocked(IReadOnlyList<FileUpdate> updates, IReadOnlyList<string> deletions)
+    /// <summary>Applies the group and bumps the commit generation, in one transaction; returns the new generation.</summary>
+    private long CommitLocked(IReadOnlyList<FileUpdate> updates, IReadOnlyList<string> deletions)
     {
         _db.BeginTrans();
         try
         {
+            var meta = _meta.FindById(MetaId);
+            var generation = (meta.TryGetValue("gen", out var gen) && gen.IsNumber ? gen.AsInt64 : 0) + 1;
+            meta["gen"] = generation;
+            _meta.Update(meta);
             foreach (var path in deletions)
             {
                 _chunks.DeleteMany(Query.EQ("path", path));
@@ -343,6 +386,7 @@ public sealed class IndexStore : IDisposable
                 _files.Upsert(ToDocument(update.File));
             }
             _db.Commit();
+            return generation;
         }
         catch
         {

@@ -38,20 +38,29 @@ public sealed class LexicalIndex : IDisposable
 
     private const string FormatKey = "semsearch-lexical-format";
 
+    private const string GenerationKey = "semsearch-store-generation";
+
     private readonly LuceneDirectory _directory;
     private readonly IndexWriter _writer;
     private readonly SearcherManager _searchers;
     private readonly object _gate = new();
 
-    private LexicalIndex(string folder, LuceneDirectory directory, IndexWriter writer)
+    private LexicalIndex(string folder, LuceneDirectory directory, IndexWriter writer, long generation)
     {
         Folder = folder;
         _directory = directory;
         _writer = writer;
         _searchers = new SearcherManager(writer, true, new Bm25SearcherFactory());
+        Generation = generation;
     }
 
     public string Folder { get; }
+
+    /// <summary>
+    /// The store commit this index last caught up with (<see cref="IndexStore"/>'s generation, kept in Lucene's commit
+    /// data), or -1 when unknown. Equal to the store's at open: nothing to reconcile, no scan of the documents.
+    /// </summary>
+    public long Generation { get; private set; }
 
     /// <summary>The lexical folder that belongs to an index file (<c>x/index.db</c> → <c>x/index.lexical</c>).</summary>
     public static string FolderFor(string indexPath) =>
@@ -86,13 +95,16 @@ public sealed class LexicalIndex : IDisposable
         var directory = FSDirectory.Open(folder);
         try
         {
+            var generation = -1L;
             if (DirectoryReader.IndexExists(directory))
             {
                 using var reader = DirectoryReader.Open(directory);
-                if (!reader.IndexCommit.UserData.TryGetValue(FormatKey, out var format) || format != Format)
+                var data = reader.IndexCommit.UserData;
+                if (!data.TryGetValue(FormatKey, out var format) || format != Format)
                 {
                     throw new IndexFormatTooOldException($"lexical index format {format ?? "none"}, expected {Format}", Format);
                 }
+                generation = data.TryGetValue(GenerationKey, out var g) && long.TryParse(g, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : -1;
             }
             var config = new IndexWriterConfig(Version, new CodeAnalyzer())
             {
@@ -100,7 +112,7 @@ public sealed class LexicalIndex : IDisposable
                 Similarity = new BM25Similarity(),
             };
             var writer = new IndexWriter(directory, config);
-            return new LexicalIndex(folder, directory, writer);
+            return new LexicalIndex(folder, directory, writer, generation);
         }
         catch
         {
@@ -160,9 +172,10 @@ public sealed class LexicalIndex : IDisposable
 
     /// <summary>
     /// Replaces the documents of each updated file with its chunks and removes deleted files, then commits: one
-    /// Lucene commit per store commit, so both sides move in the same groups.
+    /// Lucene commit per store commit, so both sides move in the same groups. <paramref name="generation"/> is the
+    /// store commit this brings the index up to (-1: unknown, the next open reconciles).
     /// </summary>
-    public void Apply(IReadOnlyList<FileUpdate> updates, IReadOnlyList<string> deletions)
+    public void Apply(IReadOnlyList<FileUpdate> updates, IReadOnlyList<string> deletions, long generation = -1)
     {
         lock (_gate)
         {
@@ -178,9 +191,14 @@ public sealed class LexicalIndex : IDisposable
                     _writer.AddDocument(ToDocument(stored));
                 }
             }
-            _writer.SetCommitData(new Dictionary<string, string> { [FormatKey] = Format });
+            _writer.SetCommitData(new Dictionary<string, string>
+            {
+                [FormatKey] = Format,
+                [GenerationKey] = generation.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            });
             _writer.Commit();
             _searchers.MaybeRefreshBlocking();
+            Generation = generation;
         }
     }
 
