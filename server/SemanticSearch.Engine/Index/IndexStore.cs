@@ -164,11 +164,14 @@ public sealed class IndexStore : IDisposable
         {
             lock (_gate)
             {
-                var doc = _meta.FindById(MetaId);
-                return doc is not null && doc.TryGetValue("gen", out var gen) && gen.IsNumber ? gen.AsInt64 : -1;
+                return _meta.FindById(MetaId) is { } doc ? GenerationOf(doc) : -1;
             }
         }
     }
+
+    /// <summary>The <c>gen</c> field of a header document, -1 when it has none.</summary>
+    private static long GenerationOf(BsonDocument meta) =>
+        meta.TryGetValue("gen", out var gen) && gen.IsNumber ? gen.AsInt64 : -1;
 
     /// <summary>Opens an existing index as it is, whatever model built it (for status); null when there is none.</summary>
     public static IndexStore? OpenExisting(string path)
@@ -368,7 +371,7 @@ public sealed class IndexStore : IDisposable
         try
         {
             var meta = _meta.FindById(MetaId);
-            var generation = (meta.TryGetValue("gen", out var gen) && gen.IsNumber ? gen.AsInt64 : 0) + 1;
+            var generation = Math.Max(GenerationOf(meta), 0) + 1;
             meta["gen"] = generation;
             _meta.Update(meta);
             foreach (var path in deletions)
