@@ -72,8 +72,25 @@ public sealed record QueryBench(int Queries, int Warmup, int Chunks, Percentiles
 /// <summary>Save-to-searchable: a Markdown file gets a new section; time until a search returns the new text.</summary>
 public sealed record EditBench(string File, bool Found, int Attempts, double UpdateMs, double SearchMs, double TotalMs);
 
-/// <summary>One synthetic scale point: the chunks replicated to <see cref="Chunks"/>, search only (query encoded once).</summary>
-public sealed record ScaleBench(int Chunks, long VectorBytes, long ManagedHeapBytes, long PeakRssBytes, Percentiles SearchMs);
+/// <summary>
+/// One synthetic scale point: the chunks replicated to <see cref="Chunks"/>, search only (query encoded once), the
+/// model's side alone so the two searches compare: <see cref="SearchMs"/> with candidate generation (what users
+/// get on a compressed index), <see cref="ExactSearchMs"/> the full MaxSim scan, and <see cref="RecallAt10"/> the
+/// share of the full scan's top 10 that candidate generation also returns. <see cref="ListsBuildMs"/>: the centroid
+/// lists, built once per snapshot at its first query.
+/// </summary>
+public sealed record ScaleBench(
+    int Chunks,
+    long TokenVectors,
+    long VectorBytes,
+    double VectorBytesPerToken,
+    long ManagedHeapBytes,
+    long PeakRssBytes,
+    bool Compressed,
+    double ListsBuildMs,
+    Percentiles SearchMs,
+    Percentiles ExactSearchMs,
+    double RecallAt10);
 
 public sealed record BenchmarkReport(
     MachineInfo Machine,
@@ -293,10 +310,10 @@ public static class BenchmarkRunner
         var originals = workspace.Store.AllChunks().ToList();
         if (originals.Count == 0)
         {
-            return new ScaleBench(target, 0, 0, PeakRss(), Percentiles.Of([]));
+            return new ScaleBench(target, 0, 0, 0, 0, PeakRss(), false, 0, Percentiles.Of([]), Percentiles.Of([]), 0);
         }
         var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
-        var cache = new VectorCache(workspace.Model.Dimension);
+        var cache = new VectorCache(workspace.Model.Dimension, workspace.Store.Codec);
         // Whole files per copy: the cache replaces a path's chunks on every update, so a file's copy must arrive
         // in one update (chunks of one file spread over two batches would replace each other).
         var files = originals.GroupBy(c => c.Chunk.Path, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
@@ -316,7 +333,7 @@ public static class BenchmarkRunner
                 var copies = file.Take(target - added).Select(source =>
                 {
                     var chunk = source.Chunk with { Id = $"{source.Chunk.Id}~{copyNumber}", Path = path };
-                    return source with { Chunk = chunk, Vectors = (Half[])source.Vectors.Clone() };
+                    return source with { Chunk = chunk, Vectors = source.Vectors with { Bytes = (byte[])source.Vectors.Bytes.Clone() } };
                 }).ToList();
                 batch.Add(new FileUpdate(new FileRecord(path, 0, 0, "", file[0].Chunk.Language, [.. copies.Select(c => c.Chunk.Id)]), copies));
                 added += copies.Count;
@@ -335,18 +352,45 @@ public static class BenchmarkRunner
         var searcher = new Searcher(workspace.Store, cache);
         var queries = (options.Queries.Count > 0 ? options.Queries : DefaultQueries).Select(workspace.Model.EncodeQuery).ToList();
         var texts = options.Queries.Count > 0 ? options.Queries : DefaultQueries;
+        var listsClock = Stopwatch.StartNew();
+        var lists = cache.View().Lists.Value;
+        var listsMs = listsClock.Elapsed.TotalMilliseconds;
+        var approximate = RankingOptions.ModelOnly;
+        var exact = RankingOptions.ModelOnly with { Exact = true };
         for (var i = 0; i < Math.Min(options.WarmupQueries, 3); i++)
         {
-            searcher.Search(queries[i % queries.Count], texts[i % texts.Count], options.TopK, null, cancellationToken);
+            searcher.Rank(queries[i % queries.Count], texts[i % texts.Count], options.TopK, null, approximate, cancellationToken);
+            searcher.Rank(queries[i % queries.Count], texts[i % texts.Count], options.TopK, null, exact, cancellationToken);
         }
         var times = new List<double>();
-        var count = Math.Max(5, Math.Min(options.QueryCount, target >= 100_000 ? 20 : 50));
+        var exactTimes = new List<double>();
+        double found = 0, wanted = 0;
+        var count = Math.Max(5, Math.Min(options.QueryCount, target >= 1_000_000 ? 10 : target >= 100_000 ? 20 : 50));
         for (var i = 0; i < count; i++)
         {
-            var response = searcher.Search(queries[i % queries.Count], texts[i % texts.Count], options.TopK, null, cancellationToken);
-            times.Add(response.SearchMilliseconds);
+            var clock = Stopwatch.StartNew();
+            var (fast, _) = searcher.Rank(queries[i % queries.Count], texts[i % texts.Count], 10, null, approximate, cancellationToken);
+            times.Add(clock.Elapsed.TotalMilliseconds);
+            clock.Restart();
+            var (full, _) = searcher.Rank(queries[i % queries.Count], texts[i % texts.Count], 10, null, exact, cancellationToken);
+            exactTimes.Add(clock.Elapsed.TotalMilliseconds);
+            var got = fast.Select(r => r.Candidate.Id).ToHashSet(StringComparer.Ordinal);
+            found += full.Count(r => got.Contains(r.Candidate.Id));
+            wanted += full.Count;
         }
-        var result = new ScaleBench(cache.Count, cache.VectorBytes, heapAfter - heapBefore, PeakRss(), Percentiles.Of(times));
+        var tokens = cache.TokenVectors;
+        var result = new ScaleBench(
+            cache.Count,
+            tokens,
+            cache.VectorBytes,
+            tokens == 0 ? 0 : Math.Round(cache.VectorBytes / (double)tokens, 1),
+            heapAfter - heapBefore,
+            PeakRss(),
+            lists is not null,
+            Math.Round(listsMs, 1),
+            Percentiles.Of(times),
+            Percentiles.Of(exactTimes),
+            wanted == 0 ? 1 : Math.Round(found / wanted, 4));
         GC.KeepAlive(cache);
         return result;
     }

@@ -61,7 +61,8 @@ public static partial class CorpusIndex
         EmbeddingModel model,
         IReadOnlyList<CorpusRecord> records,
         IProgress<CorpusProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        VectorCompression? compression = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var known = store.LoadFiles();
@@ -97,7 +98,7 @@ public static partial class CorpusIndex
             for (var i = 0; i < group.Count; i++)
             {
                 var g = group[i];
-                var stored = WorkspaceIndexer.ToStored(g.Chunk, g.Hash, g.HeaderLength, vectors[i]);
+                var stored = WorkspaceIndexer.ToStored(g.Chunk, g.Hash, g.HeaderLength, vectors[i], store.Codec);
                 var fileRecord = new FileRecord(g.Record.Id, g.Record.Code.Length, 0, g.Hash, g.Record.Language, [g.Chunk.Id]);
                 updates.Add(new FileUpdate(fileRecord, [stored]));
             }
@@ -106,6 +107,7 @@ public static partial class CorpusIndex
             progress?.Report(new CorpusProgress(reused + encoded, records.Count, encoded));
         }
         store.MarkCompleted();
+        (compression ?? VectorCompression.Default).Apply(store, 0, cancellationToken);
         store.Checkpoint();
         return new CorpusIndexResult(records.Count, encoded, reused, removed.Count, clock.Elapsed);
     }

@@ -36,8 +36,16 @@ public sealed class IndexCorruptException(string path, Exception inner)
 /// </summary>
 public sealed class IndexStore : IDisposable
 {
-    /// <summary>Bump when the stored layout changes; an index of another version is rebuilt, never misread.</summary>
-    public const int SchemaVersion = 1;
+    /// <summary>
+    /// Bump when the stored layout changes; an index of another version is rebuilt, never misread. 2: chunks may
+    /// hold residual codes (<c>codes</c>) instead of half floats (<c>vec</c>), the header a codec. An index of
+    /// version 1 (half floats only) is read as it is and its header is moved to 2; older builds rebuild a version 2
+    /// index rather than misread its codes.
+    /// </summary>
+    public const int SchemaVersion = 2;
+
+    /// <summary>The versions this build reads: <see cref="SchemaVersion"/> and 1, whose layout it contains.</summary>
+    private static bool IsReadableSchema(int schema) => schema is 1 or SchemaVersion;
 
     private const string MetaId = "index";
     private readonly object _gate = new();
@@ -46,6 +54,7 @@ public sealed class IndexStore : IDisposable
     private readonly ILiteCollection<BsonDocument> _files;
     private readonly ILiteCollection<BsonDocument> _chunks;
     private LexicalIndex? _lexical;
+    private ResidualCodec? _codec;
 
     /// <summary>
     /// Test fault point: with this variable set to <see cref="FaultAfterStoreCommit"/>, the process dies right after
@@ -91,10 +100,10 @@ public sealed class IndexStore : IDisposable
         {
             store.EnsureHeader(model, dim, root);
         }
-        catch (LiteException ex)
+        catch (Exception ex) when (ex is LiteException or IndexCorruptException)
         {
             store.Dispose();
-            throw new IndexCorruptException(full, ex);
+            throw ex as IndexCorruptException ?? new IndexCorruptException(full, ex);
         }
         try
         {
@@ -258,8 +267,14 @@ public sealed class IndexStore : IDisposable
         {
             var schema = doc["schema"].AsInt32;
             var key = doc["modelKey"].AsString;
-            if (schema == SchemaVersion && key == model.Key && doc["dim"].AsInt32 == dim)
+            if (IsReadableSchema(schema) && key == model.Key && doc["dim"].AsInt32 == dim)
             {
+                if (schema != SchemaVersion)
+                {
+                    doc["schema"] = SchemaVersion;
+                    _meta.Update(doc);
+                }
+                _codec = CodecOf(doc);
                 return;
             }
             ResetReason = schema != SchemaVersion
@@ -287,6 +302,120 @@ public sealed class IndexStore : IDisposable
         {
             // Give back the space of the old vectors now rather than on some later run.
             _db.Rebuild();
+        }
+    }
+
+    /// <summary>The codec of the stored residual codes (<c>codec</c> in the header); null while vectors are half floats.</summary>
+    public ResidualCodec? Codec
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _codec;
+            }
+        }
+    }
+
+    private ResidualCodec? CodecOf(BsonDocument meta)
+    {
+        if (!meta.TryGetValue("codec", out var blob) || blob.IsNull)
+        {
+            return null;
+        }
+        try
+        {
+            return ResidualCodec.FromBytes(blob.AsBinary);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new IndexCorruptException(IndexPath, ex);
+        }
+    }
+
+    /// <summary>
+    /// Records the index's codec (trained once, kept: codes written with it stay valid). From then on every commit
+    /// writes codes; chunks already stored as half floats stay readable until <see cref="ConvertToResidual"/>.
+    /// </summary>
+    public void SetCodec(ResidualCodec codec)
+    {
+        lock (_gate)
+        {
+            if (_codec is not null)
+            {
+                throw new InvalidOperationException("The index already has a codec; a new one needs a rebuild.");
+            }
+            var meta = _meta.FindById(MetaId);
+            meta["codec"] = codec.ToBytes();
+            meta["codesDone"] = false;
+            _meta.Update(meta);
+            _codec = codec;
+        }
+    }
+
+    /// <summary>
+    /// Rewrites every chunk still stored as half floats as residual codes (groups of chunks, one transaction each,
+    /// so an interrupted conversion resumes where it stopped) and records that the conversion is complete.
+    /// Returns the chunks converted.
+    /// </summary>
+    public int ConvertToResidual(CancellationToken cancellationToken = default)
+    {
+        const int Group = 512;
+        var codec = Codec ?? throw new InvalidOperationException("The index has no codec.");
+        List<string> pending;
+        lock (_gate)
+        {
+            pending = _chunks.FindAll().Where(d => !d.ContainsKey("codes")).Select(d => d["_id"].AsString).ToList();
+        }
+        var converted = 0;
+        for (var start = 0; start < pending.Count; start += Group)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            lock (_gate)
+            {
+                _db.BeginTrans();
+                try
+                {
+                    foreach (var id in pending.Skip(start).Take(Group))
+                    {
+                        if (_chunks.FindById(id) is not { } doc || doc.ContainsKey("codes"))
+                        {
+                            continue;
+                        }
+                        var stored = ToStoredChunk(doc);
+                        _chunks.Update(ToDocument(stored with { Vectors = stored.Vectors.ToResidual(stored.VectorCount, codec) }));
+                        converted++;
+                    }
+                    _db.Commit();
+                }
+                catch
+                {
+                    _db.Rollback();
+                    throw;
+                }
+            }
+        }
+        // No LiteDB Rebuild() to shrink the file: LiteDB 5.0.19+ fails it on any collection with a secondary index
+        // past 2,550 documents (litedb-org/LiteDB#2827). The codec is trained early in a first pass instead
+        // (VectorCompression.MinTokens), so the pages freed here are reused by the groups that follow.
+        lock (_gate)
+        {
+            var meta = _meta.FindById(MetaId);
+            meta["codesDone"] = true;
+            _meta.Update(meta);
+        }
+        return converted;
+    }
+
+    /// <summary>Whether every chunk is stored as codes (header <c>codesDone</c>; false until a conversion finishes).</summary>
+    public bool CodesComplete
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _codec is not null && _meta.FindById(MetaId) is { } meta && meta.TryGetValue("codesDone", out var done) && done.IsBoolean && done.AsBoolean;
+            }
         }
     }
 
@@ -346,21 +475,28 @@ public sealed class IndexStore : IDisposable
     /// <summary>
     /// Applies a group of file changes in ONE transaction: each update replaces all chunks of its file, each
     /// deletion removes a file and its chunks. Either all of the group lands or none of it.
+    /// Returns the updates as stored: with a codec, half-float vectors become codes here, so what the caller
+    /// mirrors in memory is what the store holds.
     /// </summary>
-    public void Commit(IReadOnlyList<FileUpdate> updates, IReadOnlyList<string> deletions)
+    public IReadOnlyList<FileUpdate> Commit(IReadOnlyList<FileUpdate> updates, IReadOnlyList<string> deletions)
     {
         if (updates.Count == 0 && deletions.Count == 0)
         {
-            return;
+            return updates;
         }
         lock (_gate)
         {
+            if (_codec is { } codec)
+            {
+                updates = updates.Select(u => u with { Chunks = u.Chunks.Select(c => c with { Vectors = c.Vectors.ToResidual(c.VectorCount, codec) }).ToList() }).ToList();
+            }
             var generation = CommitLocked(updates, deletions);
             if (DieAfterStoreCommit)
             {
                 Environment.FailFast($"{FaultVariable}={FaultAfterStoreCommit}: stopping between the LiteDB and the lexical commit.");
             }
             _lexical?.Apply(updates, deletions, generation);
+            return updates;
         }
     }
 
@@ -469,7 +605,7 @@ public sealed class IndexStore : IDisposable
             ["parts"] = c.PartCount,
             ["enc"] = stored.EncodingHash,
             ["n"] = stored.VectorCount,
-            ["vec"] = MemoryMarshal.AsBytes(stored.Vectors.AsSpan()).ToArray(),
+            [stored.Vectors.Format == VectorFormat.Half ? "vec" : "codes"] = stored.Vectors.Bytes,
             ["ts"] = MemoryMarshal.AsBytes(stored.TokenStarts.AsSpan()).ToArray(),
             ["tl"] = MemoryMarshal.AsBytes(stored.TokenLengths.AsSpan()).ToArray(),
         };
@@ -499,7 +635,7 @@ public sealed class IndexStore : IDisposable
             chunk,
             doc["enc"].AsString,
             doc["n"].AsInt32,
-            MemoryMarshal.Cast<byte, Half>(doc["vec"].AsBinary).ToArray(),
+            doc.TryGetValue("codes", out var codes) ? new VectorBlob(VectorFormat.Residual, codes.AsBinary) : new VectorBlob(VectorFormat.Half, doc["vec"].AsBinary),
             MemoryMarshal.Cast<byte, int>(doc["ts"].AsBinary).ToArray(),
             MemoryMarshal.Cast<byte, int>(doc["tl"].AsBinary).ToArray());
     }

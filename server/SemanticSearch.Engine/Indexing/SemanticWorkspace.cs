@@ -18,7 +18,8 @@ public sealed record WorkspaceOptions(
     string? IndexPath = null,
     bool UseUserCache = false,
     ScanOptions? Scan = null,
-    EncoderOptions? Encoder = null);
+    EncoderOptions? Encoder = null,
+    VectorCompression? Compression = null);
 
 /// <summary>One workspace's share of a search across workspaces (<see cref="SemanticWorkspace.Candidates"/>).</summary>
 public sealed record WorkspaceCandidates(TokenVectors Query, List<RankCandidate> Candidates, int ChunksSearched, double EncodeMilliseconds, double SearchMilliseconds);
@@ -78,7 +79,7 @@ public sealed class SemanticWorkspace : IDisposable
     private readonly VectorCache _cache;
     private readonly bool _ownsModel;
 
-    private SemanticWorkspace(string root, string indexPath, EmbeddingModel model, IndexStore store, ScanOptions scan, bool ownsModel)
+    private SemanticWorkspace(string root, string indexPath, EmbeddingModel model, IndexStore store, ScanOptions scan, VectorCompression? compression, bool ownsModel)
     {
         _ownsModel = ownsModel;
         Root = root;
@@ -86,7 +87,7 @@ public sealed class SemanticWorkspace : IDisposable
         Model = model;
         Store = store;
         _cache = VectorCache.Load(store, model.Dimension);
-        _indexer = new WorkspaceIndexer(root, model, store, _cache, scan);
+        _indexer = new WorkspaceIndexer(root, model, store, _cache, scan, compression);
         _searcher = new Searcher(store, _cache);
     }
 
@@ -133,7 +134,7 @@ public sealed class SemanticWorkspace : IDisposable
         var indexPath = IndexLocations.Resolve(root, options.IndexPath, options.UseUserCache);
         var scan = WithIndexExcluded(options.Scan ?? ScanOptions.Default, root, indexPath);
         var store = IndexStore.Open(indexPath, model.Identity, model.Dimension, root);
-        return new SemanticWorkspace(root, indexPath, model, store, scan, ownsModel);
+        return new SemanticWorkspace(root, indexPath, model, store, scan, options.Compression, ownsModel);
     }
 
     /// <summary>An index file placed inside the workspace must never index itself (nor its LiteDB log, nor its lexical folder).</summary>

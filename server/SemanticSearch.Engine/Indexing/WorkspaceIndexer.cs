@@ -35,7 +35,7 @@ public sealed record IndexRunResult(
 /// their stored vectors). Files are committed in groups, each group in one transaction, so an interrupted pass
 /// keeps everything committed before it and the next pass carries on from there.
 /// </summary>
-public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexStore store, VectorCache? cache, ScanOptions scanOptions)
+public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexStore store, VectorCache? cache, ScanOptions scanOptions, VectorCompression? compression = null)
 {
     /// <summary>Chunks to gather before running the model and committing (amortizes ONNX batches and transactions).</summary>
     public int GroupChunkTarget { get; init; } = 64;
@@ -92,8 +92,8 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
         // Deletions first, in one transaction: cheap, and search stops showing vanished files at once.
         if (deletions.Count > 0)
         {
-            store.Commit([], deletions);
-            cache?.Apply([], deletions);
+            var stored = store.Commit([], deletions);
+            cache?.Apply(stored, deletions);
             stats.Deleted = deletions.Count;
         }
 
@@ -163,6 +163,7 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
                     cancelled = true;
                     break;
                 }
+                CompressOnceLarge(done, files.Count, cancellationToken);
                 group.Clear();
                 groupEncodeCount = 0;
                 progress?.Report(new IndexProgress(done, files.Count, stats.Encoded, file.RelativePath));
@@ -175,10 +176,19 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
         }
         if (!cancelled)
         {
+            CompressOnceLarge(done, files.Count, cancellationToken);
+        }
+        if (!cancelled)
+        {
             progress?.Report(new IndexProgress(done, files.Count, stats.Encoded, null));
             if (fullPass)
             {
                 store.MarkCompleted();
+                // Finishes a conversion to codes that an earlier run left incomplete (a no-op otherwise).
+                if (store.Codec is not null && (compression ?? VectorCompression.Default).Apply(store, 0, cancellationToken))
+                {
+                    cache?.Reload(store);
+                }
             }
             store.Checkpoint();
         }
@@ -250,20 +260,46 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
         for (var i = 0; i < work.Count; i++)
         {
             var (pending, item) = work[i];
-            pending.Slots[item.Slot] = ToStored(pending.Chunks[item.Slot], item.EncodingHash, item.HeaderLength, vectors[i]);
+            pending.Slots[item.Slot] = ToStored(pending.Chunks[item.Slot], item.EncodingHash, item.HeaderLength, vectors[i], store.Codec);
             stats.EncodedIds.Add(pending.Chunks[item.Slot].Id);
         }
 
         var updates = group.Select(p => new FileUpdate(p.Record, p.Slots.Select(s => s!).ToArray())).ToList();
-        store.Commit(updates, []);
-        cache?.Apply(updates, []);
+        // Not folded into cache?.Apply(...): that would skip the commit itself when there is no cache.
+        var stored = store.Commit(updates, []);
+        cache?.Apply(stored, []);
         stats.Encoded += work.Count;
         stats.Reused += group.Sum(p => p.Chunks.Count - p.ToEncode.Count);
         stats.ChunksTotal += group.Sum(p => p.Chunks.Count);
         return true;
     }
 
-    internal static StoredChunk ToStored(Chunk chunk, string encodingHash, int headerLength, TokenVectors vectors)
+    /// <summary>
+    /// Trains the index's codec as soon as it holds <see cref="VectorCompression.MinTokens"/> vectors, sized for the
+    /// tokens the whole pass is expected to reach (so far × files to do / files done); the groups after it are
+    /// written as codes.
+    /// </summary>
+    private void CompressOnceLarge(int filesDone, int filesTotal, CancellationToken cancellationToken)
+    {
+        var settings = compression ?? VectorCompression.Default;
+        if (!settings.Enabled || cache is null || store.Codec is not null)
+        {
+            return;
+        }
+        var tokens = cache.TokenVectors;
+        if (tokens < settings.MinTokens)
+        {
+            return;
+        }
+        var expected = filesDone <= 0 ? tokens : tokens * Math.Max(filesDone, filesTotal) / filesDone;
+        if (settings.Apply(store, expected, cancellationToken))
+        {
+            cache.Reload(store);
+        }
+    }
+
+    /// <summary>A freshly encoded chunk as the store keeps it: codes straight from the floats when the index has a codec.</summary>
+    internal static StoredChunk ToStored(Chunk chunk, string encodingHash, int headerLength, TokenVectors vectors, ResidualCodec? codec)
     {
         var starts = new int[vectors.Count];
         var lengths = new int[vectors.Count];
@@ -274,9 +310,18 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
             starts[t] = start >= headerLength ? start - headerLength : -1;
             lengths[t] = start >= headerLength ? vectors.TokenLengths[t] : 0;
         }
-        var half = new Half[vectors.Data.Length];
-        System.Numerics.Tensors.TensorPrimitives.ConvertToHalf(vectors.Data, half);
-        return new StoredChunk(chunk, encodingHash, vectors.Count, half, starts, lengths);
+        VectorBlob blob;
+        if (codec is null)
+        {
+            blob = VectorBlob.FromFloats(vectors.Data);
+        }
+        else
+        {
+            var codes = new byte[vectors.Count * codec.BytesPerVector];
+            codec.Encode(vectors.Data, vectors.Count, codes);
+            blob = new VectorBlob(VectorFormat.Residual, codes);
+        }
+        return new StoredChunk(chunk, encodingHash, vectors.Count, blob, starts, lengths);
     }
 
     private sealed record PendingFile(

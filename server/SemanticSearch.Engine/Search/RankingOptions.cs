@@ -18,6 +18,13 @@ public sealed record RankingOptions(
     /// <summary>The constants of the ranker and the lexical query (the product's: <see cref="RankingWeights.Default"/>).</summary>
     public RankingWeights Weights { get; init; } = RankingWeights.Default;
 
+    /// <summary>
+    /// Score every chunk by MaxSim (the full scan) instead of the compressed index's candidate generation
+    /// (<see cref="CentroidLists"/>): the reference the benchmark measures recall against (<c>--exact</c>).
+    /// An index without a codec is always scanned in full.
+    /// </summary>
+    public bool Exact { get; init; }
+
     /// <summary>Everything on: what users get.</summary>
     public static RankingOptions Hybrid { get; } = new();
 

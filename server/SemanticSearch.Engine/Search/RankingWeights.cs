@@ -53,6 +53,15 @@ public sealed record RankingWeights
     public int CandidatesPerRetriever { get; init; } = 100;
 
     /// <summary>
+    /// Candidate generation (<see cref="CentroidLists"/>): each query vector looks up the chunks of its this many
+    /// nearest centroids.
+    /// </summary>
+    public int CentroidProbes { get; init; } = 4;
+
+    /// <summary>Chunks (the best by centroid scores) that candidate generation hands to exact MaxSim on their decoded vectors.</summary>
+    public int ExactCandidates { get; init; } = 1024;
+
+    /// <summary>
     /// Query-time weight of each lexical field. Equal weights won on dev data (CoSQA dev MRR@10, lexical alone: all
     /// 1.0 0.337; symbol 3, file 2, signature 1.5 0.272; symbol 2 0.295; body alone 0.322): a name match is rewarded
     /// by the ranker's definition boost instead, and each field's own length normalisation already favours a hit in

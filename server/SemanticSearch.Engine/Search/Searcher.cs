@@ -77,8 +77,9 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
             throw new InvalidOperationException($"Query vectors have {query.Dim} dims but the index holds {cache.Dim}-dim vectors.");
         }
         filters ??= SearchFilters.None;
-        var (all, byId) = cache.View();
-        var entries = Filter(all, filters);
+        var view = cache.View();
+        var byId = view.ById;
+        var entries = Filter(view.Entries, filters);
         var pool = Math.Max(options.Weights.CandidatesPerRetriever, count * 5);
         var prepared = new QueryMatrix(query.Data, query.Count, cache.Dim);
         var perToken = 1f / Math.Max(1, query.Count);
@@ -86,7 +87,15 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
         var candidates = new Dictionary<string, (VectorCache.Entry Entry, float Semantic, float Lexical)>(StringComparer.Ordinal);
         if (options.Semantic)
         {
-            foreach (var (entry, score) in ScoreAll(prepared, entries, pool, cancellationToken))
+            var scored = entries;
+            var exactCandidates = Math.Max(options.Weights.ExactCandidates, pool);
+            if (!options.Exact && entries.Length > exactCandidates && view.Lists.Value is { } lists)
+            {
+                var keep = entries.Length == view.Entries.Length ? null : Keeps(filters);
+                var all = view.Entries;
+                scored = [.. lists.Candidates(query.Data, query.Count, options.Weights.CentroidProbes, exactCandidates, keep is null ? null : j => keep(all[j])).Select(j => all[j])];
+            }
+            foreach (var (entry, score) in ScoreAll(prepared, scored, pool, cancellationToken))
             {
                 candidates[entry.Id] = (entry, score * perToken, 0);
             }
@@ -113,15 +122,16 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
         return (candidates.Values.Select(c => new RankCandidate(c.Entry.Id, c.Entry.Path, c.Entry.Symbol, c.Entry.Container, c.Entry.Kind, c.Semantic, c.Lexical)).ToList(), entries.Length);
     }
 
-    /// <summary>Exact MaxSim of one chunk (a lexical-only candidate), reusing one widening buffer per query.</summary>
-    private static float SemanticOf(QueryMatrix prepared, VectorCache.Entry entry, ref float[]? scratch)
+    /// <summary>Exact MaxSim of one chunk (a lexical-only candidate), reusing one decoding buffer per query.</summary>
+    private float SemanticOf(QueryMatrix prepared, VectorCache.Entry entry, ref float[]? scratch)
     {
         var needed = entry.Count * prepared.Dim;
         if (scratch is null || scratch.Length < needed)
         {
             scratch = new float[needed];
         }
-        return prepared.Score(entry.Vectors, entry.Count, scratch);
+        cache.Decode(entry, scratch);
+        return prepared.Score(scratch.AsSpan(0, needed), entry.Count);
     }
 
     private static Func<VectorCache.Entry, bool> Keeps(SearchFilters filters)
@@ -164,7 +174,8 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
                 for (var i = range.Item1; i < range.Item2; i++)
                 {
                     var e = entries[i];
-                    var score = prepared.Score(e.Vectors, e.Count, scratch);
+                    cache.Decode(e, scratch);
+                    var score = prepared.Score(scratch.AsSpan(0, e.Count * dim), e.Count);
                     if (heap.Count < topK)
                     {
                         heap.Enqueue(i, score);
@@ -204,13 +215,13 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
     /// text token is shown when it is within <see cref="ExplainTolerance"/> of it. Lexical side: the chunk's words
     /// that equal one of the query's lexical terms. One span per place in the file.
     /// </summary>
-    private static List<MatchedSpan> Explain(TokenVectors query, string queryText, StoredChunk stored)
+    private List<MatchedSpan> Explain(TokenVectors query, string queryText, StoredChunk stored)
     {
         var text = stored.Chunk.Text;
         var byPlace = new Dictionary<(int Start, int Length), MatchedSpan>();
         var dim = query.Dim;
         var doc = new float[stored.VectorCount * dim];
-        TensorPrimitives.ConvertToSingle(stored.Vectors, doc);
+        stored.Vectors.Decode(stored.VectorCount, dim, store.Codec, doc);
         for (var qi = 0; qi < query.Count; qi++)
         {
             if (query.TokenStarts.Length == 0 || query.TokenStarts[qi] < 0

@@ -1,0 +1,91 @@
+namespace SemanticSearch.Engine.Index;
+
+/// <summary>
+/// When and how an index's token vectors become residual codes (<see cref="ResidualCodec"/>). An index starts
+/// with half floats; as soon as it holds <see cref="MinTokens"/> vectors (early in a first pass of a large
+/// workspace) the codec is trained on a sample of them, sized for the whole pass, and the stored vectors are
+/// rewritten as codes; every later group is written as codes, reusing the pages the conversion freed. A small
+/// index stays uncompressed (k-means needs data, and small is small). The codec then stays; only a rebuild trains
+/// a new one.
+/// </summary>
+/// <param name="Enabled">False keeps half floats (the uncompressed reference, <c>semsearch eval --vectors half</c>).</param>
+/// <param name="Bits">Residual bits per dimension (2: 26 bytes per 96-dim vector; measured in README, "Measuring speed").</param>
+/// <param name="MaxCentroids">Upper bound on the centroid count (<see cref="Centroids.CountFor"/>).</param>
+/// <param name="MinTokens">Indexes with fewer vectors stay uncompressed.</param>
+/// <param name="SampleTokens">Vectors sampled for training (uniformly over the index).</param>
+public sealed record VectorCompression(bool Enabled = true, int Bits = 2, int MaxCentroids = 1024, long MinTokens = 65_536, int SampleTokens = 65_536)
+{
+    public static VectorCompression Default { get; } = new();
+
+    public static VectorCompression Off { get; } = new(Enabled: false);
+
+    /// <summary>
+    /// Trains and records a codec if the index should have one and lacks it (sized for an index expected to reach
+    /// <paramref name="expectedTokens"/> vectors), and converts every chunk still held as half floats (also
+    /// finishing a conversion that was interrupted). Returns true when stored vectors changed format, so in-memory
+    /// copies must be reloaded.
+    /// </summary>
+    public bool Apply(IndexStore store, long expectedTokens, CancellationToken cancellationToken = default)
+    {
+        if (store.Codec is null)
+        {
+            if (!Enabled || Train(store, expectedTokens) is not { } codec)
+            {
+                return false;
+            }
+            store.SetCodec(codec);
+        }
+        else if (store.CodesComplete)
+        {
+            return false;
+        }
+        return store.ConvertToResidual(cancellationToken) > 0;
+    }
+
+    /// <summary>
+    /// A codec trained on a uniform sample of the stored vectors, with <see cref="Centroids.CountFor"/> centroids
+    /// for <paramref name="expectedTokens"/> (at least 32 sample vectors each); null when the index is too small.
+    /// </summary>
+    public ResidualCodec? Train(IndexStore store, long expectedTokens)
+    {
+        var dim = store.Info.Dim;
+        long total = 0;
+        foreach (var chunk in store.AllChunks())
+        {
+            total += chunk.VectorCount;
+        }
+        if (total < MinTokens)
+        {
+            return null;
+        }
+        // Reservoir sampling (Algorithm R): every stored vector is equally likely to be picked.
+        var capacity = (int)Math.Min(SampleTokens, total);
+        var sample = new float[capacity * dim];
+        var random = new Random(29);
+        long seen = 0;
+        foreach (var chunk in store.AllChunks())
+        {
+            if (chunk.Vectors.Format != VectorFormat.Half)
+            {
+                continue;
+            }
+            var floats = new float[chunk.VectorCount * dim];
+            chunk.Vectors.Decode(chunk.VectorCount, dim, null, floats);
+            for (var t = 0; t < chunk.VectorCount; t++, seen++)
+            {
+                var slot = seen < capacity ? seen : random.NextInt64(seen + 1);
+                if (slot < capacity)
+                {
+                    floats.AsSpan(t * dim, dim).CopyTo(sample.AsSpan((int)slot * dim, dim));
+                }
+            }
+        }
+        var n = (int)Math.Min(seen, capacity);
+        var centroids = Centroids.CountFor(Math.Max(total, expectedTokens), MaxCentroids);
+        while (centroids * 32 > n && centroids > 16)
+        {
+            centroids /= 2;
+        }
+        return n < centroids ? null : ResidualCodec.Train(sample, n, dim, centroids, Bits);
+    }
+}

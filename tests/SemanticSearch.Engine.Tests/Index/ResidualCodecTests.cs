@@ -1,0 +1,143 @@
+using System.Numerics.Tensors;
+using SemanticSearch.Engine.Index;
+using SemanticSearch.Engine.Models;
+using SemanticSearch.Engine.Search;
+using SemanticSearch.TestSupport;
+
+namespace SemanticSearch.Engine.Tests.Index;
+
+/// <summary>
+/// The residual codec on real token vectors: the default model's encoding of this repository's own search code.
+/// The bounds are the point of compression (scores barely move), measured with margin.
+/// </summary>
+public sealed class ResidualCodecTests
+{
+    private static readonly Lazy<(float[] Vectors, int Count, int Dim, List<TokenVectors> Documents, List<TokenVectors> Queries)> Real = new(() =>
+    {
+        using var model = EmbeddingModel.Open(RepoPaths.DefaultModelFolder, new EncoderOptions("cpu"));
+        var folder = Path.Combine(RepoPaths.Root, "server", "SemanticSearch.Engine", "Search");
+        // Method-sized pieces of real code: every 30 lines of each file.
+        var texts = Directory.EnumerateFiles(folder, "*.cs").OrderBy(f => f, StringComparer.Ordinal)
+            .SelectMany(f => File.ReadAllLines(f).Chunk(30).Select(lines => string.Join('\n', lines)))
+            .Where(t => t.Trim().Length > 0)
+            .ToList();
+        var documents = model.EncodeDocuments(texts).ToList();
+        var dim = model.Dimension;
+        var count = documents.Sum(d => d.Count);
+        var all = new float[count * dim];
+        var at = 0;
+        foreach (var d in documents)
+        {
+            d.Data.CopyTo(all, at);
+            at += d.Data.Length;
+        }
+        var queries = new[] { "sort results by score", "split identifiers on camel case", "parse a glob pattern", "normalize the semantic score" }
+            .Select(model.EncodeQuery).ToList();
+        return (all, count, dim, documents, queries);
+    });
+
+    [Theory]
+    [InlineData(2, 0.07, 0.03)]
+    [InlineData(4, 0.015, 0.012)]
+    public void Round_trip_error_and_maxsim_scores_stay_within_bounds(int bits, double maxMeanError, double maxMeanScoreError)
+    {
+        var (vectors, count, dim, documents, queries) = Real.Value;
+        Assert.True(count > 4000, $"only {count} token vectors");
+        var codec = ResidualCodec.Train(vectors, count, dim, 64, bits);
+        Assert.Equal(2 + (dim * bits / 8), codec.BytesPerVector);
+
+        var error = codec.MeanError(vectors, count);
+        Assert.InRange(error, 0, maxMeanError);
+        Assert.Equal(error, codec.TrainingError, 3);
+
+        // What matters for search: MaxSim (mean best cosine per query vector) of each query against each document.
+        // Measured at 64 centroids: mean |error| 0.022 at 2 bits, 0.008 at 4 (more centroids: less).
+        var total = 0.0;
+        var pairs = 0;
+        foreach (var query in queries)
+        {
+            var matrix = new QueryMatrix(query.Data, query.Count, dim);
+            foreach (var doc in documents)
+            {
+                var codes = new byte[doc.Count * codec.BytesPerVector];
+                codec.Encode(doc.Data, doc.Count, codes);
+                var decoded = new float[doc.Count * dim];
+                codec.Decode(codes, doc.Count, decoded);
+                var exact = matrix.Score(doc.Data, doc.Count) / query.Count;
+                var approximate = matrix.Score(decoded, doc.Count) / query.Count;
+                total += Math.Abs(exact - approximate);
+                pairs++;
+            }
+        }
+        Assert.InRange(total / pairs, 0, maxMeanScoreError);
+    }
+
+    [Fact]
+    public void More_bits_mean_less_error()
+    {
+        var (vectors, count, dim, _, _) = Real.Value;
+        var errors = new[] { 1, 2, 4 }.Select(bits => ResidualCodec.Train(vectors, count, dim, 64, bits).TrainingError).ToList();
+        Assert.True(errors[0] > errors[1] && errors[1] > errors[2], string.Join(", ", errors));
+    }
+
+    [Fact]
+    public void Serialized_codec_decodes_identically_and_damage_is_reported()
+    {
+        var (vectors, count, dim, _, _) = Real.Value;
+        var codec = ResidualCodec.Train(vectors, count, dim, 32, 2);
+        var bytes = codec.ToBytes();
+        var copy = ResidualCodec.FromBytes(bytes);
+        var n = 100;
+        var codes = new byte[n * codec.BytesPerVector];
+        codec.Encode(vectors, n, codes);
+        var codesOfCopy = new byte[codes.Length];
+        copy.Encode(vectors, n, codesOfCopy);
+        Assert.Equal(codes, codesOfCopy);
+        var a = new float[n * dim];
+        var b = new float[n * dim];
+        codec.Decode(codes, n, a);
+        copy.Decode(codes, n, b);
+        Assert.Equal(a, b);
+        Assert.Equal(codec.TrainingError, copy.TrainingError);
+
+        Assert.Throws<InvalidDataException>(() => ResidualCodec.FromBytes(bytes[..(bytes.Length / 2)]));
+        var otherVersion = (byte[])bytes.Clone();
+        otherVersion[4] = 99; // the version follows the 4-byte magic
+        Assert.Contains("version 99", Assert.Throws<InvalidDataException>(() => ResidualCodec.FromBytes(otherVersion)).Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidDataException>(() => ResidualCodec.FromBytes([1, 2, 3, 4, 5, 6, 7, 8]));
+    }
+
+    [Fact]
+    public void Nearest_centroid_kernel_agrees_with_brute_force()
+    {
+        var (vectors, _, dim, _, _) = Real.Value;
+        var centroids = Centroids.Train(vectors, 3000, dim, 48, iterations: 3);
+        var n = 777; // odd: the kernel's pairs and its tail
+        var nearest = new int[n];
+        centroids.Nearest(vectors.AsSpan(0, n * dim), n, nearest);
+        var scores = new float[centroids.Count];
+        for (var i = 0; i < n; i++)
+        {
+            centroids.Scores(vectors.AsSpan(i * dim, dim), scores);
+            var expected = 0;
+            for (var c = 1; c < centroids.Count; c++)
+            {
+                if (TensorPrimitives.Dot(vectors.AsSpan(i * dim, dim), centroids.Row(c)) > TensorPrimitives.Dot(vectors.AsSpan(i * dim, dim), centroids.Row(expected)))
+                {
+                    expected = c;
+                }
+            }
+            Assert.True(Math.Abs(scores[nearest[i]] - scores[expected]) < 1e-5, $"vector {i}: kernel {nearest[i]} ({scores[nearest[i]]}), brute force {expected} ({scores[expected]})");
+        }
+    }
+
+    [Fact]
+    public void Centroid_count_grows_with_the_index_and_is_capped()
+    {
+        Assert.Equal(16, Centroids.CountFor(10));
+        Assert.Equal(256, Centroids.CountFor(20_000));      // 2·√20000 = 283
+        Assert.Equal(1024, Centroids.CountFor(800_000));    // 1789, capped
+        Assert.Equal(4096, Centroids.CountFor(8_000_000, max: 4096));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Centroids(new float[10 * 4], 10, 4)); // not a multiple of the lanes
+    }
+}

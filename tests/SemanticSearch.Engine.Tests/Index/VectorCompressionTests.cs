@@ -1,0 +1,177 @@
+using LiteDB;
+using SemanticSearch.Engine.Index;
+using SemanticSearch.Engine.Indexing;
+using SemanticSearch.Engine.Models;
+using SemanticSearch.Engine.Search;
+using SemanticSearch.TestSupport;
+
+namespace SemanticSearch.Engine.Tests.Index;
+
+/// <summary>
+/// A compressed index end to end with the default model on the sample repository (real files, real LiteDB): the
+/// codec is trained once the index is large enough (here: a low threshold), every vector is stored as a code,
+/// search answers as before, candidate generation keeps what the lexical side finds, and an index from before
+/// codes, or with a conversion cut short, still opens and heals.
+/// </summary>
+public sealed class VectorCompressionTests : IDisposable
+{
+    private static readonly VectorCompression Small = VectorCompression.Default with { MinTokens = 500 };
+
+    private readonly SampleRepo _repo = new();
+
+    public void Dispose() => _repo.Dispose();
+
+    private SemanticWorkspace Open(VectorCompression? compression = null) =>
+        SemanticWorkspace.Open(new WorkspaceOptions(_repo.Root, RepoPaths.DefaultModelFolder, Encoder: new EncoderOptions("cpu"), Compression: compression ?? Small));
+
+    private static string Top(SemanticWorkspace ws, string query, RankingOptions? ranking = null) =>
+        ws.Search(query, 5, null, default, ranking).Results is [var first, ..] ? $"{first.Chunk.Path}#{first.Chunk.Symbol}" : "(none)";
+
+    [Fact]
+    public void A_large_enough_index_is_stored_as_codes_and_answers_as_before()
+    {
+        const string Query = "check whether an email address is well formed";
+        string uncompressedTop;
+        using (var plain = SemanticWorkspace.Open(new WorkspaceOptions(_repo.Root, RepoPaths.DefaultModelFolder, IndexPath: Path.Combine(_repo.Root, "plain", "index.db"), Encoder: new EncoderOptions("cpu"), Compression: VectorCompression.Off)))
+        {
+            plain.Index();
+            Assert.Null(plain.Store.Codec);
+            Assert.All(plain.Store.AllChunks(), c => Assert.Equal(VectorFormat.Half, c.Vectors.Format));
+            uncompressedTop = Top(plain, Query);
+        }
+        Assert.Equal("src/Mail/EmailValidator.cs#IsValidEmail", uncompressedTop);
+
+        using (var ws = Open())
+        {
+            ws.Index();
+            var codec = Assert.IsType<ResidualCodec>(ws.Store.Codec);
+            Assert.True(ws.Store.CodesComplete);
+            Assert.Equal(2, codec.Bits);
+            var chunks = ws.Store.AllChunks().ToList();
+            Assert.All(chunks, c =>
+            {
+                Assert.Equal(VectorFormat.Residual, c.Vectors.Format);
+                Assert.Equal(c.VectorCount * codec.BytesPerVector, c.Vectors.Bytes.Length);
+            });
+            Assert.Equal(uncompressedTop, Top(ws, Query));
+            var (_, bytes) = ws.CacheSize;
+            Assert.Equal(chunks.Sum(c => (long)c.VectorCount) * codec.BytesPerVector, bytes);
+
+            // An edit is encoded straight to codes with the same codec.
+            _repo.Edit("src/Mail/EmailValidator.cs", "IsValidEmail", "IsWellFormedEmail");
+            ws.Index();
+            Assert.Same(codec, ws.Store.Codec);
+            Assert.All(ws.Store.AllChunks(), c => Assert.Equal(VectorFormat.Residual, c.Vectors.Format));
+            Assert.Equal("src/Mail/EmailValidator.cs#IsWellFormedEmail", Top(ws, Query));
+        }
+
+        // Reopened: the codec comes from the header, results and "why it matched" from the codes.
+        using (var again = Open())
+        {
+            var codec = Assert.IsType<ResidualCodec>(again.Store.Codec);
+            var hit = again.Search(Query, 3).Results[0];
+            Assert.Equal("IsWellFormedEmail", hit.Chunk.Symbol);
+            Assert.Contains(hit.Matches, m => !m.Lexical && m.Similarity > 0.3f);
+            Assert.True(codec.TrainingError is > 0 and < 0.1f, $"training error {codec.TrainingError}");
+        }
+    }
+
+    [Fact]
+    public void A_small_index_stays_uncompressed()
+    {
+        using var ws = Open(VectorCompression.Default);
+        ws.Index();
+        Assert.Null(ws.Store.Codec);
+        Assert.All(ws.Store.AllChunks(), c => Assert.Equal(VectorFormat.Half, c.Vectors.Format));
+    }
+
+    [Fact]
+    public void Candidate_generation_keeps_the_chunk_the_lexical_side_finds()
+    {
+        using var ws = Open();
+        ws.Index();
+        Assert.NotNull(ws.Store.Codec);
+        // The narrowest candidate generation there is: one probe per query vector, a list of two chunks.
+        var narrow = RankingOptions.Hybrid with { Weights = RankingWeights.Default with { CentroidProbes = 1, ExactCandidates = 2, CandidatesPerRetriever = 1 } };
+        foreach (var (query, symbol) in new[] { ("resize_image", "resize_image"), ("NewLRU", "NewLRU"), ("IsValidEmail", "IsValidEmail") })
+        {
+            var results = ws.Search(query, 1, null, default, narrow).Results;
+            var exact = ws.Search(query, 1, null, default, narrow with { Exact = true }).Results;
+            var hit = Assert.Single(results);
+            Assert.Equal(symbol, hit.Chunk.Symbol);
+            Assert.True(hit.LexicalScore > 0, $"{query}: not a lexical hit");
+            // A lexical candidate gets its exact MaxSim, so its semantic score is the full scan's.
+            Assert.Equal(exact[0].SemanticScore, hit.SemanticScore, 5);
+        }
+    }
+
+    [Fact]
+    public void Candidate_generation_agrees_with_the_full_scan_on_the_best_results()
+    {
+        using var ws = Open();
+        ws.Index();
+        var model = RankingOptions.ModelOnly with { Weights = RankingWeights.Default with { ExactCandidates = 8, CandidatesPerRetriever = 1 } };
+        foreach (var query in new[] { "validate an email address", "evicting the oldest entry when the cache is full", "resize image keeping aspect ratio" })
+        {
+            Assert.Equal(Top(ws, query, model with { Exact = true }), Top(ws, query, model));
+        }
+    }
+
+    [Fact]
+    public void An_interrupted_conversion_is_readable_and_the_next_full_pass_finishes_it()
+    {
+        var indexPath = Path.Combine(_repo.Root, ".semantic-search", "index.db");
+        using (var ws = Open(VectorCompression.Off))
+        {
+            ws.Index();
+            var codec = Small.Train(ws.Store, 0);
+            Assert.NotNull(codec);
+            ws.Store.SetCodec(codec!); // the codec is recorded, no chunk converted yet: a process killed here
+        }
+        using (var ws = Open())
+        {
+            Assert.NotNull(ws.Store.Codec);
+            Assert.False(ws.Store.CodesComplete);
+            Assert.Equal("src/Mail/EmailValidator.cs#IsValidEmail", Top(ws, "validate an email address"));
+            ws.Index();
+            Assert.True(ws.Store.CodesComplete);
+            Assert.All(ws.Store.AllChunks(), c => Assert.Equal(VectorFormat.Residual, c.Vectors.Format));
+            Assert.Equal("src/Mail/EmailValidator.cs#IsValidEmail", Top(ws, "validate an email address"));
+        }
+        Assert.True(File.Exists(indexPath));
+    }
+
+    [Fact]
+    public void A_schema_1_index_is_read_in_place_and_a_damaged_codec_asks_for_a_rebuild()
+    {
+        var indexPath = Path.Combine(_repo.Root, ".semantic-search", "index.db");
+        int chunks;
+        using (var ws = Open(VectorCompression.Off))
+        {
+            ws.Index();
+            chunks = ws.Store.Info.ChunkCount;
+        }
+        SetHeader(indexPath, meta => meta["schema"] = 1);
+        using (var ws = Open(VectorCompression.Off))
+        {
+            Assert.Null(ws.Store.ResetReason);
+            Assert.Equal(IndexStore.SchemaVersion, ws.Store.Info.SchemaVersion);
+            Assert.Equal(chunks, ws.Store.Info.ChunkCount);
+            Assert.Equal(0, ws.Index().ChunksEncoded);
+        }
+
+        SetHeader(indexPath, meta => meta["codec"] = new byte[] { 1, 2, 3 });
+        var error = Assert.Throws<IndexCorruptException>(() => Open());
+        Assert.Equal(ErrorRemedy.RebuildIndex, error.Remedy);
+        Assert.Contains("codec", error.Message, StringComparison.Ordinal);
+    }
+
+    private static void SetHeader(string indexPath, Action<BsonDocument> change)
+    {
+        using var db = new LiteDatabase(new ConnectionString { Filename = indexPath, Connection = ConnectionType.Direct });
+        var meta = db.GetCollection("meta");
+        var doc = meta.FindById("index");
+        change(doc);
+        meta.Update(doc);
+    }
+}
