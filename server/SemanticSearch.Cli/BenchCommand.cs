@@ -8,7 +8,7 @@ namespace SemanticSearch.Cli;
 internal static class BenchCommand
 {
     public static readonly HashSet<string> Flags = ["--no-edit"];
-    public static readonly HashSet<string> Values = ["--queries", "-n", "--warmup", "--scale", "-k", "--output"];
+    public static readonly HashSet<string> Values = ["--queries", "-n", "--warmup", "--scale", "-k", "--output", "--weights"];
 
     public static int Run(CliArguments a, CancellationToken cancellationToken)
     {
@@ -41,7 +41,9 @@ internal static class BenchCommand
             a.IntValue("--warmup", 10, 0, 10_000),
             a.IntValue("-k", 10, 1, 1000),
             scale,
-            MeasureEdit: !a.Flag("--no-edit"));
+            MeasureEdit: !a.Flag("--no-edit"),
+            Weights: CommandLine.WeightsFrom(a),
+            Compression: CommandLine.CompressionFrom(a));
         var report = BenchmarkRunner.Run(options, quiet ? null : message => Console.Error.WriteLine($"bench: {message}"), cancellationToken);
         var text = JsonSerializer.Serialize(report, CommandLine.Json);
         if (a.Value("--output") is { } output)
@@ -58,7 +60,8 @@ internal static class BenchCommand
         var ix = report.Indexing;
         o.WriteLine($"Benchmark of {report.Root} ({report.Model}, {report.Dim} dims, {report.ExecutionProvider}; {m.Cores} cores, {m.Cpu}; {string.Join(' ', m.CpuFlags)})");
         o.WriteLine($"  cold index: {ix.Files} files, {ix.Chunks} chunks, {ix.TokenVectors} token vectors in {ix.ColdSeconds:0.00} s = {ix.FilesPerSecond:0.0} files/s, {ix.ChunksPerSecond:0.0} chunks/s, {ix.TokenVectorsPerSecond:0} tokens/s; peak RSS {Mb(ix.PeakRssBytes)}");
-        o.WriteLine($"  index size: {Mb(ix.IndexBytes)} = {ix.IndexBytesPerChunk:0} bytes/chunk, {ix.IndexBytesPerTokenVector:0.0} bytes/token vector; lexical index {Mb(ix.LexicalIndexBytes)} ({ix.LexicalShareOfIndex:P1} of it)");
+        o.WriteLine($"  model alone: {ix.ModelChunksPerSecond:0.0} chunks/s (the cold index ran at {ix.ShareOfModelRate:P0} of it; {ix.CompressionSeconds:0.0} s of it training the codec and converting)");
+        o.WriteLine($"  index size: {Mb(ix.IndexBytes)} = {ix.IndexToSourceRatio:0.00}x the {Mb(ix.SourceBytes)} of source, {ix.IndexBytesPerChunk:0} bytes/chunk, {ix.IndexBytesPerTokenVector:0.0} bytes/token vector all told; vectors {ix.Vectors}, {ix.VectorBytesPerToken:0} B each; lexical index {Mb(ix.LexicalIndexBytes)} ({ix.LexicalShareOfIndex:P1} of it)");
         o.WriteLine($"  warm (no-change) pass: {ix.WarmSeconds * 1000:0.0} ms; startup: open {ix.StartupOpenSeconds * 1000:0.0} ms + detect changes {ix.StartupDetectSeconds * 1000:0.0} ms");
         var q = report.Query;
         o.WriteLine($"  query ({q.Queries} after {q.Warmup} warm-up, {q.Chunks} chunks): total p50 {q.TotalMs.P50Ms:0.00} / p95 {q.TotalMs.P95Ms:0.00} / p99 {q.TotalMs.P99Ms:0.00} ms; encode p50 {q.EncodeMs.P50Ms:0.00} ms, search p50 {q.SearchMs.P50Ms:0.00} ms");
@@ -69,7 +72,7 @@ internal static class BenchCommand
         }
         foreach (var s in report.Scale)
         {
-            o.WriteLine($"  scale {s.Chunks} chunks: search p50 {s.SearchMs.P50Ms:0.00} / p95 {s.SearchMs.P95Ms:0.00} / p99 {s.SearchMs.P99Ms:0.00} ms; vectors {Mb(s.VectorBytes)}, managed heap +{Mb(s.ManagedHeapBytes)}, peak RSS {Mb(s.PeakRssBytes)}");
+            o.WriteLine($"  scale {s.Chunks} chunks ({(s.Compressed ? "codes" : "half floats")}, {s.VectorBytesPerToken:0.0} B/token vector): search p50 {s.SearchMs.P50Ms:0.00} / p95 {s.SearchMs.P95Ms:0.00} ms, recall@10 vs full scan {s.RecallAt10:0.000} (full scan p50 {s.ExactSearchMs.P50Ms:0.00} / p95 {s.ExactSearchMs.P95Ms:0.00} ms); vectors {Mb(s.VectorBytes)}, managed heap +{Mb(s.ManagedHeapBytes)}, peak RSS {Mb(s.PeakRssBytes)}");
         }
         return CommandLine.Ok;
     }

@@ -14,7 +14,7 @@ namespace SemanticSearch.Cli;
 internal static class EvalCommand
 {
     public static readonly HashSet<string> Flags = ["--rebuild", "--no-query-language"];
-    public static readonly HashSet<string> Values = ["--queries", "--corpus", "--root", "--baseline", "--systems", "--weights", "--limit", "--output"];
+    public static readonly HashSet<string> Values = ["--queries", "--corpus", "--root", "--baseline", "--systems", "--weights", "--limit", "--output", "--vectors"];
 
     public const string TieRule =
         "pessimistic: among equal scores, non-relevant documents rank before golds (golds by ascending grade), so a gold gets the worst rank of its tie group";
@@ -58,15 +58,7 @@ internal static class EvalCommand
             throw new UsageException($"Unknown system '{unknownSystem}' (supported: bm25, {string.Join(", ", RankingOptions.Named.Keys)}).");
         }
         // A tuning sweep: the named ranking constants changed for every ranked system of this run.
-        RankingWeights weights;
-        try
-        {
-            weights = RankingWeights.Default.With(a.Value("--weights") ?? "");
-        }
-        catch (ArgumentException ex)
-        {
-            throw new UsageException(ex.Message);
-        }
+        var weights = CommandLine.WeightsFrom(a);
         var limit = a.IntValue("--limit", int.MaxValue, 1, int.MaxValue);
         var json = a.Flag("--json");
         var quiet = a.Flag("--quiet");
@@ -146,7 +138,8 @@ internal static class EvalCommand
             }
             var records = EvalData.ReadCorpus(corpusPath);
             model = EmbeddingModel.Open(modelPath, encoder);
-            indexPath = a.Value("--index") is { } explicitIndex ? Path.GetFullPath(explicitIndex) : CorpusIndex.DefaultPath(corpusPath, model.Identity);
+            var compression = CommandLine.CompressionFrom(a);
+            indexPath = a.Value("--index") is { } explicitIndex ? Path.GetFullPath(explicitIndex) : CorpusIndex.DefaultPath(corpusPath, model.Identity, compression);
             if (a.Flag("--rebuild"))
             {
                 IndexStore.Delete(indexPath);
@@ -175,12 +168,13 @@ internal static class EvalCommand
                 {
                     Console.Error.WriteLine($"semsearch: rebuilding the corpus index: {reason}.");
                 }
-                var built = CorpusIndex.Build(store, model, records, quiet ? null : new CorpusProgressPrinter(), cancellationToken);
+                CommandLine.CheckVectors(a, store);
+                var built = CorpusIndex.Build(store, model, records, quiet ? null : new CorpusProgressPrinter(), cancellationToken, compression);
                 if (hadContent && (built.Encoded > 0 || built.Removed > 0) && !quiet)
                 {
                     Console.Error.WriteLine($"semsearch: the index was stale ({built.Encoded} records changed or missing, {built.Removed} removed); reindexed before evaluating.");
                 }
-                indexing = new { records = built.Records, encoded = built.Encoded, reused = built.Reused, removed = built.Removed, elapsedSeconds = Math.Round(built.Elapsed.TotalSeconds, 3) };
+                indexing = new { records = built.Records, encoded = built.Encoded, reused = built.Reused, removed = built.Removed, elapsedSeconds = Math.Round(built.Elapsed.TotalSeconds, 3), vectors = CommandLine.VectorsOf(store) };
                 documents = Evaluator.FromCorpus(records, store, model);
                 searcher = new Searcher(store, VectorCache.Load(store, model.Dimension));
                 keyOf = c => c.Path; // a corpus record is a one-chunk file named by its id
@@ -202,6 +196,7 @@ internal static class EvalCommand
             owner = workspace;
             try
             {
+                CommandLine.CheckVectors(a, workspace.Store);
                 var hadContent = workspace.Store.Info.FileCount > 0;
                 // Evaluating a stale index would measure the wrong code: bring it up to date first.
                 var update = workspace.Index(quiet ? null : new ProgressPrinter(), cancellationToken);
@@ -214,7 +209,7 @@ internal static class EvalCommand
                 {
                     Console.Error.WriteLine($"semsearch: the index was stale ({changed} files changed); reindexed before evaluating.");
                 }
-                indexing = new { filesChanged = changed, chunksEncoded = update.ChunksEncoded, chunksTotal = update.ChunksTotal, elapsedSeconds = Math.Round(update.Elapsed.TotalSeconds, 3) };
+                indexing = new { filesChanged = changed, chunksEncoded = update.ChunksEncoded, chunksTotal = update.ChunksTotal, elapsedSeconds = Math.Round(update.Elapsed.TotalSeconds, 3), vectors = CommandLine.VectorsOf(workspace.Store) };
                 model = workspace.Model;
                 indexPath = workspace.IndexPath;
                 documents = Evaluator.FromStore(workspace.Store, model);

@@ -19,7 +19,7 @@ namespace SemanticSearch.Cli
         public const int Usage = 2;
         public const int Interrupted = 130;
 
-        private static readonly HashSet<string> CommonValues = ["--model", "--index", "--provider", "--threads", "--exclude", "--max-file-size", "--batch-size"];
+        private static readonly HashSet<string> CommonValues = ["--model", "--index", "--provider", "--threads", "--exclude", "--max-file-size", "--batch-size", "--vectors"];
         private static readonly HashSet<string> CommonFlags = ["--json", "--cache", "--no-gitignore", "--quiet"];
 
         internal static readonly JsonSerializerOptions Json = new()
@@ -35,7 +35,7 @@ namespace SemanticSearch.Cli
 
             Usage:
               semsearch index  <root> [--rebuild] [options]      build or update the index incrementally
-              semsearch search <root> "<query>" [-k N] [--lang L]... [--path GLOB] [--no-update] [--no-query-language] [options]
+              semsearch search <root> "<query>" [-k N] [--lang L]... [--path GLOB] [--no-update] [--no-query-language] [--exact] [options]
               semsearch status <root> [options]                  what is indexed, skipped and stale
               semsearch eval   (--queries Q.jsonl (--corpus C.jsonl | --root DIR))... [--systems S,S...] [--weights NAME=V,...] [--baseline bm25] [--limit N] [--output FILE] [--rebuild] [--no-query-language] [options]
                                                                  retrieval quality: MRR@10, nDCG@10, Recall@1/5/10/20, latency
@@ -90,7 +90,7 @@ namespace SemanticSearch.Cli
                 return args[0] switch
                 {
                     "index" => IndexCommand(Parse(args, ["--rebuild"], []), cancellation.Token),
-                    "search" => SearchCommand(Parse(args, ["--no-update", "--no-query-language"], ["-k", "--lang", "--path"]), cancellation.Token),
+                    "search" => SearchCommand(Parse(args, ["--no-update", "--no-query-language", "--exact"], ["-k", "--lang", "--path"]), cancellation.Token),
                     "status" => StatusCommand(Parse(args, [], []), cancellation.Token),
                     "eval" => EvalCommand.Run(Parse(args, EvalCommand.Flags, EvalCommand.Values), cancellation.Token),
                     "bench" => BenchCommand.Run(Parse(args, BenchCommand.Flags, BenchCommand.Values), cancellation.Token),
@@ -136,8 +136,51 @@ namespace SemanticSearch.Cli
         internal static WorkspaceOptions WorkspaceOptionsFrom(CliArguments a, string root, bool quiet)
         {
             var (model, encoder) = ModelOptionsFrom(a, quiet);
-            return new WorkspaceOptions(root, model, a.Value("--index"), a.Flag("--cache"), ScanOptionsFrom(a), encoder);
+            return new WorkspaceOptions(root, model, a.Value("--index"), a.Flag("--cache"), ScanOptionsFrom(a), encoder, CompressionFrom(a));
         }
+
+        /// <summary>
+        /// <c>--vectors codes</c> (the default: compressed once the index is large), <c>codes:BITS</c> (residual bits
+        /// per dimension: 1, 2, 4 or 8) or <c>half</c> (never compressed: the reference).
+        /// </summary>
+        internal static VectorCompression CompressionFrom(CliArguments a)
+        {
+            var value = a.Value("--vectors");
+            if (value is null or "codes")
+            {
+                return VectorCompression.Default;
+            }
+            if (value == "half")
+            {
+                return VectorCompression.Off;
+            }
+            if (value.StartsWith("codes:", StringComparison.Ordinal) && int.TryParse(value[6..], out var bits) && bits is 1 or 2 or 4 or 8)
+            {
+                return VectorCompression.Default with { Bits = bits };
+            }
+            throw new UsageException($"--vectors must be codes, codes:BITS (1, 2, 4 or 8) or half (got '{value}').");
+        }
+
+        /// <summary>
+        /// An index whose vectors are already in another form than an explicit <c>--vectors</c> asks for: say so
+        /// instead of mixing the two (without the option, an index keeps the form it has).
+        /// </summary>
+        internal static void CheckVectors(CliArguments a, IndexStore store)
+        {
+            if (a.Value("--vectors") is null)
+            {
+                return;
+            }
+            var compression = CompressionFrom(a);
+            if (store.Codec is { } codec && (!compression.Enabled || codec.Bits != compression.Bits))
+            {
+                throw new UsageException($"The index at {store.IndexPath} holds {codec.Bits}-bit codes; for --vectors {(compression.Enabled ? $"codes:{compression.Bits}" : "half")} give another --index or add --rebuild.");
+            }
+        }
+
+        /// <summary>How an index holds its vectors, for reports: <c>half</c>, or the codec's bits and centroid count.</summary>
+        internal static string VectorsOf(IndexStore store) =>
+            store.Codec is { } codec ? $"codes ({codec.Bits}-bit residuals, {codec.Centroids.Count} centroids)" : "half";
 
         /// <summary>The model folder and encoder settings of the command line.</summary>
         internal static (string ModelPath, EncoderOptions Encoder) ModelOptionsFrom(CliArguments a, bool quiet)
@@ -154,6 +197,19 @@ namespace SemanticSearch.Cli
                 a.IntValue("--batch-size", 16, 1, 1024),
                 quiet ? null : message => Console.Error.WriteLine($"semsearch: {message}"));
             return (model, encoder);
+        }
+
+        /// <summary>The ranking constants with <c>--weights Name=value,…</c> applied (eval and bench sweeps).</summary>
+        internal static RankingWeights WeightsFrom(CliArguments a)
+        {
+            try
+            {
+                return RankingWeights.Default.With(a.Value("--weights") ?? "");
+            }
+            catch (ArgumentException ex)
+            {
+                throw new UsageException(ex.Message);
+            }
         }
 
         internal static string RootFrom(CliArguments a)
@@ -174,6 +230,7 @@ namespace SemanticSearch.Cli
                 IndexStore.Delete(IndexLocations.Resolve(root, options.IndexPath, options.UseUserCache));
             }
             using var workspace = SemanticWorkspace.Open(options);
+            CheckVectors(a, workspace.Store);
             if (workspace.Store.ResetReason is { } reason && !quiet)
             {
                 Console.Error.WriteLine($"semsearch: rebuilding the index: {reason}.");
@@ -270,7 +327,9 @@ namespace SemanticSearch.Cli
                 _ = new PathGlob(filters.PathGlob); // Validate before doing any work.
             }
             // --json silences progress, not warnings (a provider fallback still says so once on stderr); --quiet both.
-            using var workspace = SemanticWorkspace.Open(WorkspaceOptionsFrom(a, root, a.Flag("--quiet")));
+            var options = WorkspaceOptionsFrom(a, root, a.Flag("--quiet"));
+            using var workspace = SemanticWorkspace.Open(options);
+            CheckVectors(a, workspace.Store);
             IndexRunResult? update = null;
             if (!a.Flag("--no-update"))
             {
@@ -281,7 +340,9 @@ namespace SemanticSearch.Cli
                     return Interrupted;
                 }
             }
-            var response = workspace.Search(query, k, filters, cancellationToken);
+            // --exact: MaxSim over every chunk instead of candidate generation (the reference, and slower).
+            var ranking = a.Flag("--exact") ? RankingOptions.Hybrid with { Exact = true } : RankingOptions.Hybrid;
+            var response = workspace.Search(query, k, filters, cancellationToken, ranking);
             if (json)
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(new

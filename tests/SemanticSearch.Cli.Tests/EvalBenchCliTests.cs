@@ -231,6 +231,13 @@ public sealed class EvalBenchCliTests : IDisposable
         var lexicalBytes = indexing.GetProperty("lexicalIndexBytes").GetInt64();
         Assert.InRange(lexicalBytes, 1, indexing.GetProperty("indexBytes").GetInt64() - 1);
         Assert.Equal(Math.Round(lexicalBytes / (double)indexing.GetProperty("indexBytes").GetInt64(), 4), indexing.GetProperty("lexicalShareOfIndex").GetDouble());
+        // A small index keeps half floats; the model's bare rate is measured beside the cold index.
+        Assert.Equal("half", indexing.GetProperty("vectors").GetString());
+        Assert.Equal(2 * r.GetProperty("dim").GetInt32(), indexing.GetProperty("vectorBytesPerToken").GetDouble());
+        Assert.Equal(0, indexing.GetProperty("compressionSeconds").GetDouble());
+        Assert.True(indexing.GetProperty("modelChunksPerSecond").GetDouble() > 0);
+        Assert.True(indexing.GetProperty("shareOfModelRate").GetDouble() > 0);
+        Assert.True(indexing.GetProperty("sourceBytes").GetInt64() > 0);
         var query = r.GetProperty("query");
         Assert.Equal(5, query.GetProperty("queries").GetInt32());
         // Hybrid and model-only latency over the same queries, and their p95 ratio.
@@ -247,6 +254,10 @@ public sealed class EvalBenchCliTests : IDisposable
         Assert.Equal(9000, large.GetProperty("chunks").GetInt32());
         var ratio = (double)large.GetProperty("vectorBytes").GetInt64() / small.GetProperty("vectorBytes").GetInt64();
         Assert.InRange(ratio, 16.0, 20.0);
+        // Half floats: no candidate generation, so both searches are the full scan and agree.
+        Assert.False(large.GetProperty("compressed").GetBoolean());
+        Assert.Equal(1.0, large.GetProperty("recallAt10").GetDouble());
+        Assert.Equal(2 * r.GetProperty("dim").GetInt32(), large.GetProperty("vectorBytesPerToken").GetDouble());
 
         // The benchmark worked on a copy: no index, no edit, no new file in the workspace.
         Assert.Equal(before, Directory.EnumerateFileSystemEntries(_repo.Root, "*", SearchOption.AllDirectories).Order().ToList());
@@ -254,5 +265,8 @@ public sealed class EvalBenchCliTests : IDisposable
 
         var usage = CliProcess.Run(WithModel("bench", _repo.Root, "--scale", "lots"), Env);
         Assert.Equal(2, usage.ExitCode);
+        var vectors = CliProcess.Run(WithModel("bench", _repo.Root, "--vectors", "zip"), Env);
+        Assert.Equal(2, vectors.ExitCode);
+        Assert.Contains("--vectors must be codes, codes:BITS (1, 2, 4 or 8) or half", vectors.Stderr, StringComparison.Ordinal);
     }
 }

@@ -26,10 +26,19 @@ public static partial class CorpusIndex
 {
     public const int GroupSize = 64;
 
-    /// <summary>Default index file for a corpus: the user cache, keyed by corpus content hash and model identity.</summary>
-    public static string DefaultPath(string corpusFile, ModelIdentity model)
+    /// <summary>
+    /// Default index file for a corpus: the user cache, keyed by corpus content hash and model identity, and apart
+    /// for an uncompressed reference or other residual bits (<paramref name="compression"/>), so those never share an index.
+    /// </summary>
+    public static string DefaultPath(string corpusFile, ModelIdentity model, VectorCompression? compression = null)
     {
-        var name = $"{Path.GetFileNameWithoutExtension(corpusFile)}-{ContentHash.OfFile(corpusFile, 12)}-{ContentHash.Of(model.Key, 8)}";
+        var form = compression switch
+        {
+            { Enabled: false } => "-half",
+            { Bits: var bits } when bits != VectorCompression.Default.Bits => $"-codes{bits}",
+            _ => "",
+        };
+        var name = $"{Path.GetFileNameWithoutExtension(corpusFile)}-{ContentHash.OfFile(corpusFile, 12)}-{ContentHash.Of(model.Key, 8)}{form}";
         return Path.Combine(IndexLocations.CacheFolder, "eval", name, IndexLocations.FileName);
     }
 

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using SemanticSearch.Engine.Common;
 
 namespace SemanticSearch.Engine.Index;
 
@@ -85,8 +86,8 @@ public sealed class Centroids
                 for (var d = 0; d < dim; d++)
                 {
                     var c = t[(d * blocks) + b];
-                    a0 += new Vector<float>(x0[d]) * c;
-                    a1 += new Vector<float>(x1[d]) * c;
+                    a0 = Simd.MultiplyAdd(new Vector<float>(x0[d]), c, a0);
+                    a1 = Simd.MultiplyAdd(new Vector<float>(x1[d]), c, a1);
                 }
                 var index = laneIndex + new Vector<int>(b * lanes);
                 var m0 = Vector.GreaterThan(a0, best0);

@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace SemanticSearch.Engine.Index;
 
@@ -52,6 +54,12 @@ public sealed class ResidualCodec
         }
     }
 
+    /// <summary>Sample vectors per centroid that k-means trains on.</summary>
+    public const int KMeansPerCentroid = 40;
+
+    /// <summary>k-means rounds (assignment, then mean).</summary>
+    public const int KMeansRounds = 6;
+
     public Centroids Centroids { get; }
     public int Bits { get; }
     public int Dim => Centroids.Dim;
@@ -73,7 +81,9 @@ public sealed class ResidualCodec
     /// </summary>
     public static ResidualCodec Train(float[] sample, int n, int dim, int centroidCount, int bits, int seed = 17)
     {
-        var centroids = Centroids.Train(sample, n, dim, centroidCount, seed: seed);
+        // k-means on the first KMeansPerCentroid × K of the sample (it is uniform already; more moves the
+        // centroids little and costs K dot products per vector per round), the residual statistics on all of it.
+        var centroids = Centroids.Train(sample, Math.Min(n, Math.Max(centroidCount, KMeansPerCentroid * centroidCount)), dim, centroidCount, iterations: KMeansRounds, seed: seed);
         var nearest = new int[n];
         Centroids.AssignParallel(centroids, sample, n, nearest);
         var levels = 1 << bits;
@@ -164,6 +174,25 @@ public sealed class ResidualCodec
         var dim = Dim;
         var perByte = 8 / Bits;
         var table = _table.AsSpan();
+        if (perByte == 4 && Vector128.IsHardwareAccelerated)
+        {
+            // 2 bits: each residual byte is four dimensions, one 128-bit lane of table values plus the centroid's.
+            var rows = Centroids.Rows.AsSpan();
+            for (var i = 0; i < n; i++)
+            {
+                var code = codes.Slice(i * BytesPerVector, BytesPerVector);
+                ref var target = ref MemoryMarshal.GetReference(vectors.Slice(i * dim, dim));
+                ref var centroid = ref MemoryMarshal.GetReference(rows.Slice(BinaryPrimitives.ReadUInt16LittleEndian(code) * dim, dim));
+                ref var values = ref MemoryMarshal.GetReference(table);
+                for (var p = 0; p < ResidualBytes; p++)
+                {
+                    var sum = Vector128.LoadUnsafe(ref values, (nuint)(((p * 256) + code[2 + p]) * 4))
+                        + Vector128.LoadUnsafe(ref centroid, (nuint)(p * 4));
+                    sum.StoreUnsafe(ref target, (nuint)(p * 4));
+                }
+            }
+            return;
+        }
         for (var i = 0; i < n; i++)
         {
             var code = codes.Slice(i * BytesPerVector, BytesPerVector);

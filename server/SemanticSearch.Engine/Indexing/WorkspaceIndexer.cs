@@ -26,7 +26,11 @@ public sealed record IndexRunResult(
     IReadOnlyList<SkippedFile> Skipped,
     IReadOnlyList<string> Errors,
     bool Cancelled,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    /// <summary>Of <see cref="Elapsed"/>: training the codec and converting stored vectors to codes (zero on most passes).</summary>
+    public TimeSpan CompressionTime { get; init; }
+}
 
 /// <summary>
 /// Brings the index in line with the workspace, doing as little as possible:
@@ -80,6 +84,7 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
         IProgress<IndexProgress>? progress,
         CancellationToken cancellationToken)
     {
+        _compressionTime = TimeSpan.Zero;
         var clock = Stopwatch.StartNew();
         var stats = new Stats();
         var skipped = new List<SkippedFile>(scanSkipped);
@@ -185,10 +190,12 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
             {
                 store.MarkCompleted();
                 // Finishes a conversion to codes that an earlier run left incomplete (a no-op otherwise).
+                var converting = Stopwatch.StartNew();
                 if (store.Codec is not null && (compression ?? VectorCompression.Default).Apply(store, 0, cancellationToken))
                 {
                     cache?.Reload(store);
                 }
+                _compressionTime += converting.Elapsed;
             }
             store.Checkpoint();
         }
@@ -207,7 +214,10 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
             skipped,
             errors,
             cancelled,
-            clock.Elapsed);
+            clock.Elapsed)
+        {
+            CompressionTime = _compressionTime,
+        };
     }
 
     /// <summary>Decides what a changed file becomes: a skip record, or chunks (reused or to encode).</summary>
@@ -257,10 +267,15 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
             return false;
         }
 
-        for (var i = 0; i < work.Count; i++)
+        // Writing codes costs K dot products per vector: spread over the cores (the model is idle meanwhile).
+        var codec = store.Codec;
+        Parallel.For(0, work.Count, i =>
         {
             var (pending, item) = work[i];
-            pending.Slots[item.Slot] = ToStored(pending.Chunks[item.Slot], item.EncodingHash, item.HeaderLength, vectors[i], store.Codec);
+            pending.Slots[item.Slot] = ToStored(pending.Chunks[item.Slot], item.EncodingHash, item.HeaderLength, vectors[i], codec);
+        });
+        foreach (var (pending, item) in work)
+        {
             stats.EncodedIds.Add(pending.Chunks[item.Slot].Id);
         }
 
@@ -292,11 +307,16 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
             return;
         }
         var expected = filesDone <= 0 ? tokens : tokens * Math.Max(filesDone, filesTotal) / filesDone;
+        var clock = Stopwatch.StartNew();
         if (settings.Apply(store, expected, cancellationToken))
         {
             cache.Reload(store);
         }
+        _compressionTime += clock.Elapsed;
     }
+
+    /// <summary>Time spent in <see cref="VectorCompression.Apply"/> during the current pass (one pass at a time).</summary>
+    private TimeSpan _compressionTime;
 
     /// <summary>A freshly encoded chunk as the store keeps it: codes straight from the floats when the index has a codec.</summary>
     internal static StoredChunk ToStored(Chunk chunk, string encodingHash, int headerLength, TokenVectors vectors, ResidualCodec? codec)

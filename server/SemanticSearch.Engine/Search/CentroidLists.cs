@@ -8,69 +8,68 @@ namespace SemanticSearch.Engine.Search;
 /// so the chunks on those lists, scored by the centroid similarities alone (per query vector: the best probed
 /// centroid the chunk holds), are a short list that contains the chunks exact MaxSim ranks high. Only that list
 /// is decoded and scored exactly, which is what makes a query cost O(candidates) instead of O(index).
-/// Lists are compressed-row: <c>_offsets[c]</c> .. <c>_offsets[c+1]</c> in <c>_items</c> are entry indices of the
-/// snapshot the lists were built from. Entries held as half floats (a conversion in progress) have no centroids
-/// and are always candidates.
+/// Lists are compressed-row: <c>_offsets[c]</c> .. <c>_offsets[c+1]</c> in <c>_items</c> are entry slots (stable
+/// numbers the cache gives each entry it takes in). Lists are rebuilt now and then, not per commit: an entry
+/// added after them (a slot at or above <see cref="Covered"/>), or held as half floats (a conversion in
+/// progress), has no list and is always scored; a slot whose chunk is gone is skipped.
 /// </summary>
 internal sealed class CentroidLists
 {
     private readonly int[] _offsets;
     private readonly int[] _items;
-    private readonly int[] _uncoded;
     private readonly ResidualCodec _codec;
-    private readonly int _entryCount;
 
-    private CentroidLists(ResidualCodec codec, int[] offsets, int[] items, int[] uncoded, int entryCount)
+    private CentroidLists(ResidualCodec codec, int[] offsets, int[] items, int covered)
     {
         _codec = codec;
         _offsets = offsets;
         _items = items;
-        _uncoded = uncoded;
-        _entryCount = entryCount;
+        Covered = covered;
     }
+
+    /// <summary>The lists hold entries of slots below this; newer entries are scored without them.</summary>
+    public int Covered { get; }
+
+    /// <summary>The codec whose centroids the lists are of.</summary>
+    public ResidualCodec Codec => _codec;
 
     /// <summary>Distinct (centroid, chunk) pairs held.</summary>
     public int Pairs => _items.Length;
 
-    public static CentroidLists Build(VectorCache.Entry[] entries, ResidualCodec codec)
+    /// <summary>Lists over the coded entries given, by their <see cref="VectorCache.Entry.Slot"/>; slots below <paramref name="covered"/>.</summary>
+    public static CentroidLists Build(IReadOnlyList<VectorCache.Entry> entries, ResidualCodec codec, int covered)
     {
         var k = codec.Centroids.Count;
         var counts = new int[k + 1];
         var stamp = new int[k];
-        var uncoded = new List<int>();
         // Two passes over the codes: count each centroid's distinct chunks, then fill.
         for (var pass = 0; pass < 2; pass++)
         {
             Array.Fill(stamp, -1);
             var items = pass == 0 ? null : new int[counts[k]];
             var next = pass == 0 ? null : (int[])counts.Clone();
-            for (var i = 0; i < entries.Length; i++)
+            foreach (var entry in entries)
             {
-                var entry = entries[i];
                 if (entry.Vectors.Format != VectorFormat.Residual)
                 {
-                    if (pass == 0)
-                    {
-                        uncoded.Add(i);
-                    }
                     continue;
                 }
                 var codes = entry.Vectors.Bytes.AsSpan();
                 for (var t = 0; t < entry.Count; t++)
                 {
                     var c = codec.CentroidOf(codes, t);
-                    if (stamp[c] == i)
+                    if (stamp[c] == entry.Slot)
                     {
                         continue;
                     }
-                    stamp[c] = i;
+                    stamp[c] = entry.Slot;
                     if (pass == 0)
                     {
                         counts[c]++;
                     }
                     else
                     {
-                        items![next![c]++] = i;
+                        items![next![c]++] = entry.Slot;
                     }
                 }
             }
@@ -87,18 +86,19 @@ internal sealed class CentroidLists
             }
             else
             {
-                return new CentroidLists(codec, counts, items!, [.. uncoded], entries.Length);
+                return new CentroidLists(codec, counts, items!, covered);
             }
         }
         throw new InvalidOperationException("unreachable");
     }
 
     /// <summary>
-    /// The indices (into the snapshot) of at most <paramref name="count"/> candidates for a query of
-    /// <paramref name="nq"/> row-major vectors, best centroid score first, plus every uncoded entry.
-    /// <paramref name="keep"/> applies the search's filters.
+    /// At most <paramref name="count"/> candidates for a query of <paramref name="nq"/> row-major vectors, best
+    /// centroid score first: the live entries (<paramref name="bySlot"/>; null for a slot whose chunk is gone) on
+    /// the lists of each query vector's <paramref name="probes"/> nearest centroids, each scored by the sum over
+    /// query vectors of the best probed centroid it holds. <paramref name="keep"/> applies the search's filters.
     /// </summary>
-    public List<int> Candidates(ReadOnlySpan<float> query, int nq, int probes, int count, Func<int, bool>? keep)
+    public List<VectorCache.Entry> Candidates(ReadOnlySpan<float> query, int nq, int probes, int count, VectorCache.Entry?[] bySlot, Func<VectorCache.Entry, bool>? keep)
     {
         var k = _codec.Centroids.Count;
         var dim = _codec.Dim;
@@ -106,8 +106,8 @@ internal sealed class CentroidLists
         var scores = new float[k];
         var best = new int[probes];
         var bestScore = new float[probes];
-        var approx = new float[_entryCount];
-        var lastToken = new int[_entryCount];
+        var approx = new float[Covered];
+        var lastToken = new int[Covered];
         var touched = new List<int>();
         for (var qi = 0; qi < nq; qi++)
         {
@@ -135,40 +135,28 @@ internal sealed class CentroidLists
                 }
             }
         }
-        var pool = keep is null ? touched : touched.Where(keep).ToList();
-        List<int> result;
-        if (pool.Count <= count)
+        // Highest approximate score first; equal scores by slot, so the same query gives the same list.
+        var heap = new PriorityQueue<VectorCache.Entry, (float Score, int Negated)>(count + 1);
+        foreach (var j in touched)
         {
-            result = pool;
-        }
-        else
-        {
-            // Highest approximate score first; equal scores by entry index, so the same query gives the same list.
-            var heap = new PriorityQueue<int, (float Score, int Negated)>(count + 1);
-            foreach (var j in pool)
+            if (bySlot[j] is not { } entry || (keep is not null && !keep(entry)))
             {
-                var key = (approx[j], -j);
-                if (heap.Count < count)
-                {
-                    heap.Enqueue(j, key);
-                }
-                else if (heap.TryPeek(out _, out var worst) && key.CompareTo(worst) > 0)
-                {
-                    heap.DequeueEnqueue(j, key);
-                }
+                continue;
             }
-            result = new List<int>(count);
-            while (heap.TryDequeue(out var j, out _))
+            var key = (approx[j], -j);
+            if (heap.Count < count)
             {
-                result.Add(j);
+                heap.Enqueue(entry, key);
+            }
+            else if (heap.TryPeek(out _, out var worst) && key.CompareTo(worst) > 0)
+            {
+                heap.DequeueEnqueue(entry, key);
             }
         }
-        foreach (var j in _uncoded)
+        var result = new List<VectorCache.Entry>(heap.Count);
+        while (heap.TryDequeue(out var entry, out _))
         {
-            if (keep is null || keep(j))
-            {
-                result.Add(j);
-            }
+            result.Add(entry);
         }
         return result;
     }

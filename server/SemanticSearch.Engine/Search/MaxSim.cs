@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using SemanticSearch.Engine.Common;
 
 namespace SemanticSearch.Engine.Search;
 
@@ -183,16 +184,16 @@ public sealed class QueryMatrix
             {
                 var x = new Vector<float>(row[k]);
                 var qk = q.Slice(k * blocks, blocks);
-                a0 += x * qk[0];
+                a0 = Simd.MultiplyAdd(x, qk[0], a0);
                 if (blocks > 1)
                 {
-                    a1 += x * qk[1];
+                    a1 = Simd.MultiplyAdd(x, qk[1], a1);
                     if (blocks > 2)
                     {
-                        a2 += x * qk[2];
+                        a2 = Simd.MultiplyAdd(x, qk[2], a2);
                         if (blocks > 3)
                         {
-                            a3 += x * qk[3];
+                            a3 = Simd.MultiplyAdd(x, qk[3], a3);
                         }
                     }
                 }

@@ -89,11 +89,11 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
         {
             var scored = entries;
             var exactCandidates = Math.Max(options.Weights.ExactCandidates, pool);
-            if (!options.Exact && entries.Length > exactCandidates && view.Lists.Value is { } lists)
+            if (!options.Exact && entries.Length > exactCandidates && view.Lists is { } lists)
             {
                 var keep = entries.Length == view.Entries.Length ? null : Keeps(filters);
-                var all = view.Entries;
-                scored = [.. lists.Candidates(query.Data, query.Count, options.Weights.CentroidProbes, exactCandidates, keep is null ? null : j => keep(all[j])).Select(j => all[j])];
+                var listed = lists.Candidates(query.Data, query.Count, options.Weights.CentroidProbes, exactCandidates, view.BySlot, keep);
+                scored = [.. listed, .. keep is null ? view.Unlisted : view.Unlisted.Where(keep)];
             }
             foreach (var (entry, score) in ScoreAll(prepared, scored, pool, cancellationToken))
             {

@@ -11,7 +11,10 @@ public sealed class VectorCache
 {
     private readonly object _gate = new();
     private Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private SnapshotView _view = new([], new Dictionary<string, Entry>(StringComparer.Ordinal), new Lazy<CentroidLists?>(() => null));
+    private SnapshotView _view = new([], new Dictionary<string, Entry>(StringComparer.Ordinal), null, [], []);
+    private int _nextSlot;
+    private CentroidLists? _lists;
+    private bool _listsBuilding;
     private bool _dirty;
 
     public VectorCache(int dim, ResidualCodec? codec = null)
@@ -53,17 +56,29 @@ public sealed class VectorCache
     public void Reload(IndexStore store)
     {
         var entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        var slot = 0;
         foreach (var stored in store.AllChunks())
         {
-            entries[stored.Chunk.Id] = Entry.From(stored);
+            entries[stored.Chunk.Id] = Entry.From(stored, slot++);
         }
+        // Built here, not at the first query: the first query after open is as fast as the ones after it.
+        var codec = store.Codec;
+        var lists = codec is null ? null : CentroidLists.Build([.. entries.Values], codec, slot);
         lock (_gate)
         {
-            Codec = store.Codec;
+            Codec = codec;
             _entries = entries;
+            _nextSlot = slot;
+            _lists = lists;
             _dirty = true;
         }
     }
+
+    /// <summary>
+    /// Entries added since the lists were built are scored without them; past this many (or a 16th of the index)
+    /// the lists are rebuilt in the background, so a query never waits for them.
+    /// </summary>
+    public const int RecentBeforeRebuild = 1024;
 
     /// <summary>An entry's vectors as floats into <paramref name="destination"/> (≥ Count × Dim).</summary>
     internal void Decode(Entry entry, Span<float> destination) => entry.Vectors.Decode(entry.Count, Dim, Codec, destination);
@@ -92,7 +107,7 @@ public sealed class VectorCache
             {
                 foreach (var chunk in update.Chunks)
                 {
-                    _entries[chunk.Chunk.Id] = Entry.From(chunk);
+                    _entries[chunk.Chunk.Id] = Entry.From(chunk, _nextSlot++);
                 }
             }
             _dirty = true;
@@ -113,27 +128,72 @@ public sealed class VectorCache
             if (_dirty)
             {
                 var entries = _entries.Values.ToArray();
-                var codec = Codec;
-                _view = new SnapshotView(entries, _entries, new Lazy<CentroidLists?>(() => codec is null ? null : CentroidLists.Build(entries, codec)));
+                var lists = _lists is { } built && built.Codec == Codec ? built : null;
+                var bySlot = new Entry?[_nextSlot];
+                var unlisted = new List<Entry>();
+                foreach (var entry in entries)
+                {
+                    bySlot[entry.Slot] = entry;
+                    if (lists is null || entry.Slot >= lists.Covered || entry.Vectors.Format != VectorFormat.Residual)
+                    {
+                        unlisted.Add(entry);
+                    }
+                }
+                _view = new SnapshotView(entries, _entries, lists, bySlot, [.. unlisted]);
                 _dirty = false;
+                // Stale lists are rebuilt; a cache that never had any (the benchmark's copies) waits for UseLists.
+                if (Codec is { } codec && lists is not null && !_listsBuilding && unlisted.Count > Math.Max(RecentBeforeRebuild, entries.Length / 16))
+                {
+                    RebuildListsInBackground(entries, codec, _nextSlot);
+                }
             }
             return _view;
         }
     }
 
+    /// <summary>Takes lists built by the caller (the benchmark times the build itself).</summary>
+    internal void UseLists(CentroidLists? lists)
+    {
+        lock (_gate)
+        {
+            _lists = lists;
+            _dirty = true;
+        }
+    }
+
+    private void RebuildListsInBackground(Entry[] entries, ResidualCodec codec, int covered)
+    {
+        _listsBuilding = true;
+        Task.Run(() =>
+        {
+            var built = CentroidLists.Build(entries, codec, covered);
+            lock (_gate)
+            {
+                _listsBuilding = false;
+                if (Codec == codec)
+                {
+                    _lists = built;
+                    _dirty = true;
+                }
+            }
+        });
+    }
+
     /// <summary>
-    /// One immutable state of the cache: the entries, the same by chunk id, and the centroid → entry lists for
-    /// candidate generation (built at the first query that needs them, then shared by every query of the snapshot).
+    /// One immutable state of the cache: the entries, the same by chunk id, and for candidate generation the
+    /// centroid lists (null without a codec), the live entries by slot and the entries the lists do not cover
+    /// (added since they were built, or held as half floats), which every query scores.
     /// </summary>
-    internal sealed record SnapshotView(Entry[] Entries, IReadOnlyDictionary<string, Entry> ById, Lazy<CentroidLists?> Lists);
+    internal sealed record SnapshotView(Entry[] Entries, IReadOnlyDictionary<string, Entry> ById, CentroidLists? Lists, Entry?[] BySlot, Entry[] Unlisted);
 
     /// <summary>
     /// The token vectors of a chunk and what the ranker reads without touching the store: path, language, and the
     /// symbol, container and kind that say what the chunk defines.
     /// </summary>
-    internal sealed record Entry(string Id, string Path, string Language, Chunking.ChunkKind Kind, string? Symbol, string? Container, VectorBlob Vectors, int Count)
+    /// <remarks><see cref="Slot"/>: a number no other entry of this cache has had, for the centroid lists.</remarks>
+    internal sealed record Entry(string Id, string Path, string Language, Chunking.ChunkKind Kind, string? Symbol, string? Container, VectorBlob Vectors, int Count, int Slot)
     {
-        public static Entry From(StoredChunk stored) =>
-            new(stored.Chunk.Id, stored.Chunk.Path, stored.Chunk.Language, stored.Chunk.Kind, stored.Chunk.Symbol, stored.Chunk.Container, stored.Vectors, stored.VectorCount);
+        public static Entry From(StoredChunk stored, int slot) =>
+            new(stored.Chunk.Id, stored.Chunk.Path, stored.Chunk.Language, stored.Chunk.Kind, stored.Chunk.Symbol, stored.Chunk.Container, stored.Vectors, stored.VectorCount, slot);
     }
 }

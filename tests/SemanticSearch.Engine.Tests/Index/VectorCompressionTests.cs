@@ -103,6 +103,12 @@ public sealed class VectorCompressionTests : IDisposable
             // A lexical candidate gets its exact MaxSim, so its semantic score is the full scan's.
             Assert.Equal(exact[0].SemanticScore, hit.SemanticScore, 5);
         }
+
+        // A chunk committed after the centroid lists were built is not on them, and is still a candidate.
+        _repo.Write("src/Mail/Postcode.cs", "namespace Acme.Mail;\npublic static class Postcode\n{\n    /// <summary>Checks a Dutch postcode such as 1234 AB.</summary>\n    public static bool IsDutchPostcode(string text) => text.Length == 7;\n}\n");
+        ws.Index();
+        var model = RankingOptions.ModelOnly with { Weights = narrow.Weights };
+        Assert.Equal("src/Mail/Postcode.cs", Assert.Single(ws.Search("is this a dutch postcode", 1, null, default, model).Results).Chunk.Path);
     }
 
     [Fact]
