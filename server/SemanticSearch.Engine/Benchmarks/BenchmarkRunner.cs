@@ -389,7 +389,7 @@ public static class BenchmarkRunner
                 var copies = file.Take(target - added).Select(source =>
                 {
                     var chunk = source.Chunk with { Id = $"{source.Chunk.Id}~{copyNumber}", Path = path };
-                    return source with { Chunk = chunk, Vectors = source.Vectors with { Bytes = (byte[])source.Vectors.Bytes.Clone() } };
+                    return source with { Chunk = chunk, Vectors = source.Vectors with { Bytes = source.Vectors.Bytes.ToArray() } };
                 }).ToList();
                 batch.Add(new FileUpdate(new FileRecord(path, 0, 0, "", file[0].Chunk.Language, [.. copies.Select(c => c.Chunk.Id)]), copies));
                 added += copies.Count;

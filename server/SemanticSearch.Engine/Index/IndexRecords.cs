@@ -47,9 +47,10 @@ public enum VectorFormat
 /// <summary>
 /// A chunk's token vectors as stored, in one of the <see cref="VectorFormat"/>s. An index holds half floats until
 /// its codec is trained, then codes; a chunk written in between keeps its format until it is converted, so both
-/// can meet in one index and every reader asks the blob.
+/// can meet in one index and every reader asks the blob. The bytes are an array, or a slice of the memory-mapped
+/// codes file (<see cref="CodesFile"/>).
 /// </summary>
-public sealed record VectorBlob(VectorFormat Format, byte[] Bytes)
+public sealed record VectorBlob(VectorFormat Format, ReadOnlyMemory<byte> Bytes)
 {
     public static VectorBlob FromFloats(ReadOnlySpan<float> vectors)
     {
@@ -60,7 +61,7 @@ public sealed record VectorBlob(VectorFormat Format, byte[] Bytes)
 
     /// <summary>The half floats of a <see cref="VectorFormat.Half"/> blob.</summary>
     public ReadOnlySpan<Half> Halves => Format == VectorFormat.Half
-        ? System.Runtime.InteropServices.MemoryMarshal.Cast<byte, Half>(Bytes)
+        ? System.Runtime.InteropServices.MemoryMarshal.Cast<byte, Half>(Bytes.Span)
         : throw new InvalidOperationException("These vectors are residual codes, not half floats.");
 
     /// <summary>
@@ -78,7 +79,7 @@ public sealed record VectorBlob(VectorFormat Format, byte[] Bytes)
         {
             throw new InvalidOperationException("Residual codes cannot be read without the index's codec.");
         }
-        codec.Decode(Bytes, count, destination);
+        codec.Decode(Bytes.Span, count, destination);
     }
 
     /// <summary>Encodes half floats as codes (a <see cref="VectorFormat.Residual"/> blob stays as it is).</summary>

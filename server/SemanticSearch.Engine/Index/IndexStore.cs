@@ -55,6 +55,9 @@ public sealed class IndexStore : IDisposable
     private readonly ILiteCollection<BsonDocument> _chunks;
     private LexicalIndex? _lexical;
     private ResidualCodec? _codec;
+    private CodesFile? _codes;
+    private readonly List<CodesFile> _retiredCodes = [];
+    private IReadOnlyList<MappedChunk>? _mapped;
 
     /// <summary>
     /// Test fault point: with this variable set to <see cref="FaultAfterStoreCommit"/>, the process dies right after
@@ -108,6 +111,7 @@ public sealed class IndexStore : IDisposable
         try
         {
             store.OpenLexical();
+            store.OpenCodes();
         }
         catch
         {
@@ -152,6 +156,56 @@ public sealed class IndexStore : IDisposable
         // Applied even when nothing was off: it stamps the generation, so the next open skips the scan.
         _lexical.Apply(updates, stale, generation);
         LexicalRepairs = updates.Count + stale.Count;
+    }
+
+    /// <summary>
+    /// Maps the codes file of a compressed index (every chunk in codes), or writes it from the stored chunks when it
+    /// is missing, of another codec, behind the store (a crash between the two commits) or damaged.
+    /// </summary>
+    private void OpenCodes()
+    {
+        if (Codec is not { } codec || !CodesComplete)
+        {
+            return;
+        }
+        var generation = Generation;
+        _codes = CodesFile.TryOpen(IndexPath, codec, generation, out var chunks);
+        if (_codes is null)
+        {
+            CodesRebuilt = true;
+            _codes = CodesFile.Create(IndexPath, codec, generation, AllChunks(), out chunks);
+        }
+        _mapped = chunks;
+    }
+
+    /// <summary>Whether opening the index had to write its codes file anew (missing, stale or damaged).</summary>
+    public bool CodesRebuilt { get; private set; }
+
+    /// <summary>
+    /// The chunks of the mapped codes file as of its last mapping (at open, or when a conversion finished), for the
+    /// vector cache: no LiteDB read and no vector on the managed heap. Null when the index has no codes file.
+    /// </summary>
+    public IReadOnlyList<MappedChunk>? MappedChunks
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _mapped;
+            }
+        }
+    }
+
+    /// <summary>Bytes of the codes file (0 without one).</summary>
+    public long CodesFileBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _codes?.Bytes ?? 0;
+            }
+        }
     }
 
     /// <summary>Gives an index written before commit generations its first one (0).</summary>
@@ -202,11 +256,12 @@ public sealed class IndexStore : IDisposable
         }
     }
 
-    /// <summary>Deletes the index file, its LiteDB log and its lexical index.</summary>
+    /// <summary>Deletes the index file, its LiteDB log, its codes file and its lexical index.</summary>
     public static void Delete(string path)
     {
         File.Delete(path);
         File.Delete(LogFileOf(path));
+        CodesFile.Delete(path);
         var lexical = LexicalIndex.FolderFor(path);
         if (Directory.Exists(lexical))
         {
@@ -403,6 +458,14 @@ public sealed class IndexStore : IDisposable
             var meta = _meta.FindById(MetaId);
             meta["codesDone"] = true;
             _meta.Update(meta);
+            // Every chunk is codes now: map them. A mapping handed out before stays open until the store closes
+            // (a search may still read it).
+            if (_codes is not null)
+            {
+                _retiredCodes.Add(_codes);
+            }
+            _codes = CodesFile.Create(IndexPath, codec, GenerationOf(meta), AllChunks(), out var chunks);
+            _mapped = chunks;
         }
         return converted;
     }
@@ -496,6 +559,20 @@ public sealed class IndexStore : IDisposable
                 Environment.FailFast($"{FaultVariable}={FaultAfterStoreCommit}: stopping between the LiteDB and the lexical commit.");
             }
             _lexical?.Apply(updates, deletions, generation);
+            if (_codes is not null)
+            {
+                try
+                {
+                    _codes.Append(updates, deletions, generation);
+                }
+                catch (IOException)
+                {
+                    // Its header stays behind the store, so the next open rebuilds it; until then no more appends
+                    // (a file missing this group must not claim a later generation). Searches keep the cache.
+                    _retiredCodes.Add(_codes);
+                    _codes = null;
+                }
+            }
             return updates;
         }
     }
@@ -559,6 +636,11 @@ public sealed class IndexStore : IDisposable
         {
             _db.Dispose();
             _lexical?.Dispose();
+            _codes?.Dispose();
+            foreach (var retired in _retiredCodes)
+            {
+                retired.Dispose();
+            }
         }
     }
 
@@ -605,7 +687,7 @@ public sealed class IndexStore : IDisposable
             ["parts"] = c.PartCount,
             ["enc"] = stored.EncodingHash,
             ["n"] = stored.VectorCount,
-            [stored.Vectors.Format == VectorFormat.Half ? "vec" : "codes"] = stored.Vectors.Bytes,
+            [stored.Vectors.Format == VectorFormat.Half ? "vec" : "codes"] = stored.Vectors.Bytes.ToArray(),
             ["ts"] = MemoryMarshal.AsBytes(stored.TokenStarts.AsSpan()).ToArray(),
             ["tl"] = MemoryMarshal.AsBytes(stored.TokenLengths.AsSpan()).ToArray(),
         };

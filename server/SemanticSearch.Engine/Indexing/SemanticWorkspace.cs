@@ -147,7 +147,8 @@ public sealed class SemanticWorkspace : IDisposable
         }
         var log = relative[..^Path.GetExtension(relative).Length] + "-log" + Path.GetExtension(relative);
         var lexical = Path.GetRelativePath(root, LexicalIndex.FolderFor(indexPath)).Replace('\\', '/');
-        return scan with { Excludes = [.. scan.Excludes, "/" + relative, "/" + log, "/" + lexical + "/"] };
+        var codes = Path.GetRelativePath(root, CodesFile.PathFor(indexPath)).Replace('\\', '/');
+        return scan with { Excludes = [.. scan.Excludes, "/" + relative, "/" + log, "/" + lexical + "/", "/" + codes, "/" + codes + ".tmp"] };
     }
 
     public IndexRunResult Index(IProgress<IndexProgress>? progress = null, CancellationToken cancellationToken = default) =>

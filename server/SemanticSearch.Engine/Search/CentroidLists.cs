@@ -54,7 +54,7 @@ internal sealed class CentroidLists
                 {
                     continue;
                 }
-                var codes = entry.Vectors.Bytes.AsSpan();
+                var codes = entry.Vectors.Bytes.Span;
                 for (var t = 0; t < entry.Count; t++)
                 {
                     var c = codec.CentroidOf(codes, t);

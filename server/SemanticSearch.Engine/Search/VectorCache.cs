@@ -57,9 +57,20 @@ public sealed class VectorCache
     {
         var entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
         var slot = 0;
-        foreach (var stored in store.AllChunks())
+        if (store.MappedChunks is { } mapped)
         {
-            entries[stored.Chunk.Id] = Entry.From(stored, slot++);
+            // A compressed index: everything the ranker needs is in the mapped codes file; no vector is copied.
+            foreach (var chunk in mapped)
+            {
+                entries[chunk.Id] = new Entry(chunk.Id, chunk.Path, chunk.Language, chunk.Kind, chunk.Symbol, chunk.Container, new VectorBlob(VectorFormat.Residual, chunk.Codes), chunk.Count, slot++);
+            }
+        }
+        else
+        {
+            foreach (var stored in store.AllChunks())
+            {
+                entries[stored.Chunk.Id] = Entry.From(stored, slot++);
+            }
         }
         // Built here, not at the first query: the first query after open is as fast as the ones after it.
         var codec = store.Codec;

@@ -105,7 +105,7 @@ public sealed class IndexStoreTests : IDisposable
             var loaded = store.GetChunk(chunk.Chunk.Id)!;
             Assert.Equal(chunk.Chunk, loaded.Chunk);
             Assert.Equal(chunk.Vectors.Format, loaded.Vectors.Format);
-            Assert.Equal(chunk.Vectors.Bytes, loaded.Vectors.Bytes);
+            Assert.Equal(chunk.Vectors.Bytes.ToArray(), loaded.Vectors.Bytes.ToArray());
             Assert.Equal(chunk.TokenStarts, loaded.TokenStarts);
             Assert.Equal(chunk.TokenLengths, loaded.TokenLengths);
             Assert.Equal("enc-alpha", loaded.EncodingHash);

@@ -25,7 +25,7 @@ public sealed class LexicalIndexTests : IDisposable
             Text = text,
             ContentHash = symbol,
         },
-        "enc", 0, new VectorBlob(VectorFormat.Half, []), [], []);
+        "enc", 0, new VectorBlob(VectorFormat.Half, Array.Empty<byte>()), [], []);
 
     private static FileUpdate File(string path, params StoredChunk[] chunks) =>
         new(new FileRecord(path, 1, 1, "h", chunks.FirstOrDefault()?.Chunk.Language ?? "csharp", chunks.Select(c => c.Chunk.Id).ToArray()), chunks);

@@ -172,6 +172,69 @@ public sealed class VectorCompressionTests : IDisposable
         Assert.Contains("codec", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_codes_file_maps_every_chunk_and_a_stale_or_damaged_one_is_rebuilt_from_the_store()
+    {
+        var indexPath = Path.Combine(_repo.Root, ".semantic-search", "index.db");
+        var codesPath = CodesFile.PathFor(indexPath);
+        int chunks;
+        using (var ws = Open())
+        {
+            ws.Index();
+            chunks = ws.Store.Info.ChunkCount;
+            Assert.True(File.Exists(codesPath));
+            Assert.Equal(chunks, ws.Store.MappedChunks!.Count);
+            // A commit after the mapping is appended (and read from the commit's own arrays until the next open).
+            _repo.Edit("src/Mail/EmailValidator.cs", "IsValidEmail", "IsWellFormedEmail");
+            ws.Index();
+        }
+        using (var ws = Open())
+        {
+            Assert.False(ws.Store.CodesRebuilt);
+            var mapped = ws.Store.MappedChunks!;
+            Assert.Equal(ws.Store.Info.ChunkCount, mapped.Count);
+            Assert.Contains(mapped, c => c.Symbol == "IsWellFormedEmail");
+            Assert.DoesNotContain(mapped, c => c.Symbol == "IsValidEmail");
+            // The mapped codes are the stored codes, byte for byte.
+            foreach (var chunk in mapped)
+            {
+                var stored = ws.Store.GetChunk(chunk.Id)!;
+                Assert.Equal(stored.Vectors.Bytes.ToArray(), chunk.Codes.ToArray());
+                Assert.Equal(stored.Chunk.Path, chunk.Path);
+                Assert.Equal(stored.Chunk.Kind, chunk.Kind);
+            }
+            Assert.Equal("src/Mail/EmailValidator.cs#IsWellFormedEmail", Top(ws, "check whether an email address is well formed"));
+        }
+
+        // What a crash during a commit's codes leaves: records past the header's length, the header a generation
+        // behind the store. Then a cut-off file, then garbage: each open rebuilds it and answers as before.
+        var damage = new Action[]
+        {
+            () =>
+            {
+                var bytes = File.ReadAllBytes(codesPath);
+                System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(32), 1);
+                File.WriteAllBytes(codesPath, [.. bytes, 1, 7, 0, 0]);
+            },
+            () => File.WriteAllBytes(codesPath, File.ReadAllBytes(codesPath)[..(CodesFile.HeaderBytes + 10)]),
+            () => File.WriteAllBytes(codesPath, [.. Enumerable.Repeat((byte)0xAB, 4096)]),
+        };
+        foreach (var change in damage)
+        {
+            change();
+            using var ws = Open();
+            Assert.True(ws.Store.CodesRebuilt);
+            Assert.Equal(ws.Store.Info.ChunkCount, ws.Store.MappedChunks!.Count);
+            Assert.Equal("src/Mail/EmailValidator.cs#IsWellFormedEmail", Top(ws, "check whether an email address is well formed"));
+        }
+        using (var ws = Open())
+        {
+            Assert.False(ws.Store.CodesRebuilt);
+        }
+        IndexStore.Delete(indexPath);
+        Assert.False(File.Exists(codesPath));
+    }
+
     private static void SetHeader(string indexPath, Action<BsonDocument> change)
     {
         using var db = new LiteDatabase(new ConnectionString { Filename = indexPath, Connection = ConnectionType.Direct });

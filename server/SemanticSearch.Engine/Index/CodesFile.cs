@@ -1,0 +1,387 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.MemoryMappedFiles;
+using System.Text;
+using SemanticSearch.Engine.Chunking;
+using SemanticSearch.Engine.Common;
+
+namespace SemanticSearch.Engine.Index;
+
+/// <summary>A chunk as the codes file holds it: what the ranker reads, and its codes inside the mapped file.</summary>
+public sealed record MappedChunk(string Id, string Path, string Language, ChunkKind Kind, string? Symbol, string? Container, int Count, ReadOnlyMemory<byte> Codes);
+
+/// <summary>
+/// The residual codes of every chunk in one contiguous file beside the index (<c>index.codes</c>), memory-mapped
+/// so that opening an index reads no vector into the managed heap: searches decode straight from the mapped pages,
+/// which the OS shares and pages in and out (not the process's private memory). Derived data, like the lexical
+/// index: LiteDB stays the record, and a file that does not match it is rebuilt from it.
+/// <para>Layout, little-endian. Header (<see cref="HeaderBytes"/>): magic <c>SSCF</c>, format version, dim, bytes
+/// per code, the codec's hash (16 ASCII hex characters: codes of another codec are never read), the store
+/// generation the file has caught up with, and the length of the records after the header. Records, appended
+/// per store commit: <c>1</c> add (id, path, language, kind byte, symbol, container — strings as int32 UTF-8
+/// length then bytes, -1 for null — then int32 count and count codes) or <c>2</c> delete (a path: every earlier
+/// add of it is gone). A commit appends its records and flushes them to disk, then rewrites the header; a crash
+/// in between leaves a header whose generation is behind the store's, so the next open rebuilds the file.</para>
+/// </summary>
+public sealed unsafe class CodesFile : IDisposable
+{
+    public const int FormatVersion = 1;
+    public const int HeaderBytes = 64;
+
+    private const uint Magic = 0x46435353; // "SSCF"
+    private const byte AddRecord = 1;
+    private const byte DeleteRecord = 2;
+
+    /// <summary>Mapped windows of this size (plus the overlap) keep every chunk's codes inside one window's span.</summary>
+    private const long WindowBytes = 1L << 30;
+    private const int WindowOverlap = 1 << 20;
+
+    private readonly string _path;
+    private readonly string _codecHash;
+    private readonly int _dim;
+    private readonly int _bytesPerVector;
+    private readonly FileStream _writer;
+    private readonly MemoryMappedFile? _map;
+    private readonly MemoryMappedViewAccessor? _view;
+    private readonly byte* _base;
+    private long _length;
+
+    private CodesFile(string path, string codecHash, int dim, int bytesPerVector, FileStream writer, long length, long generation)
+    {
+        _path = path;
+        _codecHash = codecHash;
+        _dim = dim;
+        _bytesPerVector = bytesPerVector;
+        _writer = writer;
+        _length = length;
+        Generation = generation;
+        if (writer.Length > 0)
+        {
+            _map = MemoryMappedFile.CreateFromFile(writer, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
+            _view = _map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+            byte* pointer = null;
+            _view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+            _base = pointer + _view.PointerOffset;
+        }
+    }
+
+    /// <summary>The store generation whose commits the file holds.</summary>
+    public long Generation { get; private set; }
+
+    /// <summary>Bytes of the file (header and records).</summary>
+    public long Bytes => HeaderBytes + _length;
+
+    public static string PathFor(string indexPath) =>
+        Path.Combine(Path.GetDirectoryName(indexPath)!, Path.GetFileNameWithoutExtension(indexPath) + ".codes");
+
+    /// <summary>
+    /// Opens the codes file of an index whose store is at <paramref name="generation"/> with <paramref name="codec"/>
+    /// and reads its chunks. Null when there is none, or it is not this codec's, or it is behind (a crash between
+    /// commits), or it is damaged: the caller rebuilds it (<see cref="Create"/>).
+    /// </summary>
+    public static CodesFile? TryOpen(string indexPath, ResidualCodec codec, long generation, out List<MappedChunk> chunks)
+    {
+        chunks = [];
+        var path = PathFor(indexPath);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        FileStream? stream = null;
+        CodesFile? file = null;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
+            var header = new byte[HeaderBytes];
+            if (stream.Length < HeaderBytes || stream.Read(header) != HeaderBytes)
+            {
+                stream.Dispose();
+                return null;
+            }
+            var hash = CodecHash(codec);
+            if (BinaryPrimitives.ReadUInt32LittleEndian(header) != Magic
+                || BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(4)) != FormatVersion
+                || BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(8)) != codec.Dim
+                || BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(12)) != codec.BytesPerVector
+                || Encoding.ASCII.GetString(header, 16, 16) != hash
+                || BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(32)) != generation)
+            {
+                stream.Dispose();
+                return null;
+            }
+            var length = BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(40));
+            if (length < 0 || HeaderBytes + length > stream.Length)
+            {
+                stream.Dispose();
+                return null;
+            }
+            file = new CodesFile(path, hash, codec.Dim, codec.BytesPerVector, stream, length, generation);
+            stream = null;
+            chunks = file.ReadChunks();
+            return file;
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException)
+        {
+            stream?.Dispose();
+            file?.Dispose();
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Writes a new codes file holding <paramref name="chunks"/> (all residual codes), at <paramref name="generation"/>,
+    /// into a temporary file that then replaces the old one, and opens it.
+    /// </summary>
+    public static CodesFile Create(string indexPath, ResidualCodec codec, long generation, IEnumerable<StoredChunk> chunks, out List<MappedChunk> mapped)
+    {
+        var path = PathFor(indexPath);
+        var temporary = path + ".tmp";
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            stream.Write(new byte[HeaderBytes]);
+            var buffer = new ArrayBufferWriter<byte>();
+            long length = 0;
+            foreach (var chunk in chunks)
+            {
+                WriteAdd(buffer, chunk);
+                if (buffer.WrittenCount > 1 << 20)
+                {
+                    stream.Write(buffer.WrittenSpan);
+                    length += buffer.WrittenCount;
+                    buffer.Clear();
+                }
+            }
+            stream.Write(buffer.WrittenSpan);
+            length += buffer.WrittenCount;
+            stream.Flush(flushToDisk: true);
+            stream.Position = 0;
+            stream.Write(Header(CodecHash(codec), codec.Dim, codec.BytesPerVector, generation, length));
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(temporary, path, overwrite: true);
+        return TryOpen(indexPath, codec, generation, out mapped)
+            ?? throw new IOException($"The codes file {path} could not be read back after writing it.");
+    }
+
+    /// <summary>Deletes the codes file of an index (and a temporary one left by a crash).</summary>
+    public static void Delete(string indexPath)
+    {
+        File.Delete(PathFor(indexPath));
+        File.Delete(PathFor(indexPath) + ".tmp");
+    }
+
+    /// <summary>
+    /// Appends one store commit (deletions, then each update's path deleted and its chunks added) and moves the
+    /// header to <paramref name="generation"/>. Chunks appended after opening are read from the commit's own
+    /// arrays until the file is mapped again at the next open.
+    /// </summary>
+    public void Append(IReadOnlyList<FileUpdate> updates, IReadOnlyList<string> deletions, long generation)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        foreach (var path in deletions)
+        {
+            WriteDelete(buffer, path);
+        }
+        foreach (var update in updates)
+        {
+            WriteDelete(buffer, update.File.Path);
+            foreach (var chunk in update.Chunks)
+            {
+                WriteAdd(buffer, chunk);
+            }
+        }
+        _writer.Position = HeaderBytes + _length;
+        _writer.Write(buffer.WrittenSpan);
+        if (FaultDuringAppend)
+        {
+            _writer.Flush(flushToDisk: true);
+            Environment.FailFast($"{IndexStore.FaultVariable}={FaultDuringCodesWrite}: stopping after the codes, before the codes file's header.");
+        }
+        _writer.Flush(flushToDisk: true);
+        _length += buffer.WrittenCount;
+        _writer.Position = 0;
+        _writer.Write(Header(_codecHash, _dim, _bytesPerVector, generation, _length));
+        _writer.Flush(flushToDisk: true);
+        Generation = generation;
+    }
+
+    /// <summary>Test fault point: the process dies after a commit's codes are written and before the header moves.</summary>
+    public const string FaultDuringCodesWrite = "during-codes-write";
+
+    private static readonly bool FaultDuringAppend = Environment.GetEnvironmentVariable(IndexStore.FaultVariable) == FaultDuringCodesWrite;
+
+    public void Dispose()
+    {
+        if (_view is not null)
+        {
+            _view.SafeMemoryMappedViewHandle.ReleasePointer();
+            _view.Dispose();
+        }
+        _map?.Dispose();
+        _writer.Dispose();
+    }
+
+    private List<MappedChunk> ReadChunks()
+    {
+        var byPath = new Dictionary<string, List<MappedChunk>>(StringComparer.Ordinal);
+        var windows = new Dictionary<long, ReadOnlyMemory<byte>>();
+        var strings = new Dictionary<string, string>(StringComparer.Ordinal); // one string per distinct path, language…
+        var end = HeaderBytes + _length;
+        var at = (long)HeaderBytes;
+        while (at < end)
+        {
+            var op = _base[at++];
+            if (op == DeleteRecord)
+            {
+                byPath.Remove(ReadString(ref at, end, strings) ?? throw Damaged());
+                continue;
+            }
+            if (op != AddRecord)
+            {
+                throw Damaged();
+            }
+            var id = ReadString(ref at, end, null) ?? throw Damaged();
+            var path = ReadString(ref at, end, strings) ?? throw Damaged();
+            var language = ReadString(ref at, end, strings) ?? throw Damaged();
+            Need(at, 1, end);
+            var kind = (ChunkKind)_base[at++];
+            var symbol = ReadString(ref at, end, null);
+            var container = ReadString(ref at, end, strings);
+            var count = ReadInt32(ref at, end);
+            var bytes = (long)count * _bytesPerVector;
+            if (count < 0 || bytes > WindowOverlap)
+            {
+                throw Damaged();
+            }
+            Need(at, bytes, end);
+            var window = at / WindowBytes;
+            if (!windows.TryGetValue(window, out var memory))
+            {
+                var start = window * WindowBytes;
+                var length = (int)Math.Min(WindowBytes + WindowOverlap, Bytes - start);
+                memory = new MappedWindow(_base + start, length).Memory;
+                windows[window] = memory;
+            }
+            var codes = memory.Slice((int)(at - (window * WindowBytes)), (int)bytes);
+            at += bytes;
+            if (!byPath.TryGetValue(path, out var list))
+            {
+                byPath[path] = list = [];
+            }
+            list.Add(new MappedChunk(id, path, language, kind, symbol, container, count, codes));
+        }
+        return [.. byPath.Values.SelectMany(l => l)];
+    }
+
+    private string? ReadString(ref long at, long end, Dictionary<string, string>? pool)
+    {
+        var length = ReadInt32(ref at, end);
+        if (length < 0)
+        {
+            return length == -1 ? null : throw Damaged();
+        }
+        Need(at, length, end);
+        var text = Encoding.UTF8.GetString(_base + at, length);
+        at += length;
+        if (pool is null)
+        {
+            return text;
+        }
+        if (!pool.TryGetValue(text, out var shared))
+        {
+            pool[text] = shared = text;
+        }
+        return shared;
+    }
+
+    private int ReadInt32(ref long at, long end)
+    {
+        Need(at, 4, end);
+        var value = BinaryPrimitives.ReadInt32LittleEndian(new ReadOnlySpan<byte>(_base + at, 4));
+        at += 4;
+        return value;
+    }
+
+    private void Need(long at, long bytes, long end)
+    {
+        if (at + bytes > end)
+        {
+            throw Damaged();
+        }
+    }
+
+    private InvalidDataException Damaged() => new($"The codes file {_path} is damaged.");
+
+    private static string CodecHash(ResidualCodec codec) => ContentHash.Of(codec.ToBytes(), 16);
+
+    private static byte[] Header(string codecHash, int dim, int bytesPerVector, long generation, long length)
+    {
+        var header = new byte[HeaderBytes];
+        BinaryPrimitives.WriteUInt32LittleEndian(header, Magic);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(4), FormatVersion);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(8), dim);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(12), bytesPerVector);
+        Encoding.ASCII.GetBytes(codecHash, header.AsSpan(16, 16));
+        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(32), generation);
+        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(40), length);
+        return header;
+    }
+
+    private static void WriteAdd(ArrayBufferWriter<byte> buffer, StoredChunk stored)
+    {
+        if (stored.Vectors.Format != VectorFormat.Residual)
+        {
+            throw new InvalidOperationException($"Chunk {stored.Chunk.Id} is not stored as residual codes.");
+        }
+        var c = stored.Chunk;
+        buffer.Write([AddRecord]);
+        WriteString(buffer, c.Id);
+        WriteString(buffer, c.Path);
+        WriteString(buffer, c.Language);
+        buffer.Write([(byte)c.Kind]);
+        WriteString(buffer, c.Symbol);
+        WriteString(buffer, c.Container);
+        WriteInt32(buffer, stored.VectorCount);
+        buffer.Write(stored.Vectors.Bytes.Span);
+    }
+
+    private static void WriteDelete(ArrayBufferWriter<byte> buffer, string path)
+    {
+        buffer.Write([DeleteRecord]);
+        WriteString(buffer, path);
+    }
+
+    private static void WriteString(ArrayBufferWriter<byte> buffer, string? text)
+    {
+        if (text is null)
+        {
+            WriteInt32(buffer, -1);
+            return;
+        }
+        var bytes = Encoding.UTF8.GetBytes(text);
+        WriteInt32(buffer, bytes.Length);
+        buffer.Write(bytes);
+    }
+
+    private static void WriteInt32(ArrayBufferWriter<byte> buffer, int value)
+    {
+        BinaryPrimitives.WriteInt32LittleEndian(buffer.GetSpan(4), value);
+        buffer.Advance(4);
+    }
+
+    /// <summary>A window of the mapped file as <see cref="Memory{T}"/> (a chunk's codes are a slice of one).</summary>
+    private sealed class MappedWindow(byte* pointer, int length) : MemoryManager<byte>
+    {
+        public override Span<byte> GetSpan() => new(pointer, length);
+
+        public override MemoryHandle Pin(int elementIndex = 0) => new(pointer + elementIndex);
+
+        public override void Unpin()
+        {
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+        }
+    }
+}
