@@ -11,13 +11,15 @@ namespace SemanticSearch.Engine.Index;
 /// nearest centroid plus a small residual (<see cref="ResidualCodec"/>), and a query finds candidate chunks through
 /// the centroids its own tokens are near (<see cref="Search.CentroidLists"/>, PLAID's idea).
 /// Why a dedicated kernel: assigning a token to its centroid runs for every token written and every token of every
-/// query, i.e. K dot products per token. The centroids are kept transposed (dim × K), so one broadcast of a vector
-/// component feeds K/lanes FMAs and no horizontal sum is needed until the arg-max.
+/// query, i.e. K dot products per token. The centroids are kept in blocks of one SIMD vector's width, each block
+/// dimension-major (dim × lanes, contiguous): a block's scores are dim FMAs of a broadcast vector component with
+/// consecutive loads, and no horizontal sum is needed until the arg-max. (A plain dim × K transpose strides 4 KB
+/// between those loads: nearest centroid of a 96-dim vector among 1,024 took 14.9 µs that way, 4.8 µs this way.)
 /// </summary>
 public sealed class Centroids
 {
-    private readonly float[] _rows;        // K × dim, row-major, unit vectors
-    private readonly float[] _transposed;  // dim × K
+    private readonly float[] _rows;    // K × dim, row-major, unit vectors
+    private readonly float[] _blocked; // K/lanes blocks, each dim × lanes: one block's loads are contiguous
 
     public Centroids(float[] rows, int count, int dim)
     {
@@ -32,12 +34,13 @@ public sealed class Centroids
         _rows = rows;
         Count = count;
         Dim = dim;
-        _transposed = new float[dim * count];
+        var lanes = Vector<float>.Count;
+        _blocked = new float[dim * count];
         for (var c = 0; c < count; c++)
         {
             for (var d = 0; d < dim; d++)
             {
-                _transposed[(d * count) + c] = rows[(c * dim) + d];
+                _blocked[((c / lanes) * dim * lanes) + (d * lanes) + (c % lanes)] = rows[(c * dim) + d];
             }
         }
     }
@@ -53,13 +56,19 @@ public sealed class Centroids
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Scores(ReadOnlySpan<float> vector, Span<float> scores)
     {
-        var k = Count;
-        var target = scores[..k];
-        target.Clear();
-        var t = _transposed.AsSpan();
-        for (var d = 0; d < Dim; d++)
+        var lanes = Vector<float>.Count;
+        var dim = Dim;
+        var t = MemoryMarshal.Cast<float, Vector<float>>(_blocked.AsSpan());
+        var target = MemoryMarshal.Cast<float, Vector<float>>(scores[..Count]);
+        for (var b = 0; b < Count / lanes; b++)
         {
-            TensorPrimitives.MultiplyAdd(t.Slice(d * k, k), vector[d], target, target);
+            var block = t.Slice(b * dim, dim);
+            Vector<float> a = default;
+            for (var d = 0; d < dim; d++)
+            {
+                a = Simd.MultiplyAdd(new Vector<float>(vector[d]), block[d], a);
+            }
+            target[b] = a;
         }
     }
 
@@ -69,7 +78,7 @@ public sealed class Centroids
     {
         var lanes = Vector<float>.Count;
         var blocks = Count / lanes;
-        var t = MemoryMarshal.Cast<float, Vector<float>>(_transposed.AsSpan());
+        var t = MemoryMarshal.Cast<float, Vector<float>>(_blocked.AsSpan());
         var dim = Dim;
         var laneIndex = LaneIndices();
         var i = 0;
@@ -83,9 +92,10 @@ public sealed class Centroids
             for (var b = 0; b < blocks; b++)
             {
                 Vector<float> a0 = default, a1 = default;
+                var block = t.Slice(b * dim, dim);
                 for (var d = 0; d < dim; d++)
                 {
-                    var c = t[(d * blocks) + b];
+                    var c = block[d];
                     a0 = Simd.MultiplyAdd(new Vector<float>(x0[d]), c, a0);
                     a1 = Simd.MultiplyAdd(new Vector<float>(x1[d]), c, a1);
                 }
