@@ -73,6 +73,10 @@ internal static class BenchCommand
         foreach (var s in report.Scale)
         {
             o.WriteLine($"  scale {s.Chunks} chunks ({(s.Compressed ? "codes" : "half floats")}, {s.VectorBytesPerToken:0.0} B/token vector): search p50 {s.SearchMs.P50Ms:0.00} / p95 {s.SearchMs.P95Ms:0.00} ms, recall@10 vs full scan {s.RecallAt10:0.000} (full scan p50 {s.ExactSearchMs.P50Ms:0.00} / p95 {s.ExactSearchMs.P95Ms:0.00} ms); vectors {Mb(s.VectorBytes)}, managed heap +{Mb(s.ManagedHeapBytes)}, peak RSS {Mb(s.PeakRssBytes)}");
+            if (s.Mapped is { } mo)
+            {
+                o.WriteLine($"    opened from a {Mb(mo.CodesFileBytes)} codes file: first result after {mo.OpenToFirstResultMs:0} ms (first query {mo.FirstQueryMs:0.0} ms, later p50 {mo.LaterQueryP50Ms:0.0} ms: x{mo.FirstToLaterQuery:0.00}); private RSS {Mb(mo.PrivateRssBytes)}, mapped {Mb(mo.MappedRssBytes)}");
+            }
         }
         return CommandLine.Ok;
     }

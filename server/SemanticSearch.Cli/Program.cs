@@ -267,6 +267,11 @@ namespace SemanticSearch.Cli
             // re-indexed lexically from the stored chunk text when the index was opened; and the lexical documents held.
             lexicalRepairedFiles = workspace.Store.LexicalRepairs,
             lexicalChunks = workspace.Store.Lexical?.Count ?? 0,
+            // How the vectors are stored, and whether the codes file had to be written anew when the index was
+            // opened (missing, or behind the store after a crash, or damaged).
+            vectors = VectorsOf(workspace.Store),
+            codesFileRebuilt = workspace.Store.CodesRebuilt,
+            compressionSeconds = Math.Round(r.CompressionTime.TotalSeconds, 3),
             skipped = r.Skipped.Select(s => new { path = s.RelativePath, reason = s.Reason, detail = s.Detail, directory = s.IsDirectory }),
             errors = r.Errors,
             cancelled = r.Cancelled,
@@ -282,6 +287,14 @@ namespace SemanticSearch.Cli
             if (workspace.Store.LexicalRepairs > 0)
             {
                 o.WriteLine($"  lexical index: {workspace.Store.LexicalRepairs} files re-indexed from stored text (it had fallen behind the vectors)");
+            }
+            if (workspace.Store.CodesRebuilt)
+            {
+                o.WriteLine("  codes file: written anew from the index (it was missing, behind or damaged)");
+            }
+            if (r.CompressionTime > TimeSpan.Zero && workspace.Store.Codec is not null)
+            {
+                o.WriteLine($"  vectors: compressed to {VectorsOf(workspace.Store)} in {r.CompressionTime.TotalSeconds:0.0}s");
             }
             if (r.Skipped.Count > 0)
             {

@@ -292,6 +292,51 @@ public sealed class CliEndToEndTests : IDisposable
     }
 
     [Fact]
+    public void TinyRandomModel_a_crash_while_writing_the_codes_file_heals_at_the_next_open()
+    {
+        // Enough generated code to be compressed (65,536 token vectors).
+        for (var i = 0; i < 300; i++)
+        {
+            var functions = Enumerable.Range(0, 8).Select(j =>
+                $"def compute_{i}_{j}(values, factor):\n    \"\"\"Scale every value of batch {i} by factor {j} and sum the results.\"\"\"\n    total = 0\n    for value in values:\n        total += value * factor + {j}\n    return total\n");
+            _repo.Write($"gen/module_{i}.py", string.Join("\n\n", functions));
+        }
+        var indexed = CliProcess.Run(WithModel("index", _repo.Root, "--json"));
+        Assert.True(indexed.ExitCode == 0, indexed.ToString());
+        using (var doc = JsonDocument.Parse(indexed.Stdout))
+        {
+            Assert.StartsWith("codes (2-bit residuals", doc.RootElement.GetProperty("vectors").GetString());
+        }
+        var codesFile = CodesFile.PathFor(Path.Combine(_repo.Root, ".semantic-search", "index.db"));
+        var generation = HeaderGeneration(codesFile);
+
+        // The next commit's codes reach the file; the process dies before its header moves.
+        _repo.Write("gen/zebra.py", "def zebra_quokka_total(values):\n    return sum(values)\n");
+        var crashed = CliProcess.Run(WithModel("index", _repo.Root, "--json"), new Dictionary<string, string> { [IndexStore.FaultVariable] = CodesFile.FaultDuringCodesWrite });
+        Assert.True(crashed.ExitCode != 0, crashed.ToString());
+        Assert.Contains(CodesFile.FaultDuringCodesWrite, crashed.Stderr);
+        Assert.Equal(generation, HeaderGeneration(codesFile));
+
+        // The store has the commit; the codes file is behind it, so opening rewrites it, and the new chunk is found.
+        var search = CliProcess.Run(WithModel("search", _repo.Root, "zebra quokka total", "-k", "1", "--json", "--no-update"));
+        Assert.True(search.ExitCode == 0, search.ToString());
+        using (var doc = JsonDocument.Parse(search.Stdout))
+        {
+            Assert.Equal("zebra_quokka_total", doc.RootElement.GetProperty("results")[0].GetProperty("symbol").GetString());
+        }
+        Assert.True(HeaderGeneration(codesFile) > generation);
+        var again = CliProcess.Run(WithModel("index", _repo.Root, "--json"));
+        Assert.True(again.ExitCode == 0, again.ToString());
+        using var report = JsonDocument.Parse(again.Stdout);
+        Assert.False(report.RootElement.GetProperty("codesFileRebuilt").GetBoolean());
+        Assert.Equal(0, report.RootElement.GetProperty("chunksEncoded").GetInt32());
+    }
+
+    /// <summary>The store generation a codes file's header says it holds (bytes 32–39).</summary>
+    private static long HeaderGeneration(string codesFile) =>
+        System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(File.ReadAllBytes(codesFile).AsSpan(32, 8));
+
+    [Fact]
     public void TinyRandomModel_a_crash_between_the_vector_and_the_lexical_commit_is_repaired_from_stored_text_never_re_encoded()
     {
         // The process dies right after its first LiteDB commit, before the lexical index gets the same group.

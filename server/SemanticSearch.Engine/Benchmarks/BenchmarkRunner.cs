@@ -112,7 +112,23 @@ public sealed record ScaleBench(
     double ListsBuildMs,
     Percentiles SearchMs,
     Percentiles ExactSearchMs,
-    double RecallAt10);
+    double RecallAt10)
+{
+    /// <summary>
+    /// A compressed index opened from disk, as a restarted server would: the copies written to a codes file, the
+    /// in-memory ones dropped, then the file mapped, the centroid lists built and the first query encoded and
+    /// answered (<see cref="OpenToFirstResultMs"/>; the model is already loaded). Null without a codec.
+    /// </summary>
+    public MappedOpenBench? Mapped { get; init; }
+}
+
+/// <summary>
+/// What opening a mapped codes file costs, and the process's memory then: <see cref="PrivateRssBytes"/> (anonymous
+/// resident memory: the heap, the model) and <see cref="MappedRssBytes"/> (file-backed pages the OS shares and can
+/// drop), from /proc/self/status (0 elsewhere). <see cref="FirstToLaterQuery"/>: the first query's time over the
+/// median of the next ones.
+/// </summary>
+public sealed record MappedOpenBench(long CodesFileBytes, double OpenToFirstResultMs, double FirstQueryMs, double LaterQueryP50Ms, double FirstToLaterQuery, long PrivateRssBytes, long MappedRssBytes);
 
 public sealed record BenchmarkReport(
     MachineInfo Machine,
@@ -363,6 +379,102 @@ public static class BenchmarkRunner
     /// </summary>
     private static ScaleBench MeasureScale(SemanticWorkspace workspace, int target, BenchmarkOptions options, CancellationToken cancellationToken)
     {
+        var scale = MeasureScaleInMemory(workspace, target, options, cancellationToken);
+        if (workspace.Store.Codec is not { } codec)
+        {
+            return scale;
+        }
+        return scale with { Mapped = MeasureMappedOpen(workspace, codec, target, options, cancellationToken) };
+    }
+
+    /// <summary>The index's chunks replicated to <paramref name="target"/>, one list per copied file (a file's chunks together).</summary>
+    private static IEnumerable<List<StoredChunk>> Replicate(List<StoredChunk> originals, int target, bool copyBytes)
+    {
+        var files = originals.GroupBy(c => c.Chunk.Path, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => g.ToList()).ToList();
+        var added = 0;
+        for (var copyNumber = 0; added < target; copyNumber++)
+        {
+            foreach (var file in files)
+            {
+                if (added >= target)
+                {
+                    yield break;
+                }
+                var path = $"{file[0].Chunk.Path}~{copyNumber}";
+                var number = copyNumber;
+                var copies = file.Take(target - added).Select(source =>
+                {
+                    var chunk = source.Chunk with { Id = $"{source.Chunk.Id}~{number}", Path = path };
+                    return source with { Chunk = chunk, Vectors = copyBytes ? source.Vectors with { Bytes = source.Vectors.Bytes.ToArray() } : source.Vectors };
+                }).ToList();
+                added += copies.Count;
+                yield return copies;
+            }
+        }
+    }
+
+    private static MappedOpenBench MeasureMappedOpen(SemanticWorkspace workspace, ResidualCodec codec, int target, BenchmarkOptions options, CancellationToken cancellationToken)
+    {
+        var folder = Directory.CreateTempSubdirectory("semsearch-bench-codes-").FullName;
+        try
+        {
+            var indexPath = Path.Combine(folder, IndexLocations.FileName);
+            var originals = workspace.Store.AllChunks().ToList();
+            CodesFile.Create(indexPath, codec, 0, Replicate(originals, target, copyBytes: false).SelectMany(f => f), out _).Dispose();
+            originals.Clear();
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            var texts = options.Queries.Count > 0 ? options.Queries : DefaultQueries;
+            var ranking = RankingOptions.Hybrid with { Weights = options.Weights ?? RankingWeights.Default };
+
+            var clock = Stopwatch.StartNew();
+            using var file = CodesFile.TryOpen(indexPath, codec, 0, out var mapped) ?? throw new IOException("The benchmark's codes file did not open.");
+            var cache = VectorCache.FromMapped(workspace.Model.Dimension, codec, mapped);
+            var searcher = new Searcher(workspace.Store, cache);
+            var step = Stopwatch.StartNew();
+            searcher.Rank(workspace.Model.EncodeQuery(texts[0]), texts[0], options.TopK, null, ranking, cancellationToken);
+            var firstMs = step.Elapsed.TotalMilliseconds;
+            var openToFirst = clock.Elapsed.TotalMilliseconds;
+            var later = new List<double>();
+            for (var i = 1; i <= 10; i++)
+            {
+                step.Restart();
+                searcher.Rank(workspace.Model.EncodeQuery(texts[i % texts.Count]), texts[i % texts.Count], options.TopK, null, ranking, cancellationToken);
+                later.Add(step.Elapsed.TotalMilliseconds);
+            }
+            var laterP50 = Percentiles.Of(later).P50Ms;
+            var (anonymous, mappedRss) = ResidentMemory();
+            GC.KeepAlive(cache);
+            return new MappedOpenBench(file.Bytes, Math.Round(openToFirst, 1), Math.Round(firstMs, 2), Math.Round(laterP50, 2), laterP50 <= 0 ? 0 : Math.Round(firstMs / laterP50, 2), anonymous, mappedRss);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Best effort, as for the workspace copy.
+            }
+        }
+    }
+
+    /// <summary>RssAnon and RssFile of this process (Linux /proc/self/status), bytes; zeros elsewhere.</summary>
+    private static (long Anonymous, long File) ResidentMemory()
+    {
+        const string Status = "/proc/self/status";
+        if (!File.Exists(Status))
+        {
+            return (0, 0);
+        }
+        long Field(string name) => File.ReadLines(Status).FirstOrDefault(l => l.StartsWith(name + ":", StringComparison.Ordinal)) is { } line
+            && long.TryParse(line[(name.Length + 1)..].Trim().Split(' ')[0], out var kb) ? kb * 1024 : 0;
+        return (Field("RssAnon"), Field("RssFile"));
+    }
+
+    private static ScaleBench MeasureScaleInMemory(SemanticWorkspace workspace, int target, BenchmarkOptions options, CancellationToken cancellationToken)
+    {
         var originals = workspace.Store.AllChunks().ToList();
         if (originals.Count == 0)
         {
@@ -372,34 +484,17 @@ public static class BenchmarkRunner
         var cache = new VectorCache(workspace.Model.Dimension, workspace.Store.Codec);
         // Whole files per copy: the cache replaces a path's chunks on every update, so a file's copy must arrive
         // in one update (chunks of one file spread over two batches would replace each other).
-        var files = originals.GroupBy(c => c.Chunk.Path, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => g.ToList()).ToList();
         var batch = new List<FileUpdate>();
         var batchChunks = 0;
-        var added = 0;
-        for (var copyNumber = 0; added < target; copyNumber++)
+        foreach (var copies in Replicate(originals, target, copyBytes: true))
         {
-            foreach (var file in files)
+            batch.Add(new FileUpdate(new FileRecord(copies[0].Chunk.Path, 0, 0, "", copies[0].Chunk.Language, [.. copies.Select(c => c.Chunk.Id)]), copies));
+            batchChunks += copies.Count;
+            if (batchChunks >= 4096)
             {
-                if (added >= target)
-                {
-                    break;
-                }
-                var path = $"{file[0].Chunk.Path}~{copyNumber}";
-                var copies = file.Take(target - added).Select(source =>
-                {
-                    var chunk = source.Chunk with { Id = $"{source.Chunk.Id}~{copyNumber}", Path = path };
-                    return source with { Chunk = chunk, Vectors = source.Vectors with { Bytes = source.Vectors.Bytes.ToArray() } };
-                }).ToList();
-                batch.Add(new FileUpdate(new FileRecord(path, 0, 0, "", file[0].Chunk.Language, [.. copies.Select(c => c.Chunk.Id)]), copies));
-                added += copies.Count;
-                batchChunks += copies.Count;
-                if (batchChunks >= 4096)
-                {
-                    cache.Apply(batch, []);
-                    batch.Clear();
-                    batchChunks = 0;
-                }
+                cache.Apply(batch, []);
+                batch.Clear();
+                batchChunks = 0;
             }
         }
         cache.Apply(batch, []);

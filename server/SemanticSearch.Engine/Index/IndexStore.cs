@@ -33,6 +33,8 @@ public sealed class IndexCorruptException(string path, Exception inner)
 /// written after each LiteDB commit with the same group; a process killed between the two leaves it behind for
 /// those files, so <see cref="Open"/> compares it with the file records and re-indexes lexically, from the stored
 /// chunk text, every file where they disagree (<see cref="LexicalRepairs"/>); vectors are never re-encoded for it.
+/// A compressed index also keeps its codes in a memory-mapped <see cref="CodesFile"/>, appended after the same
+/// commits and rewritten from the stored chunks when it is behind them.
 /// </summary>
 public sealed class IndexStore : IDisposable
 {

@@ -62,7 +62,7 @@ public sealed class VectorCache
             // A compressed index: everything the ranker needs is in the mapped codes file; no vector is copied.
             foreach (var chunk in mapped)
             {
-                entries[chunk.Id] = new Entry(chunk.Id, chunk.Path, chunk.Language, chunk.Kind, chunk.Symbol, chunk.Container, new VectorBlob(VectorFormat.Residual, chunk.Codes), chunk.Count, slot++);
+                entries[chunk.Id] = Entry.From(chunk, slot++);
             }
         }
         else
@@ -83,6 +83,23 @@ public sealed class VectorCache
             _lists = lists;
             _dirty = true;
         }
+    }
+
+    /// <summary>A cache over a mapped codes file's chunks, lists built (what <see cref="Reload"/> does for a store's).</summary>
+    internal static VectorCache FromMapped(int dim, ResidualCodec codec, IReadOnlyList<MappedChunk> chunks)
+    {
+        var cache = new VectorCache(dim, codec);
+        var entries = new Dictionary<string, Entry>(chunks.Count, StringComparer.Ordinal);
+        var slot = 0;
+        foreach (var chunk in chunks)
+        {
+            entries[chunk.Id] = Entry.From(chunk, slot++);
+        }
+        cache._entries = entries;
+        cache._nextSlot = slot;
+        cache._lists = CentroidLists.Build([.. entries.Values], codec, slot);
+        cache._dirty = true;
+        return cache;
     }
 
     /// <summary>
@@ -206,5 +223,9 @@ public sealed class VectorCache
     {
         public static Entry From(StoredChunk stored, int slot) =>
             new(stored.Chunk.Id, stored.Chunk.Path, stored.Chunk.Language, stored.Chunk.Kind, stored.Chunk.Symbol, stored.Chunk.Container, stored.Vectors, stored.VectorCount, slot);
+
+        /// <summary>An entry whose codes stay in the mapped codes file.</summary>
+        public static Entry From(MappedChunk chunk, int slot) =>
+            new(chunk.Id, chunk.Path, chunk.Language, chunk.Kind, chunk.Symbol, chunk.Container, new VectorBlob(VectorFormat.Residual, chunk.Codes), chunk.Count, slot);
     }
 }
