@@ -128,6 +128,11 @@ public sealed class ResidualCodecTests
                 }
             }
             Assert.True(Math.Abs(scores[nearest[i]] - scores[expected]) < 1e-5, $"vector {i}: kernel {nearest[i]} ({scores[nearest[i]]}), brute force {expected} ({scores[expected]})");
+            for (var c = 0; c < centroids.Count; c++)
+            {
+                var dot = TensorPrimitives.Dot(vectors.AsSpan(i * dim, dim), centroids.Row(c));
+                Assert.True(Math.Abs(dot - scores[c]) < 1e-5, $"vector {i}, centroid {c}: kernel {scores[c]}, dot {dot}");
+            }
         }
     }
 
