@@ -82,7 +82,7 @@ public sealed class LanguageServer : IDisposable
         {
             Capabilities = new
             {
-                textDocumentSync = new { openClose = false, change = 0, save = new { includeText = false } },
+                textDocumentSync = new { openClose = true, change = 0, save = new { includeText = false } },
                 workspace = new { workspaceFolders = new { supported = true, changeNotifications = true } },
                 experimental = new { semanticSearch = new { version = 1, methods = new[] { Methods.Search, Methods.Status, Methods.Reindex, Methods.ResultOpened } } },
             },
@@ -249,6 +249,38 @@ public sealed class LanguageServer : IDisposable
                 OnUriChanged(change.Uri);
             }
         }
+    }
+
+    /// <summary>Open documents (by uri): a full pass indexes their files first. Text and changes are not read.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _openDocuments = new(StringComparer.Ordinal);
+
+    [JsonRpcMethod("textDocument/didOpen", UseSingleObjectParameterDeserialization = true)]
+    public void DidOpen(DidOpenTextDocumentParams p) => _openDocuments[p.TextDocument.Uri] = 0;
+
+    [JsonRpcMethod("textDocument/didClose", UseSingleObjectParameterDeserialization = true)]
+    public void DidClose(DidCloseTextDocumentParams p) => _openDocuments.TryRemove(p.TextDocument.Uri, out _);
+
+    /// <summary>The open documents inside <paramref name="root"/>, as paths relative to it.</summary>
+    private List<string> OpenFilesUnder(string root)
+    {
+        var result = new List<string>();
+        foreach (var uri in _openDocuments.Keys)
+        {
+            string path;
+            try
+            {
+                path = LspPaths.ToLocalPath(uri);
+            }
+            catch (UriFormatException)
+            {
+                continue; // an untitled or virtual document: nothing on disk to put first
+            }
+            if (LspPaths.IsUnder(path, root) && !LspPaths.SamePath(path, root))
+            {
+                result.Add(Path.GetRelativePath(root, path).Replace('\\', '/'));
+            }
+        }
+        return result;
     }
 
     [JsonRpcMethod("textDocument/didSave", UseSingleObjectParameterDeserialization = true)]
@@ -496,7 +528,7 @@ public sealed class LanguageServer : IDisposable
             }
             else
             {
-                result = workspace.Index(new Progress(folder, progress), cancellationToken);
+                result = workspace.Index(new Progress(folder, progress), OpenFilesUnder(folder.Root), cancellationToken);
                 folder.FilesKnown = result.FilesScanned;
                 folder.FilesIndexed = result.Cancelled ? folder.FilesIndexed : result.FilesScanned - result.Errors.Count;
             }

@@ -42,6 +42,8 @@ public sealed class ServerEndToEndTests : IDisposable
         var init = await client.InitializeAsync([_repo.Root]);
         Assert.True(init.GetProperty("capabilities").GetProperty("workspace").GetProperty("workspaceFolders").GetProperty("supported").GetBoolean());
         Assert.Equal(1, init.GetProperty("capabilities").GetProperty("experimental").GetProperty("semanticSearch").GetProperty("version").GetInt32());
+        // Open/close notifications are wanted: a full pass indexes the open files first.
+        Assert.True(init.GetProperty("capabilities").GetProperty("textDocumentSync").GetProperty("openClose").GetBoolean());
 
         var status = await client.WaitReadyAsync(1);
         var folder = status.GetProperty("folders")[0];

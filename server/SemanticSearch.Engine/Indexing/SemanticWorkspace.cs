@@ -154,6 +154,10 @@ public sealed class SemanticWorkspace : IDisposable
     public IndexRunResult Index(IProgress<IndexProgress>? progress = null, CancellationToken cancellationToken = default) =>
         _indexer.Run(progress, cancellationToken);
 
+    /// <summary>A full pass that takes <paramref name="first"/> (relative paths, e.g. the files open in an editor) before the others.</summary>
+    public IndexRunResult Index(IProgress<IndexProgress>? progress, IReadOnlyCollection<string>? first, CancellationToken cancellationToken = default) =>
+        _indexer.Run(progress, first, cancellationToken);
+
     public IndexRunResult Update(IEnumerable<string> relativePaths, CancellationToken cancellationToken = default) =>
         _indexer.Update(relativePaths, cancellationToken);
 

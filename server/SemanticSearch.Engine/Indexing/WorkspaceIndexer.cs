@@ -50,13 +50,17 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
     private readonly ChunkerSet _chunkers = new(model, new ChunkingOptions(Math.Max(16, model.MaxDocumentTokens - ChunkEncoding.HeaderTokenBudget)));
 
     /// <summary>A full incremental pass over the workspace.</summary>
-    public IndexRunResult Run(IProgress<IndexProgress>? progress = null, CancellationToken cancellationToken = default)
+    public IndexRunResult Run(IProgress<IndexProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Run(progress, null, cancellationToken);
+
+    /// <summary>A full pass that indexes <paramref name="first"/> (relative paths: files open in the editor) before the rest.</summary>
+    public IndexRunResult Run(IProgress<IndexProgress>? progress, IReadOnlyCollection<string>? first, CancellationToken cancellationToken = default)
     {
         var scan = new WorkspaceScanner().Scan(root, scanOptions, cancellationToken);
         var known = store.LoadFiles();
         var present = new HashSet<string>(scan.Files.Select(f => f.RelativePath), StringComparer.Ordinal);
         var deletions = known.Keys.Where(p => !present.Contains(p)).ToList();
-        return Process(IndexingOrder.Sort(scan.Files), known, deletions, scan.Skipped, fullPass: true, progress, cancellationToken);
+        return Process(IndexingOrder.Sort(scan.Files, first), known, deletions, scan.Skipped, fullPass: true, progress, cancellationToken);
     }
 
     /// <summary>

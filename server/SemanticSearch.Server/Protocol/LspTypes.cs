@@ -78,6 +78,22 @@ public sealed class DidSaveTextDocumentParams
     public TextDocumentIdentifier TextDocument { get; init; } = new();
 }
 
+public sealed class DidOpenTextDocumentParams
+{
+    public TextDocumentItem TextDocument { get; init; } = new();
+}
+
+/// <summary>An opened document; only its uri matters here (the server reads files from disk, not editor buffers).</summary>
+public sealed class TextDocumentItem
+{
+    public string Uri { get; init; } = "";
+}
+
+public sealed class DidCloseTextDocumentParams
+{
+    public TextDocumentIdentifier TextDocument { get; init; } = new();
+}
+
 public sealed class TextDocumentIdentifier
 {
     public string Uri { get; init; } = "";

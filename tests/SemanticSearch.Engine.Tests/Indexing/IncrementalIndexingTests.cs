@@ -167,6 +167,30 @@ public sealed class IncrementalIndexingTests : IDisposable
     }
 
     [Fact]
+    public void TinyRandomModel_files_open_in_the_editor_are_committed_before_everything_else()
+    {
+        for (var i = 0; i < 12; i++)
+        {
+            _repo.Write($"aaa-notes/guide{i}.md", $"# Guide {i}\n\nHow to deploy part {i} of the service.\n");
+        }
+        _repo.Write("config/app.json", "{ \"retries\": 3 }\n");
+        using var cts = new CancellationTokenSource();
+        using var ws = Open();
+        var indexer = new WorkspaceIndexer(ws.Root, ws.Model, ws.Store, null, ScanOptions.Default with { Excludes = ["/.semantic-search/"] }) { GroupFileTarget = 2, GroupChunkTarget = 1000 };
+        // Two open files of the last tiers (docs, data): without them first, code would be committed first.
+        var open = new[] { "aaa-notes/guide7.md", "config/app.json" };
+        Assert.All(open, p => Assert.True(File.Exists(_repo.PathOf(p)), p));
+        var partial = indexer.Run(new SyncProgress(_ => cts.Cancel()), open, cts.Token);
+        Assert.True(partial.Cancelled);
+        Assert.Equal(open.Order(StringComparer.Ordinal), ws.Store.LoadFiles().Keys.Order(StringComparer.Ordinal));
+
+        // Every file is still indexed, the open ones included.
+        var rest = indexer.Run(null, open);
+        Assert.False(rest.Cancelled);
+        Assert.Equal(2, rest.FilesUnchanged);
+    }
+
+    [Fact]
     public void Indexing_order_puts_code_first_then_tests_docs_data_and_vendored_keeping_scan_order_within_a_tier()
     {
         static WorkspaceFile F(string path, string language) => new(path, "", 1, default, language);
