@@ -109,7 +109,7 @@ namespace SemanticSearch.Cli
             }
             catch (IndexCorruptException ex) when (ex.Remedy == ErrorRemedy.RebuildIndex)
             {
-                await Console.Error.WriteLineAsync($"semsearch: {ex.Message} Rebuild it with `semsearch index <root> --rebuild`.");
+                await Console.Error.WriteLineAsync($"semsearch: {ex.Message} {Remedy(ex.Remedy)}");
                 return Failure;
             }
             catch (Exception ex) when (ex is DirectoryNotFoundException or FileNotFoundException or ModelLoadException or IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException)
@@ -199,6 +199,13 @@ namespace SemanticSearch.Cli
             return (model, encoder);
         }
 
+        /// <summary>How the command line fixes what the engine names (the language server words the same remedies for an editor).</summary>
+        internal static string Remedy(ErrorRemedy remedy) => remedy switch
+        {
+            ErrorRemedy.RebuildIndex => "Rebuild it with `semsearch index <root> --rebuild`.",
+            _ => throw new ArgumentOutOfRangeException(nameof(remedy), remedy, null),
+        };
+
         /// <summary>The ranking constants with <c>--weights Name=value,…</c> applied (eval and bench sweeps).</summary>
         internal static RankingWeights WeightsFrom(CliArguments a)
         {
@@ -272,6 +279,9 @@ namespace SemanticSearch.Cli
             vectors = VectorsOf(workspace.Store),
             codesFileRebuilt = workspace.Store.CodesRebuilt,
             compressionSeconds = Math.Round(r.CompressionTime.TotalSeconds, 3),
+            codecDrift = VectorCompression.Drift(workspace.Store) is { } drift
+                ? new { trainingError = Math.Round(drift.TrainingError, 5), meanErrorSince = Math.Round(drift.MeanErrorSince, 5), samples = drift.Samples, retrainAdvised = drift.RetrainAdvised }
+                : null,
             skipped = r.Skipped.Select(s => new { path = s.RelativePath, reason = s.Reason, detail = s.Detail, directory = s.IsDirectory }),
             errors = r.Errors,
             cancelled = r.Cancelled,
@@ -287,6 +297,10 @@ namespace SemanticSearch.Cli
             if (workspace.Store.LexicalRepairs > 0)
             {
                 o.WriteLine($"  lexical index: {workspace.Store.LexicalRepairs} files re-indexed from stored text (it had fallen behind the vectors)");
+            }
+            if (VectorCompression.Drift(workspace.Store) is { RetrainAdvised: true } drift)
+            {
+                o.WriteLine($"  note: {drift.Describe()} {Remedy(drift.Remedy)}");
             }
             if (workspace.Store.CodesRebuilt)
             {

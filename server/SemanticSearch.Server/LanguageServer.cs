@@ -564,8 +564,19 @@ public sealed class LanguageServer : IDisposable
         {
             Log(MessageType.Log, $"{folder.Name}: {result.FilesScanned} files checked, {result.FilesAdded} added, {result.FilesChanged} changed, {result.FilesDeleted} deleted, {result.ChunksEncoded} chunks encoded in {result.Elapsed.TotalMilliseconds:0} ms.");
         }
+        if (paths is null && VectorCompression.Drift(workspace.Store) is { RetrainAdvised: true } drift)
+        {
+            Log(MessageType.Info, $"{folder.Name}: {drift.Describe()} {Remedy(drift.Remedy)}");
+        }
         return result;
     }
+
+    /// <summary>How an editor user fixes what the engine names (the CLI words the same remedies with its flags).</summary>
+    private static string Remedy(ErrorRemedy remedy) => remedy switch
+    {
+        ErrorRemedy.RebuildIndex => "Rebuild it: \"Semantic Search: Rebuild Index\" (semanticSearch/reindex with \"full\": true).",
+        _ => throw new ArgumentOutOfRangeException(nameof(remedy), remedy, null),
+    };
 
     private bool Open(FolderIndex folder, ServerSettings settings)
     {
@@ -606,9 +617,7 @@ public sealed class LanguageServer : IDisposable
         {
             folder.State = FolderState.Error;
             // The engine's advice names the CLI; from an editor the same fix is a full reindex.
-            folder.LastError = ex is IndexCorruptException { Remedy: ErrorRemedy.RebuildIndex }
-                ? $"{ex.Message} Rebuild it: \"Semantic Search: Rebuild Index\" (semanticSearch/reindex with \"full\": true)."
-                : ex.Message;
+            folder.LastError = ex is IndexCorruptException corrupt ? $"{ex.Message} {Remedy(corrupt.Remedy)}" : ex.Message;
             Log(MessageType.Error, $"Cannot open {folder.Name}: {folder.LastError}");
             return false;
         }

@@ -405,6 +405,8 @@ public sealed class IndexStore : IDisposable
             var meta = _meta.FindById(MetaId);
             meta["codec"] = codec.ToBytes();
             meta["codesDone"] = false;
+            meta["codecErrSum"] = 0.0;
+            meta["codecErrCount"] = 0L;
             _meta.Update(meta);
             _codec = codec;
         }
@@ -480,6 +482,32 @@ public sealed class IndexStore : IDisposable
             lock (_gate)
             {
                 return _codec is not null && _meta.FindById(MetaId) is { } meta && meta.TryGetValue("codesDone", out var done) && done.IsBoolean && done.AsBoolean;
+            }
+        }
+    }
+
+    /// <summary>Adds sampled codec errors of newly written vectors (header <c>codecErrSum</c>, <c>codecErrCount</c>).</summary>
+    public void RecordCodecError(double sum, long count)
+    {
+        lock (_gate)
+        {
+            var meta = _meta.FindById(MetaId);
+            meta["codecErrSum"] = (meta.TryGetValue("codecErrSum", out var s) && s.IsNumber ? s.AsDouble : 0) + sum;
+            meta["codecErrCount"] = (meta.TryGetValue("codecErrCount", out var c) && c.IsNumber ? c.AsInt64 : 0) + count;
+            _meta.Update(meta);
+        }
+    }
+
+    /// <summary>The sampled codec error of vectors written since the codec was trained: (sum, count).</summary>
+    public (double Sum, long Count) CodecErrorSinceTraining
+    {
+        get
+        {
+            lock (_gate)
+            {
+                var meta = _meta.FindById(MetaId);
+                return (meta.TryGetValue("codecErrSum", out var s) && s.IsNumber ? s.AsDouble : 0,
+                    meta.TryGetValue("codecErrCount", out var c) && c.IsNumber ? c.AsInt64 : 0);
             }
         }
     }

@@ -88,4 +88,76 @@ public sealed record VectorCompression(bool Enabled = true, int Bits = 2, int Ma
         }
         return n < centroids ? null : ResidualCodec.Train(sample, n, dim, centroids, Bits);
     }
+
+    /// <summary>The codec fits new vectors this much worse than its training sample (mean 1 − cosine) before a re-train is advised.</summary>
+    public const double DriftFactor = 1.5;
+
+    /// <summary>Vectors sampled since training before drift is judged at all.</summary>
+    public const long DriftMinimumSample = 20_000;
+
+    /// <summary>
+    /// How well the codec still fits: the mean error of the vectors written since it was trained (a sample: every
+    /// <see cref="CodecErrorSample.Every"/>th vector) against its training error. A workspace that changed character
+    /// (a new language, generated data) has more vectors far from every centroid; past <see cref="DriftFactor"/>
+    /// the codes lose more than they did at training, and a rebuild (which re-trains) is advised. Null without a codec.
+    /// </summary>
+    public static CodecDrift? Drift(IndexStore store) =>
+        store.Codec is { } codec && store.CodecErrorSinceTraining is var (sum, count)
+            ? new CodecDrift(codec.TrainingError, count == 0 ? 0 : sum / count, count, count >= DriftMinimumSample && sum / count > codec.TrainingError * DriftFactor)
+            : null;
+}
+
+/// <summary>The codec's error at training and on the vectors written since (see <see cref="VectorCompression.Drift"/>).</summary>
+public sealed record CodecDrift(double TrainingError, double MeanErrorSince, long Samples, bool RetrainAdvised)
+{
+    /// <summary>What fixes a drifted codec (each front end words it).</summary>
+    public ErrorRemedy Remedy => ErrorRemedy.RebuildIndex;
+
+    /// <summary>The finding in words, without the remedy.</summary>
+    public string Describe() =>
+        $"The index's vector codec fits the code written since it was trained less well (mean error {MeanErrorSince:0.000} against {TrainingError:0.000} at training, {Samples:N0} vectors sampled); rebuilding the index trains it anew.";
+}
+
+/// <summary>Sums 1 − cosine between written vectors and their codes, for every <see cref="Every"/>th vector; thread-safe.</summary>
+public sealed class CodecErrorSample
+{
+    public const int Every = 8;
+
+    private readonly object _gate = new();
+    private double _sum;
+    private long _count;
+
+    public (double Sum, long Count) Totals
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (_sum, _count);
+            }
+        }
+    }
+
+    public void Add(ResidualCodec codec, Models.TokenVectors vectors, VectorBlob codes)
+    {
+        if (codes.Format != VectorFormat.Residual)
+        {
+            return;
+        }
+        var dim = codec.Dim;
+        var decoded = new float[dim];
+        double sum = 0;
+        long count = 0;
+        for (var t = 0; t < vectors.Count; t += Every)
+        {
+            codec.Decode(codes.Bytes.Span[(t * codec.BytesPerVector)..], 1, decoded);
+            sum += 1 - System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(vectors.Row(t), decoded);
+            count++;
+        }
+        lock (_gate)
+        {
+            _sum += sum;
+            _count += count;
+        }
+    }
 }

@@ -187,6 +187,12 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
         {
             CompressOnceLarge(done, files.Count, cancellationToken);
         }
+        // What the codec's error is on the vectors written in this pass (drift: VectorCompression.Drift).
+        var (errorSum, errorCount) = stats.CodecError.Totals;
+        if (errorCount > 0)
+        {
+            store.RecordCodecError(errorSum, errorCount);
+        }
         if (!cancelled)
         {
             progress?.Report(new IndexProgress(done, files.Count, stats.Encoded, null));
@@ -276,7 +282,12 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
         Parallel.For(0, work.Count, i =>
         {
             var (pending, item) = work[i];
-            pending.Slots[item.Slot] = ToStored(pending.Chunks[item.Slot], item.EncodingHash, item.HeaderLength, vectors[i], codec);
+            var stored = ToStored(pending.Chunks[item.Slot], item.EncodingHash, item.HeaderLength, vectors[i], codec);
+            pending.Slots[item.Slot] = stored;
+            if (codec is not null)
+            {
+                stats.CodecError.Add(codec, vectors[i], stored.Vectors);
+            }
         });
         foreach (var (pending, item) in work)
         {
@@ -365,5 +376,6 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
         public int Reused;
         public int ChunksTotal;
         public List<string> EncodedIds { get; } = [];
+        public CodecErrorSample CodecError { get; } = new();
     }
 }

@@ -28,7 +28,7 @@ public sealed record RankingOptions(
     /// <summary>Everything on: what users get.</summary>
     public static RankingOptions Hybrid { get; } = new();
 
-    /// <summary>The model alone, exact MaxSim, no ranking layer (the engine before the hybrid ranker).</summary>
+    /// <summary>The model alone (MaxSim; on a compressed index of the generated candidates unless <see cref="Exact"/>), no ranking layer.</summary>
     public static RankingOptions ModelOnly { get; } = new(Lexical: false, AdaptiveWeights: false, DefinitionBoost: false, PathMatch: false, FileCoherence: false, Diversity: false, NonSourcePenalty: false);
 
     /// <summary>The fielded lexical index alone, no ranking layer.</summary>

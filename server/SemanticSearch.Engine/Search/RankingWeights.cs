@@ -59,7 +59,7 @@ public sealed record RankingWeights
     public int CentroidProbes { get; init; } = 4;
 
     /// <summary>Chunks (the best by centroid scores) that candidate generation hands to exact MaxSim on their decoded vectors.</summary>
-    public int ExactCandidates { get; init; } = 2048;
+    public int ExactCandidates { get; init; } = 3072;
 
     /// <summary>
     /// Query-time weight of each lexical field. Equal weights won on dev data (CoSQA dev MRR@10, lexical alone: all

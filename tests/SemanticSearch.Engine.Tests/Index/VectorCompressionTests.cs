@@ -235,6 +235,42 @@ public sealed class VectorCompressionTests : IDisposable
         Assert.False(File.Exists(codesPath));
     }
 
+    [Fact]
+    public void The_codec_error_of_vectors_written_later_is_sampled_and_past_the_drift_factor_a_rebuild_is_advised()
+    {
+        using (var ws = Open())
+        {
+            ws.Index();
+            var codec = ws.Store.Codec!;
+            _repo.Edit("src/Mail/EmailValidator.cs", "IsValidEmail", "IsWellFormedEmail");
+            ws.Index();
+            var drift = VectorCompression.Drift(ws.Store)!;
+            Assert.True(drift.Samples > 0);
+            Assert.Equal(codec.TrainingError, drift.TrainingError, 6);
+            // Code like the training sample's: about the same error, and far too few samples to judge.
+            Assert.InRange(drift.MeanErrorSince, codec.TrainingError * 0.3, codec.TrainingError * VectorCompression.DriftFactor);
+            Assert.False(drift.RetrainAdvised);
+
+            // Many vectors that fit twice as badly as the training sample did: a rebuild is advised.
+            var many = VectorCompression.DriftMinimumSample;
+            ws.Store.RecordCodecError(many * codec.TrainingError * 2 * VectorCompression.DriftFactor, many);
+        }
+        using (var again = Open())
+        {
+            var drift = VectorCompression.Drift(again.Store)!;
+            Assert.True(drift.RetrainAdvised);
+            Assert.Equal(ErrorRemedy.RebuildIndex, drift.Remedy);
+            Assert.Contains("rebuilding the index trains it anew", drift.Describe(), StringComparison.Ordinal);
+        }
+        // A rebuild starts counting again.
+        IndexStore.Delete(Path.Combine(_repo.Root, ".semantic-search", "index.db"));
+        using (var rebuilt = Open())
+        {
+            rebuilt.Index();
+            Assert.False(VectorCompression.Drift(rebuilt.Store)!.RetrainAdvised);
+        }
+    }
+
     private static void SetHeader(string indexPath, Action<BsonDocument> change)
     {
         using var db = new LiteDatabase(new ConnectionString { Filename = indexPath, Connection = ConnectionType.Direct });
