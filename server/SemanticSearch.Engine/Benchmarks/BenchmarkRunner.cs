@@ -65,6 +65,9 @@ public sealed record IndexingBench(
     /// <summary>Cold-index chunks/s as a share of <see cref="ModelChunksPerSecond"/> (what scan, chunking and storing cost).</summary>
     public double ShareOfModelRate { get; init; }
 
+    /// <summary>Of <see cref="IndexBytes"/>: the memory-mapped codes file (0 for an uncompressed index).</summary>
+    public long CodesFileBytes { get; init; }
+
     /// <summary>Bytes of the scanned (indexed) source files, and the index as a multiple of them.</summary>
     public long SourceBytes { get; init; }
 
@@ -187,7 +190,9 @@ public static class BenchmarkRunner
                 var peak = PeakRss();
                 var tokenVectors = workspace.Store.AllChunks().Sum(c => (long)c.VectorCount);
                 var lexicalBytes = FolderBytes(LexicalIndex.FolderFor(indexPath));
-                var indexBytes = FileBytes(indexPath) + lexicalBytes;
+                var codesPath = CodesFile.PathFor(indexPath);
+                var codesBytes = File.Exists(codesPath) ? new FileInfo(codesPath).Length : 0;
+                var indexBytes = FileBytes(indexPath) + lexicalBytes + codesBytes;
                 log?.Invoke("warm (no-change) pass");
                 var warm = workspace.Index(null, cancellationToken);
                 var chunks = cold.ChunksTotal;
@@ -218,6 +223,7 @@ public static class BenchmarkRunner
                     ModelChunksPerSecond = Math.Round(modelRate, 1),
                     ShareOfModelRate = modelRate <= 0 ? 0 : Math.Round(chunks / coldSeconds / modelRate, 3),
                     SourceBytes = sourceBytes,
+                    CodesFileBytes = codesBytes,
                     IndexToSourceRatio = sourceBytes == 0 ? 0 : Math.Round(indexBytes / (double)sourceBytes, 2),
                     Vectors = codec is null ? "half" : $"codes ({codec.Bits}-bit residuals, {codec.Centroids.Count} centroids)",
                     VectorBytesPerToken = codec?.BytesPerVector ?? 2 * workspace.Model.Dimension,
