@@ -147,7 +147,7 @@ internal static class EvalCommand
             IndexStore store;
             try
             {
-                store = IndexStore.Open(indexPath, model.Identity, model.Dimension, Path.GetDirectoryName(corpusPath)!);
+                store = IndexStore.Open(indexPath, model.Identity, model.Dimension, Path.GetDirectoryName(corpusPath)!, compression.PoolFactor);
             }
             catch
             {

@@ -145,20 +145,19 @@ namespace SemanticSearch.Cli
         /// </summary>
         internal static VectorCompression CompressionFrom(CliArguments a)
         {
-            var value = a.Value("--vectors");
-            if (value is null or "codes")
+            var given = a.Value("--vectors");
+            // "+pool": document vectors pooled by two in a new index (TokenPooling).
+            var pool = given?.EndsWith("+pool", StringComparison.Ordinal) == true;
+            var value = pool ? given![..^5] : given;
+            var compression = value switch
             {
-                return VectorCompression.Default;
-            }
-            if (value == "half")
-            {
-                return VectorCompression.Off;
-            }
-            if (value.StartsWith("codes:", StringComparison.Ordinal) && int.TryParse(value[6..], out var bits) && bits is 1 or 2 or 4 or 8)
-            {
-                return VectorCompression.Default with { Bits = bits };
-            }
-            throw new UsageException($"--vectors must be codes, codes:BITS (1, 2, 4 or 8) or half (got '{value}').");
+                null or "codes" => VectorCompression.Default,
+                "half" => VectorCompression.Off,
+                _ when value.StartsWith("codes:", StringComparison.Ordinal) && int.TryParse(value[6..], out var bits) && bits is 1 or 2 or 4 or 8
+                    => VectorCompression.Default with { Bits = bits },
+                _ => throw new UsageException($"--vectors must be codes, codes:BITS (1, 2, 4 or 8) or half, optionally with +pool (got '{given}')."),
+            };
+            return compression with { PoolTokens = pool };
         }
 
         /// <summary>
@@ -172,6 +171,10 @@ namespace SemanticSearch.Cli
                 return;
             }
             var compression = CompressionFrom(a);
+            if (store.PoolFactor != compression.PoolFactor)
+            {
+                throw new UsageException($"The index at {store.IndexPath} was built {(store.PoolFactor == 1 ? "without" : "with")} token pooling; for --vectors {a.Value("--vectors")} give another --index or add --rebuild.");
+            }
             if (store.Codec is { } codec && (!compression.Enabled || codec.Bits != compression.Bits))
             {
                 throw new UsageException($"The index at {store.IndexPath} holds {codec.Bits}-bit codes; for --vectors {(compression.Enabled ? $"codes:{compression.Bits}" : "half")} give another --index or add --rebuild.");

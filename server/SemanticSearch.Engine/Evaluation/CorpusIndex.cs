@@ -37,7 +37,7 @@ public static partial class CorpusIndex
             { Enabled: false } => "-half",
             { Bits: var bits } when bits != VectorCompression.Default.Bits => $"-codes{bits}",
             _ => "",
-        };
+        } + (compression is { PoolTokens: true } ? "-pool2" : "");
         var name = $"{Path.GetFileNameWithoutExtension(corpusFile)}-{ContentHash.OfFile(corpusFile, 12)}-{ContentHash.Of(model.Key, 8)}{form}";
         return Path.Combine(IndexLocations.CacheFolder, "eval", name, IndexLocations.FileName);
     }
@@ -107,7 +107,7 @@ public static partial class CorpusIndex
             for (var i = 0; i < group.Count; i++)
             {
                 var g = group[i];
-                var stored = WorkspaceIndexer.ToStored(g.Chunk, g.Hash, g.HeaderLength, vectors[i], store.Codec);
+                var stored = WorkspaceIndexer.ToStored(g.Chunk, g.Hash, g.HeaderLength, store.PoolFactor == 2 ? TokenPooling.Pool(vectors[i]) : vectors[i], store.Codec);
                 var fileRecord = new FileRecord(g.Record.Id, g.Record.Code.Length, 0, g.Hash, g.Record.Language, [g.Chunk.Id]);
                 updates.Add(new FileUpdate(fileRecord, [stored]));
             }

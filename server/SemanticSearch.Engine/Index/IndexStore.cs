@@ -96,14 +96,18 @@ public sealed class IndexStore : IDisposable
     /// Opens (or creates) the index at <paramref name="path"/> for <paramref name="model"/>. An index built by a
     /// different model, or with another schema version, is cleared: vectors from two models never mix.
     /// </summary>
-    public static IndexStore Open(string path, ModelIdentity model, int dim, string root)
+    /// <remarks>
+    /// <paramref name="poolFactor"/> (1, or 2: <see cref="TokenPooling"/>) is recorded when the header is written
+    /// (a new or cleared index); an existing index keeps the factor it was built with (<see cref="PoolFactor"/>).
+    /// </remarks>
+    public static IndexStore Open(string path, ModelIdentity model, int dim, string root, int poolFactor = 1)
     {
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         var store = OpenDatabase(full);
         try
         {
-            store.EnsureHeader(model, dim, root);
+            store.EnsureHeader(model, dim, root, poolFactor);
         }
         catch (Exception ex) when (ex is LiteException or IndexCorruptException)
         {
@@ -317,7 +321,7 @@ public sealed class IndexStore : IDisposable
             _chunks.Count());
     }
 
-    private void EnsureHeader(ModelIdentity model, int dim, string root)
+    private void EnsureHeader(ModelIdentity model, int dim, string root, int poolFactor)
     {
         var doc = _meta.FindById(MetaId);
         if (doc is not null)
@@ -332,6 +336,7 @@ public sealed class IndexStore : IDisposable
                     _meta.Update(doc);
                 }
                 _codec = CodecOf(doc);
+                PoolFactor = doc.TryGetValue("pool", out var pool) && pool.IsInt32 ? pool.AsInt32 : 1;
                 return;
             }
             ResetReason = schema != SchemaVersion
@@ -354,13 +359,18 @@ public sealed class IndexStore : IDisposable
             ["created"] = DateTime.UtcNow,
             ["completed"] = BsonValue.Null,
             ["gen"] = 0L,
+            ["pool"] = poolFactor,
         });
+        PoolFactor = poolFactor;
         if (ResetReason is not null)
         {
             // Give back the space of the old vectors now rather than on some later run.
             _db.Rebuild();
         }
     }
+
+    /// <summary>Document vectors are pooled by this factor before they are stored (header <c>pool</c>; 1: not pooled).</summary>
+    public int PoolFactor { get; private set; } = 1;
 
     /// <summary>The codec of the stored residual codes (<c>codec</c> in the header); null while vectors are half floats.</summary>
     public ResidualCodec? Codec

@@ -13,8 +13,12 @@ namespace SemanticSearch.Engine.Index;
 /// <param name="MaxCentroids">Upper bound on the centroid count (<see cref="Centroids.CountFor"/>).</param>
 /// <param name="MinTokens">Indexes with fewer vectors stay uncompressed.</param>
 /// <param name="SampleTokens">Vectors sampled for training (uniformly over the index).</param>
-public sealed record VectorCompression(bool Enabled = true, int Bits = 2, int MaxCentroids = 1024, long MinTokens = 65_536, int SampleTokens = 65_536)
+/// <param name="PoolTokens">Pool document vectors by two (<see cref="TokenPooling"/>) in a new index; off by default (README, "Measuring speed").</param>
+public sealed record VectorCompression(bool Enabled = true, int Bits = 2, int MaxCentroids = 1024, long MinTokens = 65_536, int SampleTokens = 65_536, bool PoolTokens = false)
 {
+    /// <summary>The pool factor a new index records (<see cref="IndexStore.PoolFactor"/>).</summary>
+    public int PoolFactor => PoolTokens ? 2 : 1;
+
     public static VectorCompression Default { get; } = new();
 
     public static VectorCompression Off { get; } = new(Enabled: false);

@@ -133,7 +133,7 @@ public sealed class SemanticWorkspace : IDisposable
     {
         var indexPath = IndexLocations.Resolve(root, options.IndexPath, options.UseUserCache);
         var scan = WithIndexExcluded(options.Scan ?? ScanOptions.Default, root, indexPath);
-        var store = IndexStore.Open(indexPath, model.Identity, model.Dimension, root);
+        var store = IndexStore.Open(indexPath, model.Identity, model.Dimension, root, (options.Compression ?? VectorCompression.Default).PoolFactor);
         return new SemanticWorkspace(root, indexPath, model, store, scan, options.Compression, ownsModel);
     }
 

@@ -285,11 +285,12 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
         Parallel.For(0, work.Count, i =>
         {
             var (pending, item) = work[i];
-            var stored = ToStored(pending.Chunks[item.Slot], item.EncodingHash, item.HeaderLength, vectors[i], codec);
+            var encoded = store.PoolFactor == 2 ? TokenPooling.Pool(vectors[i]) : vectors[i];
+            var stored = ToStored(pending.Chunks[item.Slot], item.EncodingHash, item.HeaderLength, encoded, codec);
             pending.Slots[item.Slot] = stored;
             if (codec is not null)
             {
-                stats.CodecError.Add(codec, vectors[i], stored.Vectors);
+                stats.CodecError.Add(codec, encoded, stored.Vectors);
             }
         });
         foreach (var (pending, item) in work)
