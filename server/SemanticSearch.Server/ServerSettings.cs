@@ -11,6 +11,14 @@ namespace SemanticSearch.Server;
 /// </summary>
 public sealed record ServerSettings
 {
+    /// <summary>
+    /// The settings' names on the wire, in the order ARCHITECTURE.md's table lists them. <c>SettingsContractTests</c>
+    /// checks that <see cref="Parse"/> reads each, and that the table, the VS Code client's payload and its
+    /// <c>package.json</c> agree with this list and with the defaults below.
+    /// </summary>
+    public static IReadOnlyList<string> Names { get; } =
+        ["modelPath", "executionProvider", "excludes", "maxFileSize", "useGitIgnore", "indexLocation", "fileWatcher", "debounceMs", "batchThreshold", "threads"];
+
     /// <summary>Model folder; null means <see cref="Engine.Models.DefaultModel"/> resolution (as the CLI does).</summary>
     public string? ModelPath { get; init; }
 
