@@ -20,6 +20,12 @@ public sealed class SettingsContractTests
         Assert.Equal(ExecutionProviders.Names, offered);
         Assert.Equal("auto", ClientSetting("semanticSearch.executionProvider").GetProperty("default").GetString());
         Assert.Equal("auto, cpu, cuda or directml", ExecutionProviders.Listed);
+
+        // The client's own check of the setting (settings.ts) accepts the same list.
+        var settingsTs = File.ReadAllText(Path.Combine(RepoPaths.Root, "client-vscode", "src", "logic", "settings.ts"));
+        var accepted = System.Text.RegularExpressions.Regex.Match(settingsTs, @"\[([^\]]*)\]\.includes\(provider\)");
+        Assert.True(accepted.Success, "settings.ts no longer checks the provider against a list");
+        Assert.Equal(ExecutionProviders.Names, accepted.Groups[1].Value.Split(',').Select(v => v.Trim().Trim('\'')).ToList());
     }
 
     /// <summary>A non-default value for each setting, as a client would send it.</summary>
