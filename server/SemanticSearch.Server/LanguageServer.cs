@@ -94,7 +94,7 @@ public sealed class LanguageServer : IDisposable
     public void Initialized(JsonElement? unused = null)
     {
         _ = unused;
-        if (WatcherMode == "client")
+        if (WatcherMode == FileWatcherMode.Client)
         {
             _ = RegisterClientWatcherAsync();
         }
@@ -744,7 +744,7 @@ public sealed class LanguageServer : IDisposable
 
     // ---------------------------------------------------------------- watching
 
-    private string WatcherMode => _settings.FileWatcher == "auto" ? (_clientWatching ? "client" : "server") : _settings.FileWatcher;
+    private FileWatcherMode WatcherMode => _settings.FileWatcher == FileWatcherMode.Auto ? (_clientWatching ? FileWatcherMode.Client : FileWatcherMode.Server) : _settings.FileWatcher;
 
     private async Task RegisterClientWatcherAsync()
     {
@@ -778,7 +778,7 @@ public sealed class LanguageServer : IDisposable
     {
         folder.Watcher?.Dispose();
         folder.Watcher = null;
-        if (WatcherMode != "server" || _shutdown)
+        if (WatcherMode != FileWatcherMode.Server || _shutdown)
         {
             return;
         }

@@ -41,7 +41,7 @@ public sealed record ServerSettings
     public int BatchThreshold { get; init; } = 500;
 
     /// <summary>auto (client watching when it can register it, else our own), client, server or off.</summary>
-    public string FileWatcher { get; init; } = "auto";
+    public FileWatcherMode FileWatcher { get; init; } = FileWatcherMode.Auto;
 
     /// <summary>Encoder threads (0: ONNX Runtime decides).</summary>
     public int Threads { get; init; }
@@ -95,11 +95,7 @@ public sealed record ServerSettings
         }
         if (Str(root, "fileWatcher") is { } watcher)
         {
-            if (watcher is not ("auto" or "client" or "server" or "off"))
-            {
-                throw new ArgumentException($"fileWatcher must be auto, client, server or off (got '{watcher}').");
-            }
-            s = s with { FileWatcher = watcher };
+            s = s with { FileWatcher = FileWatcherModes.Parse(watcher) };
         }
         s = s with
         {
@@ -125,5 +121,41 @@ public sealed record ServerSettings
         }
         return (value.ValueKind == JsonValueKind.String ? ByteSize.TryParse(value.GetString()) : null)
             ?? throw new ArgumentException($"maxFileSize must be a byte count or a size like 500k or 2m (got {value.GetRawText()}).");
+    }
+}
+
+/// <summary>Who watches the workspace for changes (setting <c>fileWatcher</c>; lower-case on the wire).</summary>
+public enum FileWatcherMode
+{
+    /// <summary>The client's watcher if it can register one, else the server's.</summary>
+    Auto,
+
+    /// <summary>The client's (<c>workspace/didChangeWatchedFiles</c>).</summary>
+    Client,
+
+    /// <summary>The server's own <c>FileSystemWatcher</c>.</summary>
+    Server,
+
+    /// <summary>Nobody: only saves and explicit reindexing update the index.</summary>
+    Off,
+}
+
+/// <summary>The one mapping between <see cref="FileWatcherMode"/> and its wire names.</summary>
+public static class FileWatcherModes
+{
+    public static string Name(FileWatcherMode mode) => mode.ToString().ToLowerInvariant();
+
+    /// <summary>A wire name as a mode; anything else is an <see cref="ArgumentException"/> naming the choices.</summary>
+    public static FileWatcherMode Parse(string name)
+    {
+        foreach (var mode in Enum.GetValues<FileWatcherMode>())
+        {
+            if (Name(mode) == name)
+            {
+                return mode;
+            }
+        }
+        var names = Enum.GetValues<FileWatcherMode>().Select(Name).ToList();
+        throw new ArgumentException($"fileWatcher must be {string.Join(", ", names[..^1])} or {names[^1]} (got '{name}').");
     }
 }

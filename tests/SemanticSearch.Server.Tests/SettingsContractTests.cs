@@ -54,6 +54,12 @@ public sealed class SettingsContractTests
             var parsed = ServerSettings.Parse(doc.RootElement, defaults);
             Assert.False(parsed.ToString() == defaults.ToString() && parsed.Excludes.SequenceEqual(defaults.Excludes), $"{name} was not read");
         }
+        // An enum setting takes its lower-case names only, and says which.
+        using (var bad = JsonDocument.Parse("{\"fileWatcher\": \"Server\"}"))
+        {
+            var error = Assert.Throws<ArgumentException>(() => ServerSettings.Parse(bad.RootElement, defaults));
+            Assert.Equal("fileWatcher must be auto, client, server or off (got 'Server').", error.Message);
+        }
         // The record's settings are exactly the named ones (no property the wire cannot set).
         var properties = typeof(ServerSettings).GetProperties().Where(p => p.CanWrite).Select(p => p.Name).ToList();
         Assert.Equal(ServerSettings.Names.Count, properties.Count);
@@ -74,7 +80,7 @@ public sealed class SettingsContractTests
             ["maxFileSize"] = d.MaxFileBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["useGitIgnore"] = d.UseGitIgnore ? "true" : "false",
             ["indexLocation"] = d.IndexLocation,
-            ["fileWatcher"] = d.FileWatcher,
+            ["fileWatcher"] = FileWatcherModes.Name(d.FileWatcher),
             ["debounceMs"] = d.DebounceMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["batchThreshold"] = d.BatchThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["threads"] = d.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture),
