@@ -107,7 +107,7 @@ public static partial class CorpusIndex
             for (var i = 0; i < group.Count; i++)
             {
                 var g = group[i];
-                var stored = WorkspaceIndexer.ToStored(g.Chunk, g.Hash, g.HeaderLength, store.PoolFactor == 2 ? TokenPooling.Pool(vectors[i]) : vectors[i], store.Codec);
+                var stored = WorkspaceIndexer.ToStored(g.Chunk, g.Hash, g.HeaderLength, TokenPooling.ForIndex(vectors[i], store.PoolFactor), store.Codec);
                 var fileRecord = new FileRecord(g.Record.Id, g.Record.Code.Length, 0, g.Hash, g.Record.Language, [g.Chunk.Id]);
                 updates.Add(new FileUpdate(fileRecord, [stored]));
             }

@@ -82,6 +82,14 @@ public sealed record VectorBlob(VectorFormat Format, ReadOnlyMemory<byte> Bytes)
         codec.Decode(Bytes.Span, count, destination);
     }
 
+    /// <summary><paramref name="count"/> row-major float vectors as a <see cref="VectorFormat.Residual"/> blob.</summary>
+    public static VectorBlob FromFloats(ReadOnlySpan<float> vectors, int count, ResidualCodec codec)
+    {
+        var codes = new byte[count * codec.BytesPerVector];
+        codec.Encode(vectors, count, codes);
+        return new VectorBlob(VectorFormat.Residual, codes);
+    }
+
     /// <summary>Encodes half floats as codes (a <see cref="VectorFormat.Residual"/> blob stays as it is).</summary>
     public VectorBlob ToResidual(int count, ResidualCodec codec)
     {
@@ -91,9 +99,7 @@ public sealed record VectorBlob(VectorFormat Format, ReadOnlyMemory<byte> Bytes)
         }
         var floats = new float[count * codec.Dim];
         Decode(count, codec.Dim, null, floats);
-        var codes = new byte[count * codec.BytesPerVector];
-        codec.Encode(floats, count, codes);
-        return new VectorBlob(VectorFormat.Residual, codes);
+        return FromFloats(floats, count, codec);
     }
 }
 

@@ -502,8 +502,9 @@ public sealed class IndexStore : IDisposable
         lock (_gate)
         {
             var meta = _meta.FindById(MetaId);
-            meta["codecErrSum"] = (meta.TryGetValue("codecErrSum", out var s) && s.IsNumber ? s.AsDouble : 0) + sum;
-            meta["codecErrCount"] = (meta.TryGetValue("codecErrCount", out var c) && c.IsNumber ? c.AsInt64 : 0) + count;
+            var (sumSoFar, countSoFar) = CodecErrorOf(meta);
+            meta["codecErrSum"] = sumSoFar + sum;
+            meta["codecErrCount"] = countSoFar + count;
             _meta.Update(meta);
         }
     }
@@ -515,12 +516,15 @@ public sealed class IndexStore : IDisposable
         {
             lock (_gate)
             {
-                var meta = _meta.FindById(MetaId);
-                return (meta.TryGetValue("codecErrSum", out var s) && s.IsNumber ? s.AsDouble : 0,
-                    meta.TryGetValue("codecErrCount", out var c) && c.IsNumber ? c.AsInt64 : 0);
+                return CodecErrorOf(_meta.FindById(MetaId));
             }
         }
     }
+
+    /// <summary>The header's <c>codecErrSum</c> and <c>codecErrCount</c> (zeros when absent).</summary>
+    private static (double Sum, long Count) CodecErrorOf(BsonDocument meta) =>
+        (meta.TryGetValue("codecErrSum", out var s) && s.IsNumber ? s.AsDouble : 0,
+         meta.TryGetValue("codecErrCount", out var c) && c.IsNumber ? c.AsInt64 : 0);
 
     /// <summary>Records that a full pass over the workspace finished.</summary>
     public void MarkCompleted()

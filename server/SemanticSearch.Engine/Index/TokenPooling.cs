@@ -14,6 +14,9 @@ namespace SemanticSearch.Engine.Index;
 /// </summary>
 public static class TokenPooling
 {
+    /// <summary>The vectors as an index with <paramref name="poolFactor"/> (<see cref="IndexStore.PoolFactor"/>) stores them.</summary>
+    public static TokenVectors ForIndex(TokenVectors vectors, int poolFactor) => poolFactor == 2 ? Pool(vectors) : vectors;
+
     /// <summary>The vectors of <paramref name="vectors"/> pooled by two (spans as in <see cref="TokenVectors"/>).</summary>
     public static TokenVectors Pool(TokenVectors vectors)
     {

@@ -53,22 +53,16 @@ public sealed record VectorCompression(bool Enabled = true, int Bits = 2, int Ma
     public ResidualCodec? Train(IndexStore store, long expectedTokens)
     {
         var dim = store.Info.Dim;
-        long total = 0;
-        foreach (var chunk in store.AllChunks())
-        {
-            total += chunk.VectorCount;
-        }
-        if (total < MinTokens)
-        {
-            return null;
-        }
-        // Reservoir sampling (Algorithm R): every stored vector is equally likely to be picked.
-        var capacity = (int)Math.Min(SampleTokens, total);
+        // One read of the store: count every vector and keep a reservoir sample (Algorithm R: every stored
+        // vector is equally likely to be picked) of the half-float ones.
+        var capacity = SampleTokens;
         var sample = new float[capacity * dim];
         var random = new Random(29);
+        long total = 0;
         long seen = 0;
         foreach (var chunk in store.AllChunks())
         {
+            total += chunk.VectorCount;
             if (chunk.Vectors.Format != VectorFormat.Half)
             {
                 continue;
@@ -83,6 +77,10 @@ public sealed record VectorCompression(bool Enabled = true, int Bits = 2, int Ma
                     floats.AsSpan(t * dim, dim).CopyTo(sample.AsSpan((int)slot * dim, dim));
                 }
             }
+        }
+        if (total < MinTokens)
+        {
+            return null;
         }
         var n = (int)Math.Min(seen, capacity);
         var centroids = Centroids.CountFor(Math.Max(total, expectedTokens), MaxCentroids);

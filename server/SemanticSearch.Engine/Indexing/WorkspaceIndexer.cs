@@ -285,7 +285,7 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
         Parallel.For(0, work.Count, i =>
         {
             var (pending, item) = work[i];
-            var encoded = store.PoolFactor == 2 ? TokenPooling.Pool(vectors[i]) : vectors[i];
+            var encoded = TokenPooling.ForIndex(vectors[i], store.PoolFactor);
             var stored = ToStored(pending.Chunks[item.Slot], item.EncodingHash, item.HeaderLength, encoded, codec);
             pending.Slots[item.Slot] = stored;
             if (codec is not null)
@@ -349,17 +349,7 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
             starts[t] = start >= headerLength ? start - headerLength : -1;
             lengths[t] = start >= headerLength ? vectors.TokenLengths[t] : 0;
         }
-        VectorBlob blob;
-        if (codec is null)
-        {
-            blob = VectorBlob.FromFloats(vectors.Data);
-        }
-        else
-        {
-            var codes = new byte[vectors.Count * codec.BytesPerVector];
-            codec.Encode(vectors.Data, vectors.Count, codes);
-            blob = new VectorBlob(VectorFormat.Residual, codes);
-        }
+        var blob = codec is null ? VectorBlob.FromFloats(vectors.Data) : VectorBlob.FromFloats(vectors.Data, vectors.Count, codec);
         return new StoredChunk(chunk, encodingHash, vectors.Count, blob, starts, lengths);
     }
 

@@ -40,10 +40,19 @@ public sealed class VectorCache
     }
 
     /// <summary>Memory held by vectors, in bytes (for status and benchmarks).</summary>
-    public long VectorBytes => Snapshot().Sum(e => (long)e.Vectors.Bytes.Length);
+    public long VectorBytes => SumOverEntries(e => e.Vectors.Bytes.Length);
 
-    /// <summary>Token vectors held (for benchmarks: bytes per vector in memory).</summary>
-    public long TokenVectors => Snapshot().Sum(e => (long)e.Count);
+    /// <summary>Token vectors held (the indexer's compression threshold; benchmarks: bytes per vector in memory).</summary>
+    public long TokenVectors => SumOverEntries(e => e.Count);
+
+    /// <summary>A count over the current entries; no snapshot is made for it (that is the queries' business).</summary>
+    private long SumOverEntries(Func<Entry, long> of)
+    {
+        lock (_gate)
+        {
+            return _entries.Values.Sum(of);
+        }
+    }
 
     public static VectorCache Load(IndexStore store, int dim)
     {
@@ -53,53 +62,40 @@ public sealed class VectorCache
     }
 
     /// <summary>Replaces everything with what the store holds (after its vectors changed format).</summary>
-    public void Reload(IndexStore store)
-    {
-        var entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
-        var slot = 0;
-        if (store.MappedChunks is { } mapped)
-        {
-            // A compressed index: everything the ranker needs is in the mapped codes file; no vector is copied.
-            foreach (var chunk in mapped)
-            {
-                entries[chunk.Id] = Entry.From(chunk, slot++);
-            }
-        }
-        else
-        {
-            foreach (var stored in store.AllChunks())
-            {
-                entries[stored.Chunk.Id] = Entry.From(stored, slot++);
-            }
-        }
-        // Built here, not at the first query: the first query after open is as fast as the ones after it.
-        var codec = store.Codec;
-        var lists = codec is null ? null : CentroidLists.Build([.. entries.Values], codec, slot);
-        lock (_gate)
-        {
-            Codec = codec;
-            _entries = entries;
-            _nextSlot = slot;
-            _lists = lists;
-            _dirty = true;
-        }
-    }
+    public void Reload(IndexStore store) =>
+        // A compressed index: everything the ranker needs is in the mapped codes file; no vector is copied.
+        Replace(store.MappedChunks is { } mapped ? mapped.Select(Entry.From) : store.AllChunks().Select(Entry.From), store.Codec);
 
     /// <summary>A cache over a mapped codes file's chunks, lists built (what <see cref="Reload"/> does for a store's).</summary>
     internal static VectorCache FromMapped(int dim, ResidualCodec codec, IReadOnlyList<MappedChunk> chunks)
     {
         var cache = new VectorCache(dim, codec);
-        var entries = new Dictionary<string, Entry>(chunks.Count, StringComparer.Ordinal);
-        var slot = 0;
-        foreach (var chunk in chunks)
-        {
-            entries[chunk.Id] = Entry.From(chunk, slot++);
-        }
-        cache._entries = entries;
-        cache._nextSlot = slot;
-        cache._lists = CentroidLists.Build([.. entries.Values], codec, slot);
-        cache._dirty = true;
+        cache.Replace(chunks.Select(Entry.From), codec);
         return cache;
+    }
+
+    /// <summary>
+    /// Holds exactly <paramref name="entries"/> (made with slots 0, 1, … from the sequence index) and their centroid
+    /// lists, built here rather than at the first query: the first query after open is as fast as the later ones.
+    /// </summary>
+    private void Replace(IEnumerable<Entry> entries, ResidualCodec? codec)
+    {
+        var byId = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        var slots = 0;
+        foreach (var entry in entries)
+        {
+            byId[entry.Id] = entry;
+            slots = Math.Max(slots, entry.Slot + 1);
+        }
+        var lists = codec is null ? null : CentroidLists.Build([.. byId.Values], codec, slots);
+        lock (_gate)
+        {
+            Codec = codec;
+            _entries = byId;
+            _nextSlot = slots;
+            _lists = lists;
+            _dirty = true;
+        }
     }
 
     /// <summary>
