@@ -190,8 +190,7 @@ public static class BenchmarkRunner
                 var peak = PeakRss();
                 var tokenVectors = workspace.Store.AllChunks().Sum(c => (long)c.VectorCount);
                 var lexicalBytes = FolderBytes(LexicalIndex.FolderFor(indexPath));
-                var codesPath = CodesFile.PathFor(indexPath);
-                var codesBytes = File.Exists(codesPath) ? new FileInfo(codesPath).Length : 0;
+                var codesBytes = workspace.Store.CodesFileBytes;
                 var indexBytes = FileBytes(indexPath) + lexicalBytes + codesBytes;
                 log?.Invoke("warm (no-change) pass");
                 var warm = workspace.Index(null, cancellationToken);

@@ -119,14 +119,23 @@ public sealed class ResidualCodec
         }
         var codes = new byte[n * BytesPerVector];
         Encode(vectors, n, codes);
-        var decoded = new float[n * Dim];
-        Decode(codes, n, decoded);
+        var scratch = new float[Dim];
         double total = 0;
         for (var i = 0; i < n; i++)
         {
-            total += 1 - TensorPrimitives.CosineSimilarity(vectors.AsSpan(i * Dim, Dim), decoded.AsSpan(i * Dim, Dim));
+            total += ErrorOf(vectors.AsSpan(i * Dim, Dim), codes.AsSpan(i * BytesPerVector, BytesPerVector), scratch);
         }
         return (float)(total / n);
+    }
+
+    /// <summary>
+    /// The codec's error on one vector: 1 − cosine between <paramref name="vector"/> and its <paramref name="code"/>
+    /// decoded into <paramref name="scratch"/> (≥ dim). The one definition behind the training error and drift.
+    /// </summary>
+    public double ErrorOf(ReadOnlySpan<float> vector, ReadOnlySpan<byte> code, Span<float> scratch)
+    {
+        Decode(code, 1, scratch);
+        return 1 - TensorPrimitives.CosineSimilarity(vector, scratch[..Dim]);
     }
 
     /// <summary>Encodes <paramref name="n"/> row-major vectors into <paramref name="codes"/> (n × <see cref="BytesPerVector"/>).</summary>

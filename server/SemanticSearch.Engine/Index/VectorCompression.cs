@@ -146,14 +146,12 @@ public sealed class CodecErrorSample
         {
             return;
         }
-        var dim = codec.Dim;
-        var decoded = new float[dim];
+        var scratch = new float[codec.Dim];
         double sum = 0;
         long count = 0;
         for (var t = 0; t < vectors.Count; t += Every)
         {
-            codec.Decode(codes.Bytes.Span[(t * codec.BytesPerVector)..], 1, decoded);
-            sum += 1 - System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(vectors.Row(t), decoded);
+            sum += codec.ErrorOf(vectors.Row(t), codes.Bytes.Span.Slice(t * codec.BytesPerVector, codec.BytesPerVector), scratch);
             count++;
         }
         lock (_gate)

@@ -33,9 +33,6 @@ internal sealed class CentroidLists
     /// <summary>The codec whose centroids the lists are of.</summary>
     public ResidualCodec Codec => _codec;
 
-    /// <summary>Distinct (centroid, chunk) pairs held.</summary>
-    public int Pairs => _items.Length;
-
     /// <summary>Lists over the coded entries given, by their <see cref="VectorCache.Entry.Slot"/>; slots below <paramref name="covered"/>.</summary>
     public static CentroidLists Build(IReadOnlyList<VectorCache.Entry> entries, ResidualCodec codec, int covered)
     {

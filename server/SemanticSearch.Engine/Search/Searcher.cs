@@ -130,8 +130,14 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
         {
             scratch = new float[needed];
         }
+        return MaxSimOf(prepared, entry, scratch);
+    }
+
+    /// <summary>MaxSim of one chunk: its vectors decoded into <paramref name="scratch"/> (≥ Count × Dim), then scored.</summary>
+    private float MaxSimOf(QueryMatrix prepared, VectorCache.Entry entry, float[] scratch)
+    {
         cache.Decode(entry, scratch);
-        return prepared.Score(scratch.AsSpan(0, needed), entry.Count);
+        return prepared.Score(scratch.AsSpan(0, entry.Count * prepared.Dim), entry.Count);
     }
 
     private static Func<VectorCache.Entry, bool> Keeps(SearchFilters filters)
@@ -174,8 +180,7 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
                 for (var i = range.Item1; i < range.Item2; i++)
                 {
                     var e = entries[i];
-                    cache.Decode(e, scratch);
-                    var score = prepared.Score(scratch.AsSpan(0, e.Count * dim), e.Count);
+                    var score = MaxSimOf(prepared, e, scratch);
                     if (heap.Count < topK)
                     {
                         heap.Enqueue(i, score);
