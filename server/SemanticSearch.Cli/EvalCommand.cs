@@ -174,7 +174,7 @@ internal static class EvalCommand
                 {
                     Console.Error.WriteLine($"semsearch: the index was stale ({built.Encoded} records changed or missing, {built.Removed} removed); reindexed before evaluating.");
                 }
-                indexing = new { records = built.Records, encoded = built.Encoded, reused = built.Reused, removed = built.Removed, elapsedSeconds = Math.Round(built.Elapsed.TotalSeconds, 3), vectors = CommandLine.VectorsOf(store) };
+                indexing = new { records = built.Records, encoded = built.Encoded, reused = built.Reused, removed = built.Removed, elapsedSeconds = Math.Round(built.Elapsed.TotalSeconds, 3), vectors = VectorCompression.Describe(store.Codec) };
                 documents = Evaluator.FromCorpus(records, store, model);
                 searcher = new Searcher(store, VectorCache.Load(store, model.Dimension));
                 keyOf = c => c.Path; // a corpus record is a one-chunk file named by its id
@@ -209,7 +209,7 @@ internal static class EvalCommand
                 {
                     Console.Error.WriteLine($"semsearch: the index was stale ({changed} files changed); reindexed before evaluating.");
                 }
-                indexing = new { filesChanged = changed, chunksEncoded = update.ChunksEncoded, chunksTotal = update.ChunksTotal, elapsedSeconds = Math.Round(update.Elapsed.TotalSeconds, 3), vectors = CommandLine.VectorsOf(workspace.Store) };
+                indexing = new { filesChanged = changed, chunksEncoded = update.ChunksEncoded, chunksTotal = update.ChunksTotal, elapsedSeconds = Math.Round(update.Elapsed.TotalSeconds, 3), vectors = VectorCompression.Describe(workspace.Store.Codec) };
                 model = workspace.Model;
                 indexPath = workspace.IndexPath;
                 documents = Evaluator.FromStore(workspace.Store, model);

@@ -181,10 +181,6 @@ namespace SemanticSearch.Cli
             }
         }
 
-        /// <summary>How an index holds its vectors, for reports: <c>half</c>, or the codec's bits and centroid count.</summary>
-        internal static string VectorsOf(IndexStore store) =>
-            store.Codec is { } codec ? $"codes ({codec.Bits}-bit residuals, {codec.Centroids.Count} centroids)" : "half";
-
         /// <summary>The model folder and encoder settings of the command line.</summary>
         internal static (string ModelPath, EncoderOptions Encoder) ModelOptionsFrom(CliArguments a, bool quiet)
         {
@@ -279,7 +275,7 @@ namespace SemanticSearch.Cli
             lexicalChunks = workspace.Store.Lexical?.Count ?? 0,
             // How the vectors are stored, and whether the codes file had to be written anew when the index was
             // opened (missing, or behind the store after a crash, or damaged).
-            vectors = VectorsOf(workspace.Store),
+            vectors = VectorCompression.Describe(workspace.Store.Codec),
             codesFileRebuilt = workspace.Store.CodesRebuilt,
             compressionSeconds = Math.Round(r.CompressionTime.TotalSeconds, 3),
             codecDrift = VectorCompression.Drift(workspace.Store) is { } drift
@@ -311,7 +307,7 @@ namespace SemanticSearch.Cli
             }
             if (r.CompressionTime > TimeSpan.Zero && workspace.Store.Codec is not null)
             {
-                o.WriteLine($"  vectors: compressed to {VectorsOf(workspace.Store)} in {r.CompressionTime.TotalSeconds:0.0}s");
+                o.WriteLine($"  vectors: compressed to {VectorCompression.Describe(workspace.Store.Codec)} in {r.CompressionTime.TotalSeconds:0.0}s");
             }
             if (r.Skipped.Count > 0)
             {

@@ -224,7 +224,7 @@ public static class BenchmarkRunner
                     SourceBytes = sourceBytes,
                     CodesFileBytes = codesBytes,
                     IndexToSourceRatio = sourceBytes == 0 ? 0 : Math.Round(indexBytes / (double)sourceBytes, 2),
-                    Vectors = codec is null ? "half" : $"codes ({codec.Bits}-bit residuals, {codec.Centroids.Count} centroids)",
+                    Vectors = VectorCompression.Describe(codec),
                     VectorBytesPerToken = codec?.BytesPerVector ?? 2 * workspace.Model.Dimension,
                 };
                 model = workspace.Model.Identity.Name;

@@ -21,6 +21,10 @@ public sealed record VectorCompression(bool Enabled = true, int Bits = 2, int Ma
 
     public static VectorCompression Default { get; } = new();
 
+    /// <summary>How an index with <paramref name="codec"/> (or none) holds its vectors, for reports: <c>half</c>, or the codec's bits and centroids.</summary>
+    public static string Describe(ResidualCodec? codec) =>
+        codec is null ? "half" : $"codes ({codec.Bits}-bit residuals, {codec.Centroids.Count} centroids)";
+
     public static VectorCompression Off { get; } = new(Enabled: false);
 
     /// <summary>
