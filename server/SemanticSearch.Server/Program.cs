@@ -1,6 +1,8 @@
 using System.IO.Pipelines;
 using SemanticSearch.Server;
+using SemanticSearch.Server.Handlers;
 using SemanticSearch.Server.Protocol;
+using SemanticSearch.Server.Transport;
 using StreamJsonRpc;
 
 // stdout carries the protocol and nothing else: anything that writes to Console.Out goes to stderr instead.
@@ -13,20 +15,20 @@ var json = new System.Text.Json.JsonSerializerOptions(formatter.JsonSerializerOp
 ProtocolJson.Configure(json);
 formatter.JsonSerializerOptions = json;
 
-LanguageServer? server = null;
-var input = new FramedInput(stdin, message => server?.Log(MessageType.Warning, message));
+ServerSession? session = null;
+var input = new FramedInput(stdin, message => session?.Client.Log(MessageType.Warning, message));
 var handler = new HeaderDelimitedMessageHandler(PipeWriter.Create(stdout), input.Reader, formatter);
 using var rpc = new LspJsonRpc(handler);
-server = new LanguageServer(rpc);
-rpc.AddLocalRpcTarget(server, new JsonRpcTargetOptions { UseSingleObjectParameterDeserialization = true });
+session = new ServerSession(rpc);
+HandlerTable.Bind(rpc, session, json);
 rpc.StartListening();
 using var stop = new CancellationTokenSource();
 var pump = input.PumpAsync(stop.Token);
 
 // Exit on the exit notification, or when the client closes our input (it crashed or forgot to say exit).
-var finished = await Task.WhenAny(server.Exited, rpc.Completion);
-var exitCode = finished == server.Exited ? await server.Exited : 1;
-server.Dispose();
+var finished = await Task.WhenAny(session.Lifecycle.Exited, rpc.Completion);
+var exitCode = finished == session.Lifecycle.Exited ? await session.Lifecycle.Exited : 1;
+session.Dispose();
 await stop.CancelAsync();
 _ = pump;
 return exitCode;

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using SemanticSearch.Engine.Chunking;
 using SemanticSearch.Server.Protocol;
 using SemanticSearch.TestSupport;
 
@@ -30,6 +31,38 @@ public sealed class ProtocolContractTests
         var declared = System.Text.RegularExpressions.Regex.Matches(source, @"public sealed class (\w+)").Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal);
         Assert.Equal(declared, ContractTypes.Select(t => t.Name).Order(StringComparer.Ordinal));
     }
+
+    /// <summary>The enums as the server writes them (through the transport's serializer settings), against the fixture.</summary>
+    [Fact]
+    public void The_enums_go_on_the_wire_as_the_contract_fixture_names_them()
+    {
+        var json = new JsonSerializerOptions();
+        ProtocolJson.Configure(json);
+        using var fixture = JsonDocument.Parse(File.ReadAllText(FixturePath));
+        var pinned = fixture.RootElement.GetProperty("enums");
+        static List<string> Listed(JsonElement e) => [.. e.EnumerateArray().Select(v => v.GetString()!)];
+
+        var hitKinds = Enum.GetValues<ChunkKind>().Select(kind => JsonSerializer.SerializeToElement(Hit(kind), json).GetProperty("kind").GetString()!).ToList();
+        Assert.Equal(Listed(pinned.GetProperty(nameof(ChunkKind))), hitKinds);
+        var states = Enum.GetValues<FolderState>().Select(state => JsonSerializer.Serialize(state, json).Trim('"')).ToList();
+        Assert.Equal(Listed(pinned.GetProperty(nameof(FolderState))), states);
+        Assert.Equal(FolderState.Ready, JsonSerializer.Deserialize<FolderState>("\"ready\"", json));
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<FolderState>("3", json)); // names only, never numbers
+        Assert.Equal("{\"token\":\"t\",\"value\":{\"kind\":\"begin\"}}", JsonSerializer.Serialize(new ProgressParams { Token = "t", Value = new WorkDoneProgressValue { Kind = ProgressKind.Begin } }, json));
+    }
+
+    private static SearchHit Hit(ChunkKind kind) => new()
+    {
+        ResultId = "q.1",
+        Uri = "file:///a",
+        Folder = "file:///",
+        Path = "a",
+        Range = new LspRange(new Position(0, 0), new Position(0, 1)),
+        Kind = kind,
+        Language = "csharp",
+        Snippet = "",
+        Matches = [],
+    };
 
     [Fact]
     public void The_csharp_types_match_the_contract_fixture()

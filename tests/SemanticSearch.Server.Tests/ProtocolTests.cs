@@ -1,5 +1,6 @@
 using SemanticSearch.Engine.Chunking;
 using SemanticSearch.Server.Protocol;
+using SemanticSearch.Server.Transport;
 
 namespace SemanticSearch.Server.Tests;
 

@@ -1,6 +1,7 @@
 // The custom semanticSearch/* protocol of SemanticSearch.Server (server/SemanticSearch.Server/Protocol/
 // SemanticSearchTypes.cs): camelCase on the wire, null fields omitted. Kept free of `vscode` so tests can load it.
-// Every interface named in tests/fixtures/contract/protocol.json must have exactly its fields (test/protocol.test.ts).
+// Every interface named in tests/fixtures/contract/protocol.json must have exactly its fields, every enum its values,
+// and Methods its methods (test/protocol.test.ts).
 
 export const Methods = {
   search: 'semanticSearch/search',
@@ -39,6 +40,11 @@ export interface MatchedToken {
   lexical?: boolean;
 }
 
+/** The engine's chunk kinds, by name. */
+export type ChunkKind =
+  | 'Type' | 'Method' | 'Constructor' | 'Property' | 'Indexer' | 'Operator' | 'Event' | 'Field'
+  | 'Function' | 'Class' | 'TopLevel' | 'Section' | 'CodeBlock' | 'Window';
+
 export interface SearchHit {
   resultId: string;
   rank: number;
@@ -49,7 +55,7 @@ export interface SearchHit {
   range: Range;
   symbol?: string;
   container?: string;
-  kind: string;
+  kind: ChunkKind;
   language: string;
   signature?: string;
   snippet: string;
@@ -77,7 +83,7 @@ export interface SearchResultSet {
   searchMs?: number;
 }
 
-export type FolderState = 'queued' | 'opening' | 'indexing' | 'ready' | 'error' | string;
+export type FolderState = 'queued' | 'opening' | 'indexing' | 'ready' | 'error';
 
 export interface FolderStatus {
   uri: string;

@@ -201,6 +201,53 @@ public sealed class SemanticWorkspace : IDisposable
     /// <summary>Chunks held in memory for search, and their vector bytes.</summary>
     public (int Chunks, long VectorBytes) CacheSize => (_cache.Count, _cache.VectorBytes);
 
+    /// <summary>Files the index holds.</summary>
+    public int FilesIndexed => Store.Info.FileCount;
+
+    /// <summary>Why the index was cleared when it opened (another model, an old format); null when it was not.</summary>
+    public string? ResetReason => Store.ResetReason;
+
+    /// <summary>How far the codes written since training have drifted from the codec; null for an uncompressed index.</summary>
+    public CodecDrift? CompressionDrift => VectorCompression.Drift(Store);
+
+    /// <summary>Flushes committed pages into the data file (the server does it before it closes an index).</summary>
+    public void Checkpoint() => Store.Checkpoint();
+
+    /// <summary>
+    /// Changed paths (relative, '/') from saves and watcher events, as <see cref="Update"/> needs them: a file or
+    /// a vanished path stays; a vanished directory also stands for every indexed file under it. Null when a
+    /// directory exists among them (it appeared or was renamed in): only a full pass finds what it holds.
+    /// </summary>
+    public List<string>? ExpandChangedPaths(IEnumerable<string> paths)
+    {
+        var result = new List<string>();
+        HashSet<string>? known = null;
+        foreach (var path in paths)
+        {
+            var full = Path.Combine(Root, path);
+            if (Directory.Exists(full))
+            {
+                return null;
+            }
+            result.Add(path);
+            if (!File.Exists(full))
+            {
+                known ??= [.. Store.LoadFiles().Keys];
+                var prefix = path + "/";
+                result.AddRange(known.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)));
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Deletes the index these options point at (its data, log, codes and lexical files), for a rebuild; returns its path.</summary>
+    public static string DeleteIndex(WorkspaceOptions options)
+    {
+        var path = IndexLocations.Resolve(options.Root, options.IndexPath, options.UseUserCache);
+        IndexStore.Delete(path);
+        return path;
+    }
+
     public void Dispose()
     {
         Store.Dispose();

@@ -40,8 +40,52 @@ public sealed class WorkspaceFolder
 
 public sealed class InitializeResult
 {
-    public required object Capabilities { get; init; }
+    public required ServerCapabilities Capabilities { get; init; }
     public required ServerInfo ServerInfo { get; init; }
+}
+
+/// <summary>What the server answers in <c>initialize</c> (LSP 3.17 <c>ServerCapabilities</c>, the parts we use).</summary>
+public sealed class ServerCapabilities
+{
+    public required TextDocumentSyncOptions TextDocumentSync { get; init; }
+    public required WorkspaceServerCapabilities Workspace { get; init; }
+    public required ExperimentalCapabilities Experimental { get; init; }
+}
+
+public sealed class TextDocumentSyncOptions
+{
+    public bool OpenClose { get; init; }
+    /// <summary>0 = None: edits are not sent; text is read from disk on save.</summary>
+    public int Change { get; init; }
+    public SaveOptions? Save { get; init; }
+}
+
+public sealed class SaveOptions
+{
+    public bool IncludeText { get; init; }
+}
+
+public sealed class WorkspaceServerCapabilities
+{
+    public required WorkspaceFoldersServerCapabilities WorkspaceFolders { get; init; }
+}
+
+public sealed class WorkspaceFoldersServerCapabilities
+{
+    public bool Supported { get; init; }
+    public bool ChangeNotifications { get; init; }
+}
+
+public sealed class ExperimentalCapabilities
+{
+    public required SemanticSearchCapability SemanticSearch { get; init; }
+}
+
+/// <summary>So a client can check what it talks to: the protocol version and the custom methods answered.</summary>
+public sealed class SemanticSearchCapability
+{
+    public int Version { get; init; }
+    public required string[] Methods { get; init; }
 }
 
 public sealed class ServerInfo
@@ -129,7 +173,7 @@ public sealed class ProgressParams
 /// <summary>One shape for begin / report / end (the fields that do not apply stay null and are omitted).</summary>
 public sealed class WorkDoneProgressValue
 {
-    public required string Kind { get; init; }
+    public required ProgressKind Kind { get; init; }
     public string? Title { get; init; }
     public bool? Cancellable { get; init; }
     public string? Message { get; init; }
@@ -140,7 +184,18 @@ public sealed class Registration
 {
     public required string Id { get; init; }
     public required string Method { get; init; }
-    public object? RegisterOptions { get; init; }
+    public DidChangeWatchedFilesRegistrationOptions? RegisterOptions { get; init; }
+}
+
+public sealed class DidChangeWatchedFilesRegistrationOptions
+{
+    public required FileSystemWatcherPattern[] Watchers { get; init; }
+}
+
+/// <summary>LSP's <c>FileSystemWatcher</c> (renamed: System.IO has a type of that name).</summary>
+public sealed class FileSystemWatcherPattern
+{
+    public required string GlobPattern { get; init; }
 }
 
 public sealed class RegistrationParams
@@ -153,6 +208,22 @@ public sealed record Position(int Line, int Character);
 
 /// <summary>End is exclusive.</summary>
 public sealed record LspRange(Position Start, Position End);
+
+/// <summary>The kind of a <c>$/progress</c> value, on the wire in lower case (<c>"begin"</c>).</summary>
+[JsonConverter(typeof(LowerCaseEnumConverter<ProgressKind>))]
+public enum ProgressKind
+{
+    Begin,
+    Report,
+    End,
+}
+
+/// <summary>An enum written and read by its member name in camel case (single words: lower case); numbers refused.</summary>
+public sealed class LowerCaseEnumConverter<T>() : JsonStringEnumConverter<T>(JsonNamingPolicy.CamelCase, allowIntegerValues: false)
+    where T : struct, Enum;
+
+/// <summary>Stands for the parameters of a message that has none (<c>shutdown</c>, <c>initialized</c>'s <c>{}</c>).</summary>
+public sealed class NoParams;
 
 /// <summary>Reads client capability flags by path without modelling the whole capabilities tree.</summary>
 public static class Capability

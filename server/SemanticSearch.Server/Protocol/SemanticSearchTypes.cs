@@ -1,16 +1,41 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using SemanticSearch.Engine.Chunking;
 
 namespace SemanticSearch.Server.Protocol;
 
 // The custom semanticSearch/* requests. These shapes are the contract with the editor clients (ARCHITECTURE.md,
 // "Language server protocol"): add fields, never rename or remove them.
 
+/// <summary>
+/// The custom request names. Which class answers each is declared on the class (<c>[LspMethod]</c>, under
+/// <c>Handlers/</c>); <c>HandlerTable</c> is the one list of them, and the capabilities advertise what it holds.
+/// </summary>
 public static class Methods
 {
     public const string Search = "semanticSearch/search";
     public const string Status = "semanticSearch/status";
     public const string Reindex = "semanticSearch/reindex";
     public const string ResultOpened = "semanticSearch/resultOpened";
+
+    /// <summary>The prefix of every custom method (what <c>experimental.semanticSearch.methods</c> lists).</summary>
+    public const string Prefix = "semanticSearch/";
+}
+
+/// <summary>A workspace folder's indexing state, on the wire in lower case (<c>"ready"</c>).</summary>
+[JsonConverter(typeof(LowerCaseEnumConverter<FolderState>))]
+public enum FolderState
+{
+    /// <summary>Known, not opened yet (its first job is queued).</summary>
+    Queued,
+    /// <summary>The indexing worker is opening its index (and loading the model).</summary>
+    Opening,
+    /// <summary>A pass is running; searches answer from what is committed so far.</summary>
+    Indexing,
+    /// <summary>Open, no pass running.</summary>
+    Ready,
+    /// <summary>The index could not be opened or the last pass failed (<c>lastError</c> says why).</summary>
+    Error,
 }
 
 public sealed class SearchParams
@@ -60,7 +85,9 @@ public sealed class SearchHit
     public required LspRange Range { get; init; }
     public string? Symbol { get; init; }
     public string? Container { get; init; }
-    public required string Kind { get; init; }
+    /// <summary>The engine's chunk kind by its name (<c>"Method"</c>, <c>"Section"</c>).</summary>
+    [JsonConverter(typeof(JsonStringEnumConverter<ChunkKind>))]
+    public required ChunkKind Kind { get; init; }
     public required string Language { get; init; }
     public string? Signature { get; init; }
     public required string Snippet { get; init; }
@@ -103,8 +130,7 @@ public sealed class FolderStatus
     public required string Uri { get; init; }
     public required string Name { get; init; }
     public required string Path { get; init; }
-    /// <summary>queued, opening, indexing, ready, error.</summary>
-    public required string State { get; init; }
+    public required FolderState State { get; init; }
     public int FilesIndexed { get; init; }
     public int FilesKnown { get; init; }
     public int ChunksIndexed { get; init; }

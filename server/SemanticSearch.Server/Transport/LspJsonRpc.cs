@@ -3,7 +3,7 @@ using SemanticSearch.Server.Protocol;
 using StreamJsonRpc;
 using StreamJsonRpc.Protocol;
 
-namespace SemanticSearch.Server;
+namespace SemanticSearch.Server.Transport;
 
 /// <summary>
 /// JsonRpc with LSP error codes: parameters that do not deserialize are InvalidParams, a handler that fails is

@@ -3,7 +3,7 @@ using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
 
-namespace SemanticSearch.Server;
+namespace SemanticSearch.Server.Transport;
 
 /// <summary>
 /// Reads LSP base-protocol frames from the client and passes on only well-formed ones. StreamJsonRpc treats a bad

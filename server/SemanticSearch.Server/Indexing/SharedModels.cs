@@ -1,6 +1,6 @@
 using SemanticSearch.Engine.Models;
 
-namespace SemanticSearch.Server;
+namespace SemanticSearch.Server.Indexing;
 
 /// <summary>
 /// One loaded model per (folder, provider, threads) for all workspace folders, reference-counted: three folders

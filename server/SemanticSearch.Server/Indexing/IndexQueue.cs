@@ -1,6 +1,7 @@
 using SemanticSearch.Engine.Indexing;
+using SemanticSearch.Server.Folders;
 
-namespace SemanticSearch.Server;
+namespace SemanticSearch.Server.Indexing;
 
 public enum JobKind
 {
@@ -15,9 +16,9 @@ public enum JobKind
 }
 
 /// <summary>One unit of indexing work for one folder.</summary>
-public sealed class IndexJob(FolderIndex folder, JobKind kind, IEnumerable<string>? paths = null, CancellationToken requestToken = default)
+public sealed class IndexJob(IndexedFolder folder, JobKind kind, IEnumerable<string>? paths = null, CancellationToken requestToken = default)
 {
-    public FolderIndex Folder { get; } = folder;
+    public IndexedFolder Folder { get; } = folder;
     public JobKind Kind { get; set; } = kind;
     public HashSet<string> Paths { get; } = new(paths ?? [], StringComparer.Ordinal);
     public CancellationToken RequestToken { get; } = requestToken;
@@ -64,7 +65,8 @@ public sealed class IndexQueue : IDisposable
         }
     }
 
-    public int CountFor(FolderIndex folder)
+    /// <summary>Jobs of this folder waiting or running.</summary>
+    public int CountFor(IndexedFolder folder)
     {
         lock (_gate)
         {
@@ -90,7 +92,6 @@ public sealed class IndexQueue : IDisposable
                 return merged.Done.Task;
             }
             _jobs.AddLast(job);
-            job.Folder.Queued = CountForLocked(job.Folder);
         }
         _signal.Release();
         return job.Done.Task;
@@ -132,10 +133,8 @@ public sealed class IndexQueue : IDisposable
         return null;
     }
 
-    private int CountForLocked(FolderIndex folder) => _jobs.Count(j => j.Folder == folder) + (_current?.Folder == folder ? 1 : 0);
-
     /// <summary>Cancels the running and queued jobs of one folder (removed from the workspace).</summary>
-    public void CancelFolder(FolderIndex folder)
+    public void CancelFolder(IndexedFolder folder)
     {
         lock (_gate)
         {
@@ -157,7 +156,7 @@ public sealed class IndexQueue : IDisposable
     }
 
     /// <summary>Waits until no job of this folder is running (so its workspace can be closed under nobody).</summary>
-    public bool WaitUntilIdle(FolderIndex folder, TimeSpan timeout)
+    public bool WaitUntilIdle(IndexedFolder folder, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         lock (_gate)
@@ -225,7 +224,6 @@ public sealed class IndexQueue : IDisposable
                 lock (_gate)
                 {
                     _current = null;
-                    job.Folder.Queued = CountForLocked(job.Folder);
                     job.Running.Dispose();
                     job.Running = null;
                     Monitor.PulseAll(_gate);

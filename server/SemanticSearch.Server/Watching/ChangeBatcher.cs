@@ -1,4 +1,4 @@
-namespace SemanticSearch.Server;
+namespace SemanticSearch.Server.Watching;
 
 /// <summary>
 /// Collects changed paths of one folder (saves, client and server watcher events) and hands them on as one batch

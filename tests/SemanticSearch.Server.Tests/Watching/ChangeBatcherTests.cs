@@ -1,4 +1,6 @@
-namespace SemanticSearch.Server.Tests;
+using SemanticSearch.Server.Watching;
+
+namespace SemanticSearch.Server.Tests.Watching;
 
 public sealed class ChangeBatcherTests
 {

@@ -1,11 +1,13 @@
 using SemanticSearch.Engine.Indexing;
+using SemanticSearch.Server.Folders;
+using SemanticSearch.Server.Indexing;
 
-namespace SemanticSearch.Server.Tests;
+namespace SemanticSearch.Server.Tests.Indexing;
 
 /// <summary>The coalescing rules of the indexing queue, with a fake runner (no model, no index).</summary>
 public sealed class IndexQueueTests
 {
-    private static FolderIndex Folder(string name) => new($"file:///{name}", name, "/" + name, new SharedModels());
+    private static IndexedFolder Folder(string name) => new($"file:///{name}", name, "/" + name, new SharedModels());
 
     private sealed class Runner
     {

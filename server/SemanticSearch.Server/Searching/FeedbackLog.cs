@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using SemanticSearch.Server.Folders;
 using SemanticSearch.Server.Protocol;
 
-namespace SemanticSearch.Server;
+namespace SemanticSearch.Server.Searching;
 
 /// <summary>
 /// Remembers recent queries and their results so that <c>semanticSearch/resultOpened</c> can record which result
@@ -22,7 +23,7 @@ public sealed class FeedbackLog
     private readonly object _fileGate = new();
     private long _next;
 
-    public sealed record QueryRecord(string QueryId, string Query, DateTime Time, IReadOnlyDictionary<string, (FolderIndex Folder, SearchHit Hit)> Hits);
+    public sealed record QueryRecord(string QueryId, string Query, DateTime Time, IReadOnlyDictionary<string, (IndexedFolder Folder, SearchHit Hit)> Hits);
 
     public string NewQueryId() => $"q{Interlocked.Increment(ref _next)}-{Guid.NewGuid().ToString("N")[..8]}";
 
@@ -61,7 +62,7 @@ public sealed class FeedbackLog
             path = entry.Hit.Path,
             symbol = entry.Hit.Symbol,
             container = entry.Hit.Container,
-            kind = entry.Hit.Kind,
+            kind = entry.Hit.Kind.ToString(),
             startLine = entry.Hit.Range.Start.Line,
             model = entry.Folder.Model,
         }, Json);

@@ -1,0 +1,217 @@
+using SemanticSearch.Engine.Indexing;
+using SemanticSearch.Server.Indexing;
+using SemanticSearch.Server.Protocol;
+using SemanticSearch.Server.Watching;
+
+namespace SemanticSearch.Server.Folders;
+
+/// <summary>
+/// One workspace folder and its index: the open <see cref="SemanticWorkspace"/> (null until the indexing worker
+/// first opens it), its <see cref="FolderState"/> and the figures status and search report.
+/// <para>
+/// The state moves only through the methods below, each a step of the indexing worker (who alone calls them):
+/// <c>queued → opening → indexing → ready</c>, with <c>error</c> from opening or indexing and back to opening or
+/// indexing on the next job. A step out of order is a bug and throws. Readers (status, search) see each field
+/// as of some moment; they never need two fields to agree.
+/// </para>
+/// Only the worker opens, swaps or closes the workspace, under the write lock; searches hold the read lock while
+/// they use it, so a rebuild or a removal never disposes a workspace under a running query.
+/// </summary>
+public sealed class IndexedFolder : IDisposable
+{
+    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+    private readonly SharedModels _models;
+    private SemanticWorkspace? _workspace;
+    private volatile FolderState _state = FolderState.Queued;
+    private volatile int _filesKnown;
+    private volatile int _filesIndexed;
+    private volatile int _chunksIndexed;
+    private volatile int _progressPercent = -1;
+    private volatile string? _lastError;
+    private volatile string? _indexPath;
+    private volatile string? _model;
+    private volatile string? _executionProvider;
+    private DateTime? _lastIndexed;
+
+    /// <param name="models">Where the workspaces' models come from; each closed workspace releases its model there.</param>
+    public IndexedFolder(string uri, string name, string root, SharedModels models)
+    {
+        _models = models;
+        Uri = uri;
+        Name = name;
+        Root = root;
+    }
+
+    public string Uri { get; }
+    public string Name { get; }
+    public string Root { get; }
+
+    /// <summary>Cancelled when the folder is removed: its queued and running jobs stop.</summary>
+    public CancellationTokenSource Removed { get; } = new();
+
+    /// <summary>Its saves and watcher events, batched into index jobs (set once, when the registry adds it).</summary>
+    public ChangeBatcher? Changes { get; set; }
+
+    public FolderState State => _state;
+    public int FilesKnown => _filesKnown;
+    public int FilesIndexed => _filesIndexed;
+    public int ChunksIndexed => _chunksIndexed;
+    public string? LastError => _lastError;
+    public string? IndexPath => _indexPath;
+    public string? Model => _model;
+    public string? ExecutionProvider => _executionProvider;
+    public DateTime? LastIndexed => _lastIndexed;
+
+    /// <summary>Percentage of the pass in progress; null unless indexing.</summary>
+    public int? ProgressPercent => _state == FolderState.Indexing && _progressPercent >= 0 ? _progressPercent : null;
+
+    /// <summary>The workspace for the indexing worker (which alone swaps it, so it may read it without the lock).</summary>
+    public SemanticWorkspace? Workspace => _workspace;
+
+    // ------------------------------------------------------------ steps (the indexing worker only)
+
+    public void BeginOpening() => MoveTo(FolderState.Opening, FolderState.Queued, FolderState.Opening, FolderState.Ready, FolderState.Error);
+
+    /// <summary>The index opened: it is installed and its figures read.</summary>
+    public void Opened(SemanticWorkspace workspace)
+    {
+        Require(FolderState.Opening);
+        Swap(workspace);
+        _indexPath = workspace.IndexPath;
+        _model = workspace.Model.Identity.Name;
+        _executionProvider = workspace.Model.ExecutionProvider;
+        _lastError = null;
+        _filesIndexed = workspace.FilesIndexed;
+        _filesKnown = Math.Max(_filesKnown, workspace.FilesIndexed);
+        _chunksIndexed = workspace.CacheSize.Chunks;
+    }
+
+    public void OpenFailed(string error)
+    {
+        MoveTo(FolderState.Error, FolderState.Opening);
+        _lastError = error;
+    }
+
+    public void BeginPass()
+    {
+        MoveTo(FolderState.Indexing, FolderState.Opening, FolderState.Ready, FolderState.Error);
+        _progressPercent = 0;
+    }
+
+    public void Progressed(IndexProgress progress)
+    {
+        _progressPercent = progress.FilesTotal == 0 ? 100 : (int)(100L * progress.FilesDone / progress.FilesTotal);
+        _filesKnown = progress.FilesTotal;
+        _filesIndexed = Math.Max(_filesIndexed, progress.FilesDone);
+    }
+
+    /// <summary>A pass ended (completed or cancelled between groups): the folder serves what it committed.</summary>
+    public void PassEnded(IndexRunResult result, bool fullPass)
+    {
+        Require(FolderState.Indexing);
+        if (fullPass)
+        {
+            _filesKnown = result.FilesScanned;
+            _filesIndexed = result.Cancelled ? _filesIndexed : result.FilesScanned - result.Errors.Count;
+        }
+        else
+        {
+            _filesKnown = Math.Max(0, _filesKnown + result.FilesAdded - result.FilesDeleted);
+            _filesIndexed = Math.Max(0, _filesIndexed + result.FilesAdded - result.FilesDeleted);
+        }
+        _chunksIndexed = _workspace?.CacheSize.Chunks ?? 0;
+        _lastError = result.Errors.Count > 0 ? $"{result.Errors.Count} file(s) could not be read; see the log." : null;
+        if (!result.Cancelled)
+        {
+            _lastIndexed = DateTime.UtcNow;
+        }
+        MoveTo(FolderState.Ready, FolderState.Indexing);
+    }
+
+    /// <summary>The pass was cancelled before it could report (removal, shutdown, a cancelled request).</summary>
+    public void PassCancelled() => MoveTo(FolderState.Ready, FolderState.Indexing);
+
+    public void PassFailed(string error)
+    {
+        MoveTo(FolderState.Error, FolderState.Indexing);
+        _lastError = error;
+    }
+
+    // ------------------------------------------------------------ the workspace
+
+    /// <summary>Runs <paramref name="action"/> with the workspace held open; null when it is not open.</summary>
+    public T? WithWorkspace<T>(Func<SemanticWorkspace, T> action)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            return _workspace is null ? default : action(_workspace);
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>Closes the workspace (after searches on it finish), for a reopen, a rebuild or the end.</summary>
+    public void Close() => Swap(null);
+
+    /// <summary>Installs a newly opened workspace (or null), disposing the old one after searches on it finish.</summary>
+    private void Swap(SemanticWorkspace? next)
+    {
+        SemanticWorkspace? old;
+        _lock.EnterWriteLock();
+        try
+        {
+            old = _workspace;
+            _workspace = next;
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+        if (old is not null && !ReferenceEquals(old, next))
+        {
+            Close(old);
+        }
+    }
+
+    /// <summary>Flushes committed pages into the data file, closes it and lets go of the shared model.</summary>
+    private void Close(SemanticWorkspace workspace)
+    {
+        try
+        {
+            workspace.Checkpoint();
+        }
+        finally
+        {
+            workspace.Dispose();
+            _models.Release(workspace.Model);
+        }
+    }
+
+    private void MoveTo(FolderState next, params FolderState[] from)
+    {
+        if (Array.IndexOf(from, _state) < 0)
+        {
+            throw new InvalidOperationException($"{Name}: cannot go from {_state} to {next}.");
+        }
+        _state = next;
+    }
+
+    private void Require(FolderState state)
+    {
+        if (_state != state)
+        {
+            throw new InvalidOperationException($"{Name}: expected {state}, is {_state}.");
+        }
+    }
+
+    public void Dispose()
+    {
+        Changes?.Dispose();
+        Swap(null);
+        Removed.Dispose();
+        _lock.Dispose();
+    }
+}

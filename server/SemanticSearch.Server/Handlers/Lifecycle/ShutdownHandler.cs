@@ -1,0 +1,14 @@
+using SemanticSearch.Server.Protocol;
+
+namespace SemanticSearch.Server.Handlers.Lifecycle;
+
+/// <summary>Cancels indexing, waits for the group in flight, checkpoints and closes every index; answers null.</summary>
+[LspMethod("shutdown", MutatesState = true, Lifecycle = true)]
+public sealed class ShutdownHandler(ServerSession session) : IRequestHandler<NoParams, object?>
+{
+    public Task<object?> HandleAsync(NoParams request, CancellationToken cancellationToken)
+    {
+        session.StopEverything();
+        return Task.FromResult<object?>(null);
+    }
+}

@@ -1,0 +1,153 @@
+using SemanticSearch.Engine.Common;
+using SemanticSearch.Engine.Index;
+using SemanticSearch.Engine.Indexing;
+using SemanticSearch.Engine.Models;
+using SemanticSearch.Server.Client;
+using SemanticSearch.Server.Folders;
+using SemanticSearch.Server.Protocol;
+
+namespace SemanticSearch.Server.Indexing;
+
+/// <summary>
+/// What the single indexing thread does with one <see cref="IndexJob"/>: open (or reopen, or delete and rebuild)
+/// the folder's index, run the pass, step the folder's state, report progress and log the outcome. The only code
+/// that opens, swaps or closes a workspace.
+/// </summary>
+public sealed class IndexingWorker(Func<ServerSettings> settings, EditorClient client, SharedModels models, OpenDocuments openDocuments, Func<bool> shuttingDown)
+{
+    private volatile string? _progressToken;
+
+    /// <summary>The token of the progress the running full pass reports on (the client may cancel it by this token).</summary>
+    public string? ProgressToken => _progressToken;
+
+    public IndexRunResult? Run(IndexJob job, CancellationToken cancellationToken)
+    {
+        var folder = job.Folder;
+        var current = settings();
+        if (job.Kind is JobKind.Reopen or JobKind.Rebuild)
+        {
+            folder.Close();
+        }
+        if (job.Kind == JobKind.Rebuild)
+        {
+            var path = SemanticWorkspace.DeleteIndex(Options(current, folder.Root, modelPath: ""));
+            client.Log(MessageType.Info, $"Rebuilding the index of {folder.Name} ({path}).");
+        }
+        if (folder.Workspace is null)
+        {
+            if (!Open(folder, current))
+            {
+                throw new InvalidOperationException(folder.LastError);
+            }
+            job.Kind = job.Kind == JobKind.Paths ? JobKind.Full : job.Kind;
+        }
+        var workspace = folder.Workspace!;
+        var paths = job.Kind == JobKind.Paths ? workspace.ExpandChangedPaths(job.Paths) : null;
+        folder.BeginPass();
+        var progress = paths is null && !shuttingDown() ? client.BeginProgress($"Indexing {folder.Name}") : null;
+        _progressToken = progress?.Token ?? _progressToken;
+        IndexRunResult result;
+        try
+        {
+            result = paths is not null
+                ? workspace.Update(paths, cancellationToken)
+                : workspace.Index(new PassProgress(folder, progress), openDocuments.Under(folder.Root), cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            folder.PassCancelled();
+            progress?.End("Cancelled");
+            throw;
+        }
+        catch (Exception ex)
+        {
+            folder.PassFailed(ex.Message);
+            progress?.End("Failed");
+            client.Log(MessageType.Error, $"Indexing {folder.Name} failed: {ex.Message}");
+            throw;
+        }
+        foreach (var error in result.Errors)
+        {
+            client.Log(MessageType.Warning, $"{folder.Name}: skipped {error}");
+        }
+        folder.PassEnded(result, fullPass: paths is null);
+        progress?.End(result.Cancelled ? "Cancelled" : $"{result.FilesScanned} files, {result.ChunksEncoded} chunks encoded");
+        if (result.Cancelled)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
+        if (result.FilesAdded + result.FilesChanged + result.FilesDeleted > 0 || paths is null)
+        {
+            client.Log(MessageType.Log, $"{folder.Name}: {result.FilesScanned} files checked, {result.FilesAdded} added, {result.FilesChanged} changed, {result.FilesDeleted} deleted, {result.ChunksEncoded} chunks encoded in {result.Elapsed.TotalMilliseconds:0} ms.");
+        }
+        if (paths is null && workspace.CompressionDrift is { RetrainAdvised: true } drift)
+        {
+            client.Log(MessageType.Info, $"{folder.Name}: {drift.Describe()} {Remedy(drift.Remedy)}");
+        }
+        return result;
+    }
+
+    /// <summary>How an editor user fixes what the engine names (the CLI words the same remedies with its flags).</summary>
+    internal static string Remedy(ErrorRemedy remedy) => remedy switch
+    {
+        ErrorRemedy.RebuildIndex => "Rebuild it: \"Semantic Search: Rebuild Index\" (semanticSearch/reindex with \"full\": true).",
+        _ => throw new ArgumentOutOfRangeException(nameof(remedy), remedy, null),
+    };
+
+    private bool Open(IndexedFolder folder, ServerSettings current)
+    {
+        folder.BeginOpening();
+        try
+        {
+            var model = DefaultModel.Resolve(current.ModelPath)
+                ?? throw new FileNotFoundException($"No model found. Set \"modelPath\" in the settings (a folder with semsearch-model.json) or {DefaultModel.EnvironmentVariable}.");
+            var encoder = new EncoderOptions(current.ExecutionProvider, current.Threads, Log: m => client.Log(MessageType.Warning, m));
+            var shared = models.Acquire(model, encoder);
+            SemanticWorkspace workspace;
+            try
+            {
+                workspace = SemanticWorkspace.Open(Options(current, folder.Root, model), shared);
+            }
+            catch
+            {
+                models.Release(shared);
+                throw;
+            }
+            folder.Opened(workspace);
+            if (workspace.ResetReason is { } reason)
+            {
+                client.Log(MessageType.Info, $"{folder.Name}: the index was cleared ({reason}).");
+            }
+            return true;
+        }
+        catch (Exception ex)
+        {
+            // The engine's advice names the CLI; from an editor the same fix is a full reindex.
+            folder.OpenFailed(ex is IndexCorruptException corrupt ? $"{ex.Message} {Remedy(corrupt.Remedy)}" : ex.Message);
+            client.Log(MessageType.Error, $"Cannot open {folder.Name}: {folder.LastError}");
+            return false;
+        }
+    }
+
+    /// <summary>The folder's workspace options under these settings (where its index lives follows indexLocation).</summary>
+    private static WorkspaceOptions Options(ServerSettings current, string root, string modelPath)
+    {
+        var (explicitPath, useCache) = current.IndexLocation switch
+        {
+            "workspace" => (null, false),
+            "cache" => (null, true),
+            var folder => (IndexLocations.InFolder(folder, root), false),
+        };
+        return new WorkspaceOptions(root, modelPath, explicitPath, useCache, current.ScanOptions);
+    }
+
+    /// <summary>A full pass's progress: into the folder's figures and the client's progress bar.</summary>
+    private sealed class PassProgress(IndexedFolder folder, WorkDoneProgress? progress) : IProgress<IndexProgress>
+    {
+        public void Report(IndexProgress value)
+        {
+            folder.Progressed(value);
+            progress?.Report($"{value.FilesDone}/{value.FilesTotal} files, {value.ChunksEncoded} chunks encoded", folder.ProgressPercent ?? 0);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using SemanticSearch.Engine.Indexing;
+using SemanticSearch.Engine.Models;
+using SemanticSearch.Server.Folders;
+using SemanticSearch.Server.Indexing;
+using SemanticSearch.Server.Protocol;
+using SemanticSearch.TestSupport;
+
+namespace SemanticSearch.Server.Tests.Folders;
+
+/// <summary>A folder's state moves only by the indexing worker's steps, in order; a step out of order is a bug and throws.</summary>
+public sealed class IndexedFolderTests
+{
+    private readonly SharedModels _models = new();
+
+    private IndexedFolder NewFolder(string root) => new(LspPaths.ToUri(root), "sample", root, _models);
+
+    /// <summary>What the worker does between its opening and opened steps (the folder releases the model when it closes).</summary>
+    private SemanticWorkspace OpenWorkspace(string root) =>
+        SemanticWorkspace.Open(new WorkspaceOptions(root, TinyModel.ColbertFolder), _models.Acquire(TinyModel.ColbertFolder, new EncoderOptions("cpu")));
+
+    [Fact]
+    public void A_first_pass_goes_queued_opening_indexing_ready_with_its_figures()
+    {
+        using var repo = new SampleRepo();
+        using var folder = NewFolder(repo.Root);
+        Assert.Equal(FolderState.Queued, folder.State);
+        Assert.Null(folder.ProgressPercent);
+
+        folder.BeginOpening();
+        Assert.Equal(FolderState.Opening, folder.State);
+        folder.Opened(OpenWorkspace(repo.Root));
+        Assert.Equal(0, folder.FilesIndexed);
+        Assert.NotNull(folder.IndexPath);
+        Assert.Equal("cpu", folder.ExecutionProvider);
+
+        folder.BeginPass();
+        Assert.Equal(FolderState.Indexing, folder.State);
+        Assert.Equal(0, folder.ProgressPercent);
+        folder.Progressed(new IndexProgress(FilesDone: 1, FilesTotal: 4, ChunksEncoded: 0, CurrentFile: null));
+        Assert.Equal(25, folder.ProgressPercent);
+        Assert.Equal(4, folder.FilesKnown);
+        var result = folder.Workspace!.Index();
+        folder.PassEnded(result, fullPass: true);
+
+        Assert.Equal(FolderState.Ready, folder.State);
+        Assert.Null(folder.ProgressPercent);
+        Assert.Equal(result.FilesScanned, folder.FilesKnown);
+        Assert.Equal(result.FilesScanned - result.Errors.Count, folder.FilesIndexed);
+        Assert.True(folder.ChunksIndexed > 0);
+        Assert.NotNull(folder.LastIndexed);
+        Assert.Null(folder.LastError);
+    }
+
+    [Fact]
+    public void Steps_out_of_order_throw_and_leave_the_state_as_it_was()
+    {
+        using var folder = NewFolder(Path.GetTempPath());
+        Assert.Throws<InvalidOperationException>(folder.BeginPass);
+        Assert.Throws<InvalidOperationException>(folder.PassCancelled);
+        Assert.Throws<InvalidOperationException>(() => folder.PassFailed("x"));
+        Assert.Throws<InvalidOperationException>(() => folder.OpenFailed("x"));
+        Assert.Equal(FolderState.Queued, folder.State);
+
+        folder.BeginOpening();
+        Assert.Throws<InvalidOperationException>(folder.PassCancelled);
+        Assert.Equal(FolderState.Opening, folder.State);
+    }
+
+    [Fact]
+    public void A_failed_open_is_an_error_with_its_message_and_the_next_job_opens_again()
+    {
+        using var folder = NewFolder(Path.GetTempPath());
+        folder.BeginOpening();
+        folder.OpenFailed("No model found.");
+        Assert.Equal(FolderState.Error, folder.State);
+        Assert.Equal("No model found.", folder.LastError);
+        Assert.Null(folder.Workspace);
+
+        folder.BeginOpening();
+        Assert.Equal(FolderState.Opening, folder.State);
+    }
+
+    [Fact]
+    public void A_failed_or_cancelled_pass_leaves_the_index_open_for_the_next_one()
+    {
+        using var repo = new SampleRepo();
+        using var folder = NewFolder(repo.Root);
+        folder.BeginOpening();
+        folder.Opened(OpenWorkspace(repo.Root));
+
+        folder.BeginPass();
+        folder.PassFailed("disk full");
+        Assert.Equal(FolderState.Error, folder.State);
+        Assert.Equal("disk full", folder.LastError);
+        Assert.NotNull(folder.Workspace);
+
+        folder.BeginPass();
+        folder.PassCancelled();
+        Assert.Equal(FolderState.Ready, folder.State);
+        Assert.Null(folder.LastIndexed);
+
+        folder.Close();
+        Assert.Null(folder.Workspace);
+        folder.BeginOpening();
+        Assert.Equal(FolderState.Opening, folder.State);
+    }
+}
