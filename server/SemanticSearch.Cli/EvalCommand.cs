@@ -168,7 +168,7 @@ internal static class EvalCommand
                 {
                     Console.Error.WriteLine($"semsearch: rebuilding the corpus index: {reason}.");
                 }
-                CommandLine.CheckVectors(a, store);
+                CommandLine.CheckVectors(a, store.IndexPath, store.PoolFactor, store.Codec);
                 var built = CorpusIndex.Build(store, model, records, quiet ? null : new CorpusProgressPrinter(), cancellationToken, compression);
                 if (hadContent && (built.Encoded > 0 || built.Removed > 0) && !quiet)
                 {
@@ -196,8 +196,8 @@ internal static class EvalCommand
             owner = workspace;
             try
             {
-                CommandLine.CheckVectors(a, workspace.Store);
-                var hadContent = workspace.Store.Info.FileCount > 0;
+                CommandLine.CheckVectors(a, workspace.IndexPath, workspace.PoolFactor, workspace.Codec);
+                var hadContent = workspace.FilesIndexed > 0;
                 // Evaluating a stale index would measure the wrong code: bring it up to date first.
                 var update = workspace.Index(quiet ? null : new ProgressPrinter(), cancellationToken);
                 if (update.Cancelled)
@@ -209,10 +209,10 @@ internal static class EvalCommand
                 {
                     Console.Error.WriteLine($"semsearch: the index was stale ({changed} files changed); reindexed before evaluating.");
                 }
-                indexing = new { filesChanged = changed, chunksEncoded = update.ChunksEncoded, chunksTotal = update.ChunksTotal, elapsedSeconds = Math.Round(update.Elapsed.TotalSeconds, 3), vectors = VectorCompression.Describe(workspace.Store.Codec) };
+                indexing = new { filesChanged = changed, chunksEncoded = update.ChunksEncoded, chunksTotal = update.ChunksTotal, elapsedSeconds = Math.Round(update.Elapsed.TotalSeconds, 3), vectors = VectorCompression.Describe(workspace.Codec) };
                 model = workspace.Model;
                 indexPath = workspace.IndexPath;
-                documents = Evaluator.FromStore(workspace.Store, model);
+                documents = Evaluator.FromWorkspace(workspace);
                 searcher = workspace.Searcher;
                 keyOf = c => c.Id;
             }

@@ -136,7 +136,7 @@ namespace SemanticSearch.Cli
         internal static WorkspaceOptions WorkspaceOptionsFrom(CliArguments a, string root, bool quiet)
         {
             var (model, encoder) = ModelOptionsFrom(a, quiet);
-            return new WorkspaceOptions(root, model, a.Value("--index"), a.Flag("--cache"), ScanOptionsFrom(a), encoder, CompressionFrom(a));
+            return new WorkspaceOptions(root, model, IndexLocation.From(a.Value("--index"), a.Flag("--cache")), ScanOptionsFrom(a), encoder, CompressionFrom(a));
         }
 
         /// <summary>
@@ -164,20 +164,21 @@ namespace SemanticSearch.Cli
         /// An index whose vectors are already in another form than an explicit <c>--vectors</c> asks for: say so
         /// instead of mixing the two (without the option, an index keeps the form it has).
         /// </summary>
-        internal static void CheckVectors(CliArguments a, IndexStore store)
+        /// <summary>An index keeps the vector format it was built with: a different --vectors needs another index or a rebuild.</summary>
+        internal static void CheckVectors(CliArguments a, string indexPath, int poolFactor, ResidualCodec? codec)
         {
             if (a.Value("--vectors") is null)
             {
                 return;
             }
             var compression = CompressionFrom(a);
-            if (store.PoolFactor != compression.PoolFactor)
+            if (poolFactor != compression.PoolFactor)
             {
-                throw new UsageException($"The index at {store.IndexPath} was built {(store.PoolFactor == 1 ? "without" : "with")} token pooling; for --vectors {a.Value("--vectors")} give another --index or add --rebuild.");
+                throw new UsageException($"The index at {indexPath} was built {(poolFactor == 1 ? "without" : "with")} token pooling; for --vectors {a.Value("--vectors")} give another --index or add --rebuild.");
             }
-            if (store.Codec is { } codec && (!compression.Enabled || codec.Bits != compression.Bits))
+            if (codec is not null && (!compression.Enabled || codec.Bits != compression.Bits))
             {
-                throw new UsageException($"The index at {store.IndexPath} holds {codec.Bits}-bit codes; for --vectors {(compression.Enabled ? $"codes:{compression.Bits}" : "half")} give another --index or add --rebuild.");
+                throw new UsageException($"The index at {indexPath} holds {codec.Bits}-bit codes; for --vectors {(compression.Enabled ? $"codes:{compression.Bits}" : "half")} give another --index or add --rebuild.");
             }
         }
 
@@ -233,11 +234,11 @@ namespace SemanticSearch.Cli
             var options = WorkspaceOptionsFrom(a, root, quiet);
             if (a.Flag("--rebuild"))
             {
-                IndexStore.Delete(IndexLocations.Resolve(root, options.IndexPath, options.UseUserCache));
+                SemanticWorkspace.DeleteIndex(options);
             }
             using var workspace = SemanticWorkspace.Open(options);
-            CheckVectors(a, workspace.Store);
-            if (workspace.Store.ResetReason is { } reason && !quiet)
+            CheckVectors(a, workspace.IndexPath, workspace.PoolFactor, workspace.Codec);
+            if (workspace.ResetReason is { } reason && !quiet)
             {
                 Console.Error.WriteLine($"semsearch: rebuilding the index: {reason}.");
             }
@@ -271,14 +272,14 @@ namespace SemanticSearch.Cli
             encodedChunkIds = r.EncodedChunkIds,
             // Files whose lexical documents had fallen behind the store (a crash between the two commits) and were
             // re-indexed lexically from the stored chunk text when the index was opened; and the lexical documents held.
-            lexicalRepairedFiles = workspace.Store.LexicalRepairs,
-            lexicalChunks = workspace.Store.Lexical?.Count ?? 0,
+            lexicalRepairedFiles = workspace.LexicalRepairs,
+            lexicalChunks = workspace.LexicalChunks,
             // How the vectors are stored, and whether the codes file had to be written anew when the index was
             // opened (missing, or behind the store after a crash, or damaged).
-            vectors = VectorCompression.Describe(workspace.Store.Codec),
-            codesFileRebuilt = workspace.Store.CodesRebuilt,
+            vectors = VectorCompression.Describe(workspace.Codec),
+            codesFileRebuilt = workspace.CodesFileRebuilt,
             compressionSeconds = Math.Round(r.CompressionTime.TotalSeconds, 3),
-            codecDrift = VectorCompression.Drift(workspace.Store) is { } drift
+            codecDrift = workspace.CompressionDrift is { } drift
                 ? new { trainingError = Math.Round(drift.TrainingError, 5), meanErrorSince = Math.Round(drift.MeanErrorSince, 5), samples = drift.Samples, retrainAdvised = drift.RetrainAdvised }
                 : null,
             skipped = r.Skipped.Select(s => new { path = s.RelativePath, reason = s.Reason, detail = s.Detail, directory = s.IsDirectory }),
@@ -293,21 +294,21 @@ namespace SemanticSearch.Cli
             o.WriteLine($"{(r.Cancelled ? "Interrupted" : "Indexed")} {workspace.Root} in {r.Elapsed.TotalSeconds:0.0}s ({workspace.Model.Identity.Name}, {workspace.Model.ExecutionProvider})");
             o.WriteLine($"  files: {r.FilesScanned} scanned, {r.FilesAdded} added, {r.FilesChanged} changed, {r.FilesDeleted} deleted, {r.FilesUnchanged + r.FilesTouched} unchanged");
             o.WriteLine($"  chunks: {r.ChunksEncoded} encoded, {r.ChunksReused} reused, {r.ChunksTotal} in index");
-            if (workspace.Store.LexicalRepairs > 0)
+            if (workspace.LexicalRepairs > 0)
             {
-                o.WriteLine($"  lexical index: {workspace.Store.LexicalRepairs} files re-indexed from stored text (it had fallen behind the vectors)");
+                o.WriteLine($"  lexical index: {workspace.LexicalRepairs} files re-indexed from stored text (it had fallen behind the vectors)");
             }
-            if (VectorCompression.Drift(workspace.Store) is { RetrainAdvised: true } drift)
+            if (workspace.CompressionDrift is { RetrainAdvised: true } drift)
             {
                 o.WriteLine($"  note: {drift.Describe()} {Remedy(drift.Remedy)}");
             }
-            if (workspace.Store.CodesRebuilt)
+            if (workspace.CodesFileRebuilt)
             {
                 o.WriteLine("  codes file: written anew from the index (it was missing, behind or damaged)");
             }
-            if (r.CompressionTime > TimeSpan.Zero && workspace.Store.Codec is not null)
+            if (r.CompressionTime > TimeSpan.Zero && workspace.Codec is not null)
             {
-                o.WriteLine($"  vectors: compressed to {VectorCompression.Describe(workspace.Store.Codec)} in {r.CompressionTime.TotalSeconds:0.0}s");
+                o.WriteLine($"  vectors: compressed to {VectorCompression.Describe(workspace.Codec)} in {r.CompressionTime.TotalSeconds:0.0}s");
             }
             if (r.Skipped.Count > 0)
             {
@@ -355,7 +356,7 @@ namespace SemanticSearch.Cli
             // --json silences progress, not warnings (a provider fallback still says so once on stderr); --quiet both.
             var options = WorkspaceOptionsFrom(a, root, a.Flag("--quiet"));
             using var workspace = SemanticWorkspace.Open(options);
-            CheckVectors(a, workspace.Store);
+            CheckVectors(a, workspace.IndexPath, workspace.PoolFactor, workspace.Codec);
             IndexRunResult? update = null;
             if (!a.Flag("--no-update"))
             {
@@ -434,7 +435,7 @@ namespace SemanticSearch.Cli
         {
             a.ExpectPositionals(1);
             var root = RootFrom(a);
-            var indexPath = IndexLocations.Resolve(root, a.Value("--index"), a.Flag("--cache"));
+            var indexPath = IndexLocation.From(a.Value("--index"), a.Flag("--cache")).For(root).Database;
             var status = WorkspaceStatus.Read(root, indexPath, ScanOptionsFrom(a), cancellationToken);
             if (a.Flag("--json"))
             {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using SemanticSearch.Engine.Index;
 using SemanticSearch.Engine.Models;
 using SemanticSearch.Engine.Workspace;
 
@@ -32,7 +33,7 @@ public sealed record ServerSettings
     public bool UseGitIgnore { get; init; } = true;
 
     /// <summary>"workspace" (&lt;root&gt;/.semantic-search), "cache" (user cache folder) or a folder for all indexes.</summary>
-    public string IndexLocation { get; init; } = "workspace";
+    public IndexLocation IndexLocation { get; init; } = IndexLocation.Workspace;
 
     /// <summary>Quiet time after the last save or file event before re-indexing.</summary>
     public int DebounceMs { get; init; } = 300;
@@ -91,7 +92,7 @@ public sealed record ServerSettings
         }
         if (Str(root, "indexLocation") is { } location)
         {
-            s = s with { IndexLocation = location.Length == 0 ? "workspace" : location };
+            s = s with { IndexLocation = IndexLocation.ParseSetting(location) };
         }
         if (Str(root, "fileWatcher") is { } watcher)
         {

@@ -307,7 +307,7 @@ public sealed class CliEndToEndTests : IDisposable
         {
             Assert.StartsWith("codes (2-bit residuals", doc.RootElement.GetProperty("vectors").GetString());
         }
-        var codesFile = CodesFile.PathFor(Path.Combine(_repo.Root, ".semantic-search", "index.db"));
+        var codesFile = new IndexFiles(Path.Combine(_repo.Root, ".semantic-search", "index.db")).Codes;
         var generation = HeaderGeneration(codesFile);
 
         // The next commit's codes reach the file; the process dies before its header moves.

@@ -79,7 +79,7 @@ public sealed class SettingsContractTests
             ["excludes"] = d.Excludes.Count == 0 ? "[]" : "?",
             ["maxFileSize"] = d.MaxFileBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["useGitIgnore"] = d.UseGitIgnore ? "true" : "false",
-            ["indexLocation"] = d.IndexLocation,
+            ["indexLocation"] = d.IndexLocation.SettingValue,
             ["fileWatcher"] = FileWatcherModes.Name(d.FileWatcher),
             ["debounceMs"] = d.DebounceMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["batchThreshold"] = d.BatchThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -116,7 +116,7 @@ public sealed class SettingsContractTests
                     Assert.Equal(d.ExecutionProvider, value.GetString());
                     break;
                 case "indexLocation":
-                    Assert.Equal(d.IndexLocation, value.GetString());
+                    Assert.Equal(d.IndexLocation.SettingValue, value.GetString());
                     break;
                 case "useGitIgnore":
                     Assert.Equal(d.UseGitIgnore, value.GetBoolean());

@@ -172,8 +172,8 @@ public static class BenchmarkRunner
             var copy = Path.Combine(work, "workspace");
             log?.Invoke($"copying the scanned files of {root}");
             var files = CopyScanned(root, copy, options.Scan, cancellationToken);
-            var indexPath = Path.Combine(work, "index", IndexLocations.FileName);
-            var workspaceOptions = new WorkspaceOptions(copy, options.ModelPath, indexPath, false, options.Scan, options.Encoder, options.Compression);
+            var index = new IndexFiles(Path.Combine(work, "index", IndexLocation.FileName));
+            var workspaceOptions = new WorkspaceOptions(copy, options.ModelPath, IndexLocation.AtFile(index.Database), options.Scan, options.Encoder, options.Compression);
 
             // Cold: a fresh index.
             log?.Invoke($"cold index of {files} files");
@@ -189,9 +189,9 @@ public static class BenchmarkRunner
                 cancellationToken.ThrowIfCancellationRequested();
                 var peak = PeakRss();
                 var tokenVectors = workspace.Store.AllChunks().Sum(c => (long)c.VectorCount);
-                var lexicalBytes = FolderBytes(LexicalIndex.FolderFor(indexPath));
+                var lexicalBytes = index.LexicalBytes;
                 var codesBytes = workspace.Store.CodesFileBytes;
-                var indexBytes = FileBytes(indexPath) + lexicalBytes + codesBytes;
+                var indexBytes = index.DatabaseBytes + lexicalBytes + codesBytes;
                 log?.Invoke("warm (no-change) pass");
                 var warm = workspace.Index(null, cancellationToken);
                 var chunks = cold.ChunksTotal;
@@ -424,7 +424,7 @@ public static class BenchmarkRunner
         var folder = Directory.CreateTempSubdirectory("semsearch-bench-codes-").FullName;
         try
         {
-            var indexPath = Path.Combine(folder, IndexLocations.FileName);
+            var indexPath = Path.Combine(folder, IndexLocation.FileName);
             var originals = workspace.Store.AllChunks().ToList();
             CodesFile.Create(indexPath, codec, 0, Replicate(originals, target, copyBytes: false).SelectMany(f => f), out _).Dispose();
             originals.Clear();
@@ -559,15 +559,6 @@ public static class BenchmarkRunner
             wanted == 0 ? 1 : Math.Round(found / wanted, 4));
         GC.KeepAlive(cache);
         return result;
-    }
-
-    private static long FolderBytes(string folder) =>
-        Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) : 0;
-
-    private static long FileBytes(string indexPath)
-    {
-        var log = Path.Combine(Path.GetDirectoryName(indexPath)!, Path.GetFileNameWithoutExtension(indexPath) + "-log" + Path.GetExtension(indexPath));
-        return (File.Exists(indexPath) ? new FileInfo(indexPath).Length : 0) + (File.Exists(log) ? new FileInfo(log).Length : 0);
     }
 
     /// <summary>Peak resident set size of this process so far (VmHWM on Linux).</summary>

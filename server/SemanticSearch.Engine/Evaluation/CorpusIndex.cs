@@ -39,7 +39,7 @@ public static partial class CorpusIndex
             _ => "",
         } + (compression is { PoolTokens: true } ? "-pool2" : "");
         var name = $"{Path.GetFileNameWithoutExtension(corpusFile)}-{ContentHash.OfFile(corpusFile, 12)}-{ContentHash.Of(model.Key, 8)}{form}";
-        return Path.Combine(IndexLocations.CacheFolder, "eval", name, IndexLocations.FileName);
+        return Path.Combine(IndexLocation.CacheFolder, "eval", name, IndexLocation.FileName);
     }
 
     /// <summary>The chunk a record becomes (its <see cref="Chunk.Path"/> is the record id, the store's key).</summary>

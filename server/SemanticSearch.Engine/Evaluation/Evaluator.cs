@@ -304,6 +304,9 @@ public sealed class Evaluator
     }
 
     /// <summary>Documents from an index store (workspace mode: one document per chunk, keyed by chunk id).</summary>
+    /// <summary>The documents of a workspace's index, as its model sees them.</summary>
+    public static List<EvalDocument> FromWorkspace(SemanticWorkspace workspace) => FromStore(workspace.Store, workspace.Model);
+
     public static List<EvalDocument> FromStore(IndexStore store, ITokenCounter counter) =>
         store.AllChunks()
             .OrderBy(s => s.Chunk.Path, StringComparer.Ordinal).ThenBy(s => s.Chunk.Id, StringComparer.Ordinal)

@@ -71,9 +71,6 @@ public sealed unsafe class CodesFile : IDisposable
     /// <summary>Bytes of the file (header and records).</summary>
     public long Bytes => HeaderBytes + _length;
 
-    public static string PathFor(string indexPath) =>
-        Path.Combine(Path.GetDirectoryName(indexPath)!, Path.GetFileNameWithoutExtension(indexPath) + ".codes");
-
     /// <summary>
     /// Opens the codes file of an index whose store is at <paramref name="generation"/> with <paramref name="codec"/>
     /// and reads its chunks. Null when there is none, or it is not this codec's, or it is behind (a crash between
@@ -82,7 +79,7 @@ public sealed unsafe class CodesFile : IDisposable
     public static CodesFile? TryOpen(string indexPath, ResidualCodec codec, long generation, out List<MappedChunk> chunks)
     {
         chunks = [];
-        var path = PathFor(indexPath);
+        var path = new IndexFiles(indexPath).Codes;
         if (!File.Exists(path))
         {
             return null;
@@ -134,8 +131,9 @@ public sealed unsafe class CodesFile : IDisposable
     /// </summary>
     public static CodesFile Create(string indexPath, ResidualCodec codec, long generation, IEnumerable<StoredChunk> chunks, out List<MappedChunk> mapped)
     {
-        var path = PathFor(indexPath);
-        var temporary = path + ".tmp";
+        var files = new IndexFiles(indexPath);
+        var path = files.Codes;
+        var temporary = files.CodesTemporary;
         using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
         {
             stream.Write(new byte[HeaderBytes]);
@@ -161,13 +159,6 @@ public sealed unsafe class CodesFile : IDisposable
         File.Move(temporary, path, overwrite: true);
         return TryOpen(indexPath, codec, generation, out mapped)
             ?? throw new IOException($"The codes file {path} could not be read back after writing it.");
-    }
-
-    /// <summary>Deletes the codes file of an index (and a temporary one left by a crash).</summary>
-    public static void Delete(string indexPath)
-    {
-        File.Delete(PathFor(indexPath));
-        File.Delete(PathFor(indexPath) + ".tmp");
     }
 
     /// <summary>

@@ -135,7 +135,7 @@ public sealed class IndexStore : IDisposable
     /// </summary>
     private void OpenLexical()
     {
-        _lexical = LexicalIndex.Open(LexicalIndex.FolderFor(IndexPath), out _);
+        _lexical = LexicalIndex.Open(new IndexFiles(IndexPath).LexicalFolder, out _);
         var generation = Generation;
         if (generation < 0)
         {
@@ -263,20 +263,7 @@ public sealed class IndexStore : IDisposable
     }
 
     /// <summary>Deletes the index file, its LiteDB log, its codes file and its lexical index.</summary>
-    public static void Delete(string path)
-    {
-        File.Delete(path);
-        File.Delete(LogFileOf(path));
-        CodesFile.Delete(path);
-        var lexical = LexicalIndex.FolderFor(path);
-        if (Directory.Exists(lexical))
-        {
-            Directory.Delete(lexical, recursive: true);
-        }
-    }
-
-    private static string LogFileOf(string path) =>
-        Path.Combine(Path.GetDirectoryName(path)!, Path.GetFileNameWithoutExtension(path) + "-log" + Path.GetExtension(path));
+    public static void Delete(string path) => new IndexFiles(path).Delete();
 
     private static IndexStore OpenDatabase(string full)
     {

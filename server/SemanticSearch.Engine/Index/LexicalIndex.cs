@@ -62,10 +62,6 @@ public sealed class LexicalIndex : IDisposable
     /// </summary>
     public long Generation { get; private set; }
 
-    /// <summary>The lexical folder that belongs to an index file (<c>x/index.db</c> → <c>x/index.lexical</c>).</summary>
-    public static string FolderFor(string indexPath) =>
-        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(indexPath))!, Path.GetFileNameWithoutExtension(indexPath) + ".lexical");
-
     /// <summary>
     /// Opens (or creates) the lexical index in <paramref name="folder"/>. An unreadable one is deleted and created
     /// empty (<paramref name="wasReset"/>); the caller then refills it from the store.

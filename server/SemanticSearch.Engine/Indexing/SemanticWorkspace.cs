@@ -10,63 +10,17 @@ namespace SemanticSearch.Engine.Indexing;
 /// <summary>Everything needed to open a workspace.</summary>
 /// <param name="Root">The workspace folder.</param>
 /// <param name="ModelPath">A model folder (with semsearch-model.json) or a manifest file.</param>
-/// <param name="IndexPath">Explicit index file; null means the default location (see <see cref="IndexLocations"/>).</param>
-/// <param name="UseUserCache">Put the index in the user's cache folder instead of the workspace.</param>
+/// <param name="Index">Where the index lives; null means inside the workspace (<see cref="IndexLocation.Workspace"/>).</param>
 public sealed record WorkspaceOptions(
     string Root,
     string ModelPath,
-    string? IndexPath = null,
-    bool UseUserCache = false,
+    IndexLocation? Index = null,
     ScanOptions? Scan = null,
     EncoderOptions? Encoder = null,
     VectorCompression? Compression = null);
 
 /// <summary>One workspace's share of a search across workspaces (<see cref="SemanticWorkspace.Candidates"/>).</summary>
 public sealed record WorkspaceCandidates(TokenVectors Query, List<RankCandidate> Candidates, int ChunksSearched, double EncodeMilliseconds, double SearchMilliseconds);
-
-/// <summary>Where index files live: the one home of the rule for the CLI, the server and eval.</summary>
-public static class IndexLocations
-{
-    /// <summary>The folder inside a workspace that holds its index (the scanner never descends into it).</summary>
-    public const string WorkspaceFolderName = WorkspaceScanner.IndexDirectoryName;
-
-    public const string FileName = "index.db";
-
-    /// <summary>The user's cache folder for indexes: <c>$XDG_CACHE_HOME</c>, else <c>~/.cache</c> (LocalAppData on Windows), then <c>semantic-search</c>.</summary>
-    public static string CacheFolder
-    {
-        get
-        {
-            var cacheHome = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-            if (string.IsNullOrEmpty(cacheHome))
-            {
-                cacheHome = OperatingSystem.IsWindows()
-                    ? Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData)
-                    : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-            }
-            return Path.Combine(cacheHome, "semantic-search");
-        }
-    }
-
-    /// <summary>
-    /// A workspace's index inside a shared folder (the user cache, or a folder of the user's choosing): one
-    /// sub-folder per workspace, named after it plus a hash of its full path, so two checkouts never share an index.
-    /// </summary>
-    public static string InFolder(string folder, string root)
-    {
-        var fullRoot = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
-        return Path.Combine(Path.GetFullPath(folder), $"{Path.GetFileName(fullRoot)}-{ContentHash.Of(fullRoot, 12)}", FileName);
-    }
-
-    public static string Resolve(string root, string? explicitPath, bool useUserCache)
-    {
-        if (!string.IsNullOrWhiteSpace(explicitPath))
-        {
-            return Path.GetFullPath(explicitPath);
-        }
-        return useUserCache ? InFolder(CacheFolder, root) : Path.Combine(Path.GetFullPath(root), WorkspaceFolderName, FileName);
-    }
-}
 
 /// <summary>
 /// One workspace with its model, index, vector cache, indexer and searcher: the unit the CLI and the language
@@ -79,11 +33,11 @@ public sealed class SemanticWorkspace : IDisposable
     private readonly VectorCache _cache;
     private readonly bool _ownsModel;
 
-    private SemanticWorkspace(string root, string indexPath, EmbeddingModel model, IndexStore store, ScanOptions scan, VectorCompression? compression, bool ownsModel)
+    private SemanticWorkspace(string root, IndexFiles files, EmbeddingModel model, IndexStore store, ScanOptions scan, VectorCompression? compression, bool ownsModel)
     {
         _ownsModel = ownsModel;
         Root = root;
-        IndexPath = indexPath;
+        Files = files;
         Model = model;
         Store = store;
         _cache = VectorCache.Load(store, model.Dimension);
@@ -92,9 +46,15 @@ public sealed class SemanticWorkspace : IDisposable
     }
 
     public string Root { get; }
-    public string IndexPath { get; }
+    /// <summary>The files of this workspace's index.</summary>
+    public IndexFiles Files { get; }
+
+    /// <summary>The index's LiteDB file (<see cref="IndexFiles.Database"/>).</summary>
+    public string IndexPath => Files.Database;
+
     public EmbeddingModel Model { get; }
-    public IndexStore Store { get; }
+    /// <summary>The index of record. Internal: front ends ask the workspace (the members below), never the store.</summary>
+    internal IndexStore Store { get; }
 
     /// <summary>The search path over this workspace's index (what <see cref="Search"/> runs, and <c>semsearch eval</c> scores).</summary>
     public Searcher Searcher => _searcher;
@@ -131,24 +91,12 @@ public sealed class SemanticWorkspace : IDisposable
 
     private static SemanticWorkspace Open(WorkspaceOptions options, string root, EmbeddingModel model, bool ownsModel)
     {
-        var indexPath = IndexLocations.Resolve(root, options.IndexPath, options.UseUserCache);
-        var scan = WithIndexExcluded(options.Scan ?? ScanOptions.Default, root, indexPath);
-        var store = IndexStore.Open(indexPath, model.Identity, model.Dimension, root, (options.Compression ?? VectorCompression.Default).PoolFactor);
-        return new SemanticWorkspace(root, indexPath, model, store, scan, options.Compression, ownsModel);
-    }
-
-    /// <summary>An index file placed inside the workspace must never index itself (nor its LiteDB log, nor its lexical folder).</summary>
-    private static ScanOptions WithIndexExcluded(ScanOptions scan, string root, string indexPath)
-    {
-        var relative = Path.GetRelativePath(root, indexPath).Replace('\\', '/');
-        if (relative.StartsWith("../", StringComparison.Ordinal) || Path.IsPathRooted(relative))
-        {
-            return scan;
-        }
-        var log = relative[..^Path.GetExtension(relative).Length] + "-log" + Path.GetExtension(relative);
-        var lexical = Path.GetRelativePath(root, LexicalIndex.FolderFor(indexPath)).Replace('\\', '/');
-        var codes = Path.GetRelativePath(root, CodesFile.PathFor(indexPath)).Replace('\\', '/');
-        return scan with { Excludes = [.. scan.Excludes, "/" + relative, "/" + log, "/" + lexical + "/", "/" + codes, "/" + codes + ".tmp"] };
+        var files = (options.Index ?? IndexLocation.Workspace).For(root);
+        // An index placed inside the workspace must never index itself.
+        var scan = options.Scan ?? ScanOptions.Default;
+        scan = scan with { Excludes = [.. scan.Excludes, .. files.ExcludesUnder(root)] };
+        var store = IndexStore.Open(files.Database, model.Identity, model.Dimension, root, (options.Compression ?? VectorCompression.Default).PoolFactor);
+        return new SemanticWorkspace(root, files, model, store, scan, options.Compression, ownsModel);
     }
 
     public IndexRunResult Index(IProgress<IndexProgress>? progress = null, CancellationToken cancellationToken = default) =>
@@ -210,6 +158,21 @@ public sealed class SemanticWorkspace : IDisposable
     /// <summary>How far the codes written since training have drifted from the codec; null for an uncompressed index.</summary>
     public CodecDrift? CompressionDrift => VectorCompression.Drift(Store);
 
+    /// <summary>Files whose lexical documents had fallen behind the store (a crash between the two commits) and were re-indexed from stored text at open.</summary>
+    public int LexicalRepairs => Store.LexicalRepairs;
+
+    /// <summary>Lexical documents held (one per chunk).</summary>
+    public int LexicalChunks => Store.Lexical?.Count ?? 0;
+
+    /// <summary>The codec of a compressed index; null while its vectors are half floats.</summary>
+    public ResidualCodec? Codec => Store.Codec;
+
+    /// <summary>The codes file had to be written anew at open (missing, behind the store after a crash, or damaged).</summary>
+    public bool CodesFileRebuilt => Store.CodesRebuilt;
+
+    /// <summary>Document token vectors pooled per stored vector (1: none).</summary>
+    public int PoolFactor => Store.PoolFactor;
+
     /// <summary>Flushes committed pages into the data file (the server does it before it closes an index).</summary>
     public void Checkpoint() => Store.Checkpoint();
 
@@ -243,9 +206,9 @@ public sealed class SemanticWorkspace : IDisposable
     /// <summary>Deletes the index these options point at (its data, log, codes and lexical files), for a rebuild; returns its path.</summary>
     public static string DeleteIndex(WorkspaceOptions options)
     {
-        var path = IndexLocations.Resolve(options.Root, options.IndexPath, options.UseUserCache);
-        IndexStore.Delete(path);
-        return path;
+        var files = (options.Index ?? IndexLocation.Workspace).For(options.Root);
+        files.Delete();
+        return files.Database;
     }
 
     public void Dispose()

@@ -1,3 +1,4 @@
+using SemanticSearch.Engine.Index;
 using SemanticSearch.Engine.Indexing;
 using SemanticSearch.Server.Indexing;
 using SemanticSearch.Server.Protocol;
@@ -28,7 +29,7 @@ public sealed class IndexedFolder : IDisposable
     private volatile int _chunksIndexed;
     private volatile int _progressPercent = -1;
     private volatile string? _lastError;
-    private volatile string? _indexPath;
+    private volatile IndexFiles? _indexFiles;
     private volatile string? _model;
     private volatile string? _executionProvider;
     private DateTime? _lastIndexed;
@@ -57,7 +58,11 @@ public sealed class IndexedFolder : IDisposable
     public int FilesIndexed => _filesIndexed;
     public int ChunksIndexed => _chunksIndexed;
     public string? LastError => _lastError;
-    public string? IndexPath => _indexPath;
+    /// <summary>The index's LiteDB file, once opened.</summary>
+    public string? IndexPath => _indexFiles?.Database;
+
+    /// <summary>All files of its index, once opened (the watcher ignores them).</summary>
+    public IndexFiles? IndexFiles => _indexFiles;
     public string? Model => _model;
     public string? ExecutionProvider => _executionProvider;
     public DateTime? LastIndexed => _lastIndexed;
@@ -77,7 +82,7 @@ public sealed class IndexedFolder : IDisposable
     {
         Require(FolderState.Opening);
         Swap(workspace);
-        _indexPath = workspace.IndexPath;
+        _indexFiles = workspace.Files;
         _model = workspace.Model.Identity.Name;
         _executionProvider = workspace.Model.ExecutionProvider;
         _lastError = null;

@@ -130,16 +130,8 @@ public sealed class IndexingWorker(Func<ServerSettings> settings, EditorClient c
     }
 
     /// <summary>The folder's workspace options under these settings (where its index lives follows indexLocation).</summary>
-    private static WorkspaceOptions Options(ServerSettings current, string root, string modelPath)
-    {
-        var (explicitPath, useCache) = current.IndexLocation switch
-        {
-            "workspace" => (null, false),
-            "cache" => (null, true),
-            var folder => (IndexLocations.InFolder(folder, root), false),
-        };
-        return new WorkspaceOptions(root, modelPath, explicitPath, useCache, current.ScanOptions);
-    }
+    private static WorkspaceOptions Options(ServerSettings current, string root, string modelPath) =>
+        new(root, modelPath, current.IndexLocation, current.ScanOptions);
 
     /// <summary>A full pass's progress: into the folder's figures and the client's progress bar.</summary>
     private sealed class PassProgress(IndexedFolder folder, WorkDoneProgress? progress) : IProgress<IndexProgress>

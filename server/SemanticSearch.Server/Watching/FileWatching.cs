@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using SemanticSearch.Engine.Indexing;
+using SemanticSearch.Engine.Index;
 using SemanticSearch.Server.Client;
 using SemanticSearch.Server.Folders;
 using SemanticSearch.Server.Protocol;
@@ -114,8 +114,8 @@ public sealed class FileWatching(FolderRegistry folders, EditorClient client, Fu
         var relative = Path.GetRelativePath(folder.Root, fullPath).Replace('\\', '/');
         var first = relative.Split('/')[0];
         // Our own index writes and git's internals are never content; reacting to them would loop.
-        if (relative is "." || first is ".git" or IndexLocations.WorkspaceFolderName || relative.StartsWith("../", StringComparison.Ordinal)
-            || (folder.IndexPath is { } index && fullPath.StartsWith(Path.ChangeExtension(index, null), StringComparison.Ordinal)))
+        if (relative is "." || first is ".git" or IndexLocation.WorkspaceFolderName || relative.StartsWith("../", StringComparison.Ordinal)
+            || folder.IndexFiles?.Contains(fullPath) == true)
         {
             return;
         }

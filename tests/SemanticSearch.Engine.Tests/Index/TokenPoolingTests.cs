@@ -46,7 +46,7 @@ public sealed class TokenPoolingTests
         using var repo = new SampleRepo();
         var options = new WorkspaceOptions(repo.Root, RepoPaths.DefaultModelFolder, Encoder: new EncoderOptions("cpu"));
         int plain;
-        using (var ws = SemanticWorkspace.Open(options with { IndexPath = Path.Combine(repo.Root, "plain", "index.db") }))
+        using (var ws = SemanticWorkspace.Open(options with { Index = IndexLocation.AtFile(Path.Combine(repo.Root, "plain", "index.db")) }))
         {
             ws.Index();
             plain = ws.Store.AllChunks().Sum(c => c.VectorCount);

@@ -32,7 +32,7 @@ public sealed class VectorCompressionTests : IDisposable
     {
         const string Query = "check whether an email address is well formed";
         string uncompressedTop;
-        using (var plain = SemanticWorkspace.Open(new WorkspaceOptions(_repo.Root, RepoPaths.DefaultModelFolder, IndexPath: Path.Combine(_repo.Root, "plain", "index.db"), Encoder: new EncoderOptions("cpu"), Compression: VectorCompression.Off)))
+        using (var plain = SemanticWorkspace.Open(new WorkspaceOptions(_repo.Root, RepoPaths.DefaultModelFolder, Index: IndexLocation.AtFile(Path.Combine(_repo.Root, "plain", "index.db")), Encoder: new EncoderOptions("cpu"), Compression: VectorCompression.Off)))
         {
             plain.Index();
             Assert.Null(plain.Store.Codec);
@@ -176,7 +176,7 @@ public sealed class VectorCompressionTests : IDisposable
     public void The_codes_file_maps_every_chunk_and_a_stale_or_damaged_one_is_rebuilt_from_the_store()
     {
         var indexPath = Path.Combine(_repo.Root, ".semantic-search", "index.db");
-        var codesPath = CodesFile.PathFor(indexPath);
+        var codesPath = new IndexFiles(indexPath).Codes;
         int chunks;
         using (var ws = Open())
         {

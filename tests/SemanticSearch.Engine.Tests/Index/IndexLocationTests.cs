@@ -1,0 +1,96 @@
+using SemanticSearch.Engine.Index;
+using SemanticSearch.Engine.Indexing;
+using SemanticSearch.Engine.Workspace;
+using SemanticSearch.TestSupport;
+
+namespace SemanticSearch.Engine.Tests.Index;
+
+/// <summary>The one rule for where an index lives (CLI --index/--cache, the server's indexLocation, eval's cache) and what files it is.</summary>
+public sealed class IndexLocationTests
+{
+    private static readonly string Root = Path.Combine(Path.GetTempPath(), "work", "my-repo");
+
+    [Fact]
+    public void By_default_the_index_is_in_the_workspace_folder_the_scanner_skips()
+    {
+        Assert.Equal(Path.Combine(Root, ".semantic-search", "index.db"), IndexLocation.Workspace.For(Root).Database);
+        Assert.Equal(WorkspaceScanner.IndexDirectoryName, IndexLocation.WorkspaceFolderName);
+        Assert.Equal(Path.GetFullPath("x/i.db"), IndexLocation.From("x/i.db", userCache: true).For(Root).Database); // an explicit file wins
+        Assert.Equal(IndexLocation.UserCache, IndexLocation.From(null, userCache: true));
+        Assert.Equal(IndexLocation.Workspace, IndexLocation.From(" ", userCache: false));
+    }
+
+    [Fact]
+    public void A_shared_folder_holds_one_index_per_workspace_named_after_it_and_its_path()
+    {
+        var shared = Path.Combine(Path.GetTempPath(), "indexes");
+        var index = IndexLocation.InFolder(shared).For(Root).Database;
+        Assert.Equal(shared, Path.GetDirectoryName(Path.GetDirectoryName(index)));
+        Assert.StartsWith("my-repo-", Path.GetFileName(Path.GetDirectoryName(index)));
+        Assert.Equal("index.db", Path.GetFileName(index));
+        // The same folder however it is written; another checkout of the same name elsewhere gets its own.
+        Assert.Equal(index, IndexLocation.InFolder(shared).For(Root + Path.DirectorySeparatorChar).Database);
+        Assert.NotEqual(index, IndexLocation.InFolder(shared).For(Path.Combine(Path.GetTempPath(), "other", "my-repo")).Database);
+        // The user cache is such a shared folder.
+        Assert.Equal(IndexLocation.InFolder(IndexLocation.CacheFolder).For(Root), IndexLocation.UserCache.For(Root));
+        Assert.Equal("semantic-search", Path.GetFileName(IndexLocation.CacheFolder));
+    }
+
+    [Fact]
+    public void The_editor_setting_round_trips_and_a_single_file_is_not_a_setting()
+    {
+        Assert.Equal(IndexLocation.Workspace, IndexLocation.ParseSetting("workspace"));
+        Assert.Equal(IndexLocation.Workspace, IndexLocation.ParseSetting(""));
+        Assert.Equal(IndexLocation.UserCache, IndexLocation.ParseSetting("cache"));
+        var shared = Path.Combine(Path.GetTempPath(), "indexes");
+        Assert.Equal(IndexPlacement.SharedFolder, IndexLocation.ParseSetting(shared).Placement);
+        foreach (var setting in new[] { "workspace", "cache", shared })
+        {
+            Assert.Equal(setting, IndexLocation.ParseSetting(setting).SettingValue);
+        }
+        Assert.Throws<InvalidOperationException>(() => IndexLocation.AtFile("i.db").SettingValue);
+    }
+
+    [Fact]
+    public void The_files_of_an_index_are_named_after_its_database_and_excluded_only_when_inside_the_workspace()
+    {
+        var files = IndexLocation.Workspace.For(Root);
+        var folder = Path.Combine(Root, ".semantic-search");
+        Assert.Equal(Path.Combine(folder, "index-log.db"), files.Log);
+        Assert.Equal(Path.Combine(folder, "index.codes"), files.Codes);
+        Assert.Equal(Path.Combine(folder, "index.codes.tmp"), files.CodesTemporary);
+        Assert.Equal(Path.Combine(folder, "index.lexical"), files.LexicalFolder);
+        Assert.True(files.Contains(Path.Combine(folder, "index.lexical", "segments_1")));
+        Assert.True(files.Contains(files.Log));
+        Assert.False(files.Contains(Path.Combine(folder, "feedback.jsonl")));
+        Assert.False(files.Contains(Path.Combine(folder, "index.lexicalish")));
+        Assert.Equal(
+            ["/.semantic-search/index.db", "/.semantic-search/index-log.db", "/.semantic-search/index.codes", "/.semantic-search/index.codes.tmp", "/.semantic-search/index.lexical/"],
+            files.ExcludesUnder(Root));
+        Assert.Empty(IndexLocation.UserCache.For(Root).ExcludesUnder(Root));
+    }
+
+    [Fact]
+    public void Deleting_an_index_removes_all_its_files_and_nothing_beside_them()
+    {
+        using var repo = new SampleRepo();
+        var options = new WorkspaceOptions(repo.Root, TinyModel.ColbertFolder, IndexLocation.AtFile(Path.Combine(repo.Root, "idx", "i.db")));
+        using (var workspace = SemanticWorkspace.Open(options))
+        {
+            workspace.Index();
+            Assert.DoesNotContain(workspace.Search("index codes lexical", 50).Results,
+                r => r.Chunk.Path.StartsWith("idx/", StringComparison.Ordinal)); // the index never indexes itself
+        }
+        File.WriteAllText(Path.Combine(repo.Root, "idx", "notes.txt"), "mine");
+        var files = options.Index!.For(repo.Root);
+        Assert.True(File.Exists(files.Database));
+        Assert.True(Directory.Exists(files.LexicalFolder));
+
+        Assert.Equal(files.Database, SemanticWorkspace.DeleteIndex(options));
+        Assert.False(File.Exists(files.Database));
+        Assert.False(File.Exists(files.Log));
+        Assert.False(File.Exists(files.Codes));
+        Assert.False(Directory.Exists(files.LexicalFolder));
+        Assert.True(File.Exists(Path.Combine(repo.Root, "idx", "notes.txt")));
+    }
+}
