@@ -1,6 +1,6 @@
 using System.Text.Json;
-using SemanticSearch.Engine.Benchmarks;
-using SemanticSearch.Engine.Evaluation;
+using SemanticSearch.Measurement.Benchmarks;
+using SemanticSearch.Measurement.Evaluation;
 
 namespace SemanticSearch.Cli;
 

@@ -1,9 +1,9 @@
 using System.Text.Json;
-using SemanticSearch.Engine.Evaluation;
 using SemanticSearch.Engine.Index;
 using SemanticSearch.Engine.Indexing;
 using SemanticSearch.Engine.Models;
 using SemanticSearch.Engine.Search;
+using SemanticSearch.Measurement.Evaluation;
 
 namespace SemanticSearch.Cli;
 
@@ -248,7 +248,7 @@ internal static class EvalCommand
                 index = indexPath,
                 model = model.Identity.Name,
                 modelKey = model.Identity.Key,
-                executionProvider = model.ExecutionProvider,
+                executionProvider = model.ExecutionProvider.Name(),
                 documents = documents.Count,
                 queries = usable.Count,
                 skippedQueries = Evaluator.SkippedQueries(queries),
@@ -274,7 +274,7 @@ internal static class EvalCommand
     private static void PrintSummary(string source, int documents, int queries, int skipped, int missing, EmbeddingModel model, List<SystemReport> reports, List<MrrComparison> comparisons)
     {
         var o = Console.Out;
-        o.WriteLine($"Evaluated {queries} queries against {documents} documents of {source} ({model.Identity.Name}, {model.ExecutionProvider})");
+        o.WriteLine($"Evaluated {queries} queries against {documents} documents of {source} ({model.Identity.Name}, {model.ExecutionProvider.Name()})");
         if (skipped > 0 || missing > 0)
         {
             o.WriteLine($"  {skipped} queries without relevant golds skipped; {missing} queries whose golds are not in the corpus (score 0)");

@@ -186,11 +186,8 @@ namespace SemanticSearch.Cli
         internal static (string ModelPath, EncoderOptions Encoder) ModelOptionsFrom(CliArguments a, bool quiet)
         {
             var model = ModelLocator.Resolve(a.Value("--model")) ?? throw new FileNotFoundException(ModelLocator.NoModelMessage);
-            var provider = a.Value("--provider") ?? "auto";
-            if (!ExecutionProviders.IsKnown(provider))
-            {
-                throw new UsageException($"--provider must be {ExecutionProviders.Listed} (got '{provider}').");
-            }
+            var provider = ExecutionProviders.TryParse(a.Value("--provider") ?? "auto")
+                ?? throw new UsageException($"--provider must be {ExecutionProviders.Listed} (got '{a.Value("--provider")}').");
             var encoder = new EncoderOptions(
                 provider,
                 a.IntValue("--threads", 0, 0, 256),
@@ -259,7 +256,7 @@ namespace SemanticSearch.Cli
             root = workspace.Root,
             index = workspace.IndexPath,
             model = workspace.Model.Identity.Name,
-            executionProvider = workspace.Model.ExecutionProvider,
+            executionProvider = workspace.Model.ExecutionProvider.Name(),
             filesScanned = r.FilesScanned,
             filesUnchanged = r.FilesUnchanged,
             filesTouched = r.FilesTouched,
@@ -291,7 +288,7 @@ namespace SemanticSearch.Cli
         private static void PrintIndexSummary(SemanticWorkspace workspace, IndexRunResult r)
         {
             var o = Console.Out;
-            o.WriteLine($"{(r.Cancelled ? "Interrupted" : "Indexed")} {workspace.Root} in {r.Elapsed.TotalSeconds:0.0}s ({workspace.Model.Identity.Name}, {workspace.Model.ExecutionProvider})");
+            o.WriteLine($"{(r.Cancelled ? "Interrupted" : "Indexed")} {workspace.Root} in {r.Elapsed.TotalSeconds:0.0}s ({workspace.Model.Identity.Name}, {workspace.Model.ExecutionProvider.Name()})");
             o.WriteLine($"  files: {r.FilesScanned} scanned, {r.FilesAdded} added, {r.FilesChanged} changed, {r.FilesDeleted} deleted, {r.FilesUnchanged + r.FilesTouched} unchanged");
             o.WriteLine($"  chunks: {r.ChunksEncoded} encoded, {r.ChunksReused} reused, {r.ChunksTotal} in index");
             if (workspace.LexicalRepairs > 0)
@@ -377,7 +374,7 @@ namespace SemanticSearch.Cli
                     query,
                     root = workspace.Root,
                     model = workspace.Model.Identity.Name,
-                    executionProvider = workspace.Model.ExecutionProvider,
+                    executionProvider = workspace.Model.ExecutionProvider.Name(),
                     languagesFromQuery = response.LanguagesFromQuery,
                     scoredText = response.ScoredText,
                     chunksSearched = response.ChunksSearched,

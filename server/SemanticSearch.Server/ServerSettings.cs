@@ -23,8 +23,7 @@ public sealed record ServerSettings
     /// <summary>Model folder; null means <see cref="Engine.Models.DefaultModel"/> resolution (as the CLI does).</summary>
     public string? ModelPath { get; init; }
 
-    /// <summary>auto, cpu, cuda or directml.</summary>
-    public string ExecutionProvider { get; init; } = "auto";
+    public ExecutionProvider ExecutionProvider { get; init; } = ExecutionProvider.Auto;
 
     public IReadOnlyList<string> Excludes { get; init; } = [];
 
@@ -72,11 +71,11 @@ public sealed record ServerSettings
         }
         if (Str(root, "executionProvider") is { } provider)
         {
-            if (!ExecutionProviders.IsKnown(provider))
+            s = s with
             {
-                throw new ArgumentException($"executionProvider must be {ExecutionProviders.Listed} (got '{provider}').");
-            }
-            s = s with { ExecutionProvider = provider };
+                ExecutionProvider = ExecutionProviders.TryParse(provider)
+                    ?? throw new ArgumentException($"executionProvider must be {ExecutionProviders.Listed} (got '{provider}')."),
+            };
         }
         if (root.TryGetProperty("excludes", out var excludes) && excludes.ValueKind == JsonValueKind.Array)
         {

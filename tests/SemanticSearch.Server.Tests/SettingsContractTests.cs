@@ -75,7 +75,7 @@ public sealed class SettingsContractTests
         var d = new ServerSettings();
         var expected = new Dictionary<string, string>
         {
-            ["executionProvider"] = d.ExecutionProvider,
+            ["executionProvider"] = d.ExecutionProvider.Name(),
             ["excludes"] = d.Excludes.Count == 0 ? "[]" : "?",
             ["maxFileSize"] = d.MaxFileBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["useGitIgnore"] = d.UseGitIgnore ? "true" : "false",
@@ -113,7 +113,7 @@ public sealed class SettingsContractTests
             switch (name)
             {
                 case "executionProvider":
-                    Assert.Equal(d.ExecutionProvider, value.GetString());
+                    Assert.Equal(d.ExecutionProvider.Name(), value.GetString());
                     break;
                 case "indexLocation":
                     Assert.Equal(d.IndexLocation.SettingValue, value.GetString());

@@ -19,7 +19,7 @@ public sealed class EmbeddingModel : IDisposable, ITokenCounter
     private readonly int _maxBatch;
     private readonly string[] _outputNames;
 
-    private EmbeddingModel(ModelManifest manifest, ModelTokenizer tokenizer, InferenceSession session, string provider,
+    private EmbeddingModel(ModelManifest manifest, ModelTokenizer tokenizer, InferenceSession session, ExecutionProvider provider,
         float[]? projection, int hidden, ModelIdentity identity, int maxBatch)
     {
         Manifest = manifest;
@@ -36,7 +36,7 @@ public sealed class EmbeddingModel : IDisposable, ITokenCounter
     public ModelManifest Manifest { get; }
     public ModelIdentity Identity { get; }
     /// <summary>The execution provider actually in use: cpu, cuda or directml.</summary>
-    public string ExecutionProvider { get; }
+    public ExecutionProvider ExecutionProvider { get; }
     public int Dimension => Manifest.Dim;
     /// <summary>Content tokens one document can hold (document maxLength minus [CLS], marker, [SEP] and prefix).</summary>
     public int MaxDocumentTokens => _tokenizer.MaxDocumentTokens;
@@ -46,14 +46,7 @@ public sealed class EmbeddingModel : IDisposable, ITokenCounter
     /// <summary>Opens a model folder (reads folder/semsearch-model.json) or a manifest file directly.</summary>
     public static EmbeddingModel Open(string folderOrManifestPath, EncoderOptions options)
     {
-        var requested = (options.ExecutionProvider ?? "auto").Trim().ToLowerInvariant();
-        if (!ExecutionProviders.IsKnown(requested))
-        {
-            throw new ArgumentException(
-                $"Unknown execution provider '{options.ExecutionProvider}'; valid values are {string.Join(", ", ExecutionProviders.Names)}.",
-                nameof(options));
-        }
-
+        var requested = options.ExecutionProvider;
         var full = Path.GetFullPath(folderOrManifestPath);
         string manifestPath;
         if (Directory.Exists(full))
@@ -313,26 +306,26 @@ public sealed class EmbeddingModel : IDisposable, ITokenCounter
         }
     }
 
-    private static (InferenceSession Session, string Provider) CreateSession(string onnxPath, string requested, int threads, OnceLog log)
+    private static (InferenceSession Session, ExecutionProvider Provider) CreateSession(string onnxPath, ExecutionProvider requested, int threads, OnceLog log)
     {
         var available = OnnxRuntimeLog.Environment.GetAvailableProviders();
         var candidates = requested switch
         {
-            "auto" => OperatingSystem.IsWindows() ? new[] { "directml", "cuda" } : ["cuda"],
-            "cpu" => [],
+            ExecutionProvider.Auto => OperatingSystem.IsWindows() ? new[] { ExecutionProvider.DirectML, ExecutionProvider.Cuda } : [ExecutionProvider.Cuda],
+            ExecutionProvider.Cpu => [],
             _ => [requested],
         };
         foreach (var provider in candidates)
         {
-            var ortName = provider == "cuda" ? "CUDAExecutionProvider" : "DmlExecutionProvider";
-            var display = provider == "cuda" ? "CUDA" : "DirectML";
+            var ortName = provider == ExecutionProvider.Cuda ? "CUDAExecutionProvider" : "DmlExecutionProvider";
+            var display = provider == ExecutionProvider.Cuda ? "CUDA" : "DirectML";
             if (!available.Contains(ortName))
             {
                 // auto quietly takes what the build has; an explicit request that cannot be honoured is worth one notice.
-                if (requested != "auto")
+                if (requested != ExecutionProvider.Auto)
                 {
                     log.Write($"{display} execution provider requested but this ONNX Runtime build only has " +
-                        $"{string.Join(", ", available)} (build with -p:SemanticSearchGpu={provider} to get it); using CPU.");
+                        $"{string.Join(", ", available)} (build with -p:SemanticSearchGpu={provider.Name()} to get it); using CPU.");
                 }
                 continue;
             }
@@ -345,7 +338,7 @@ public sealed class EmbeddingModel : IDisposable, ITokenCounter
                 var session = OnnxRuntimeLog.Capture(logged, () =>
                 {
                     options = NewOptions(threads);
-                    if (provider == "cuda")
+                    if (provider == ExecutionProvider.Cuda)
                     {
                         options.AppendExecutionProvider_CUDA(0);
                     }
@@ -367,7 +360,7 @@ public sealed class EmbeddingModel : IDisposable, ITokenCounter
             }
         }
         using var cpu = NewOptions(threads);
-        return (OpenSession(onnxPath, cpu), "cpu");
+        return (OpenSession(onnxPath, cpu), ExecutionProvider.Cpu);
     }
 
     /// <summary>

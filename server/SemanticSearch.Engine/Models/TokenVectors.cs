@@ -52,4 +52,4 @@ public sealed record ModelIdentity(string Name, string WeightsHash, string Setti
 /// <param name="Threads">Intra-op threads; 0 lets ONNX Runtime decide.</param>
 /// <param name="MaxBatchSize">Documents per ONNX run (batches are formed from length-sorted inputs).</param>
 /// <param name="Log">Where one-off notices (provider fallback) go; null discards them.</param>
-public sealed record EncoderOptions(string ExecutionProvider = "auto", int Threads = 0, int MaxBatchSize = 16, Action<string>? Log = null);
+public sealed record EncoderOptions(ExecutionProvider ExecutionProvider = ExecutionProvider.Auto, int Threads = 0, int MaxBatchSize = 16, Action<string>? Log = null);

@@ -1,5 +1,6 @@
 using SemanticSearch.Engine.Index;
 using SemanticSearch.Engine.Indexing;
+using SemanticSearch.Engine.Models;
 using SemanticSearch.Server.Indexing;
 using SemanticSearch.Server.Protocol;
 using SemanticSearch.Server.Watching;
@@ -84,7 +85,7 @@ public sealed class IndexedFolder : IDisposable
         Swap(workspace);
         _indexFiles = workspace.Files;
         _model = workspace.Model.Identity.Name;
-        _executionProvider = workspace.Model.ExecutionProvider;
+        _executionProvider = workspace.Model.ExecutionProvider.Name();
         _lastError = null;
         _filesIndexed = workspace.FilesIndexed;
         _filesKnown = Math.Max(_filesKnown, workspace.FilesIndexed);

@@ -14,7 +14,7 @@ public sealed class ResidualCodecTests
 {
     private static readonly Lazy<(float[] Vectors, int Count, int Dim, List<TokenVectors> Documents, List<TokenVectors> Queries)> Real = new(() =>
     {
-        using var model = EmbeddingModel.Open(RepoPaths.DefaultModelFolder, new EncoderOptions("cpu"));
+        using var model = EmbeddingModel.Open(RepoPaths.DefaultModelFolder, new EncoderOptions(ExecutionProvider.Cpu));
         var folder = Path.Combine(RepoPaths.Root, "server", "SemanticSearch.Engine", "Search");
         // Method-sized pieces of real code: every 30 lines of each file.
         var texts = Directory.EnumerateFiles(folder, "*.cs").OrderBy(f => f, StringComparer.Ordinal)

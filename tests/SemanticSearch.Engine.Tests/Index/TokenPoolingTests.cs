@@ -44,7 +44,7 @@ public sealed class TokenPoolingTests
         var single = new TokenVectors([1, 0], 1, 2);
         Assert.Same(single, TokenPooling.Pool(single));
         using var repo = new SampleRepo();
-        var options = new WorkspaceOptions(repo.Root, RepoPaths.DefaultModelFolder, Encoder: new EncoderOptions("cpu"));
+        var options = new WorkspaceOptions(repo.Root, RepoPaths.DefaultModelFolder, Encoder: new EncoderOptions(ExecutionProvider.Cpu));
         int plain;
         using (var ws = SemanticWorkspace.Open(options with { Index = IndexLocation.AtFile(Path.Combine(repo.Root, "plain", "index.db")) }))
         {

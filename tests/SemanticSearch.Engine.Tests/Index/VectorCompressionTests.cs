@@ -22,7 +22,7 @@ public sealed class VectorCompressionTests : IDisposable
     public void Dispose() => _repo.Dispose();
 
     private SemanticWorkspace Open(VectorCompression? compression = null) =>
-        SemanticWorkspace.Open(new WorkspaceOptions(_repo.Root, RepoPaths.DefaultModelFolder, Encoder: new EncoderOptions("cpu"), Compression: compression ?? Small));
+        SemanticWorkspace.Open(new WorkspaceOptions(_repo.Root, RepoPaths.DefaultModelFolder, Encoder: new EncoderOptions(ExecutionProvider.Cpu), Compression: compression ?? Small));
 
     private static string Top(SemanticWorkspace ws, string query, RankingOptions? ranking = null) =>
         ws.Search(query, 5, null, default, ranking).Results is [var first, ..] ? $"{first.Chunk.Path}#{first.Chunk.Symbol}" : "(none)";
@@ -32,7 +32,7 @@ public sealed class VectorCompressionTests : IDisposable
     {
         const string Query = "check whether an email address is well formed";
         string uncompressedTop;
-        using (var plain = SemanticWorkspace.Open(new WorkspaceOptions(_repo.Root, RepoPaths.DefaultModelFolder, Index: IndexLocation.AtFile(Path.Combine(_repo.Root, "plain", "index.db")), Encoder: new EncoderOptions("cpu"), Compression: VectorCompression.Off)))
+        using (var plain = SemanticWorkspace.Open(new WorkspaceOptions(_repo.Root, RepoPaths.DefaultModelFolder, Index: IndexLocation.AtFile(Path.Combine(_repo.Root, "plain", "index.db")), Encoder: new EncoderOptions(ExecutionProvider.Cpu), Compression: VectorCompression.Off)))
         {
             plain.Index();
             Assert.Null(plain.Store.Codec);

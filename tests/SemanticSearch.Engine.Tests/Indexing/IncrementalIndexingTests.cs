@@ -19,7 +19,7 @@ public sealed class IncrementalIndexingTests : IDisposable
     public void Dispose() => _repo.Dispose();
 
     private SemanticWorkspace Open(string? model = null) =>
-        SemanticWorkspace.Open(new WorkspaceOptions(_repo.Root, model ?? TinyModel.ColbertFolder, Encoder: new EncoderOptions("cpu")));
+        SemanticWorkspace.Open(new WorkspaceOptions(_repo.Root, model ?? TinyModel.ColbertFolder, Encoder: new EncoderOptions(ExecutionProvider.Cpu)));
 
     private static string Name(SearchResult r) => $"{r.Chunk.Path}#{r.Chunk.Symbol}";
 

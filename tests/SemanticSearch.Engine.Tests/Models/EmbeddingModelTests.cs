@@ -12,7 +12,7 @@ public sealed class EmbeddingModelTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static EmbeddingModel OpenColbert(int maxBatch = 16) => EmbeddingModel.Open(TinyModel.ColbertFolder, new EncoderOptions("cpu", 1, maxBatch));
+    private static EmbeddingModel OpenColbert(int maxBatch = 16) => EmbeddingModel.Open(TinyModel.ColbertFolder, new EncoderOptions(ExecutionProvider.Cpu, 1, maxBatch));
 
     private static readonly string[] Texts =
     [
@@ -30,7 +30,7 @@ public sealed class EmbeddingModelTests : IDisposable
         using var model = OpenColbert();
         Assert.True(model.IsMultiVector);
         Assert.Equal(32, model.Dimension);
-        Assert.Equal("cpu", model.ExecutionProvider);
+        Assert.Equal(ExecutionProvider.Cpu, model.ExecutionProvider);
         Assert.Equal(253, model.MaxDocumentTokens);
         var tokenizer = model.Tokenizer;
         foreach (var (text, vectors) in Texts.Zip(model.EncodeDocuments(Texts)))
@@ -60,7 +60,7 @@ public sealed class EmbeddingModelTests : IDisposable
             var json = File.ReadAllText(manifest);
             Assert.Contains("\"expandWithMask\": false", json, StringComparison.Ordinal);
             File.WriteAllText(manifest, json.Replace("\"expandWithMask\": false", "\"expandWithMask\": true", StringComparison.Ordinal));
-            using var model = EmbeddingModel.Open(folder, new EncoderOptions("cpu"));
+            using var model = EmbeddingModel.Open(folder, new EncoderOptions(ExecutionProvider.Cpu));
             var query = model.EncodeQuery("validate an email address");
             Assert.Equal(32, query.Count); // real tokens plus [MASK] padding, all kept
             Assert.Equal(5, query.TokenStarts.Count(s => s >= 0)); // valid ##ate an email address; specials and masks have no span
@@ -143,7 +143,7 @@ public sealed class EmbeddingModelTests : IDisposable
     [Fact]
     public void DenseModelGivesOneUnitVector()
     {
-        using var model = EmbeddingModel.Open(TinyModel.DenseFolder, new EncoderOptions("cpu"));
+        using var model = EmbeddingModel.Open(TinyModel.DenseFolder, new EncoderOptions(ExecutionProvider.Cpu));
         Assert.False(model.IsMultiVector);
         var docs = model.EncodeDocuments(Texts);
         foreach (var d in docs)
@@ -164,8 +164,8 @@ public sealed class EmbeddingModelTests : IDisposable
     public void RequestingCudaFallsBackToCpuWithOneMessage()
     {
         var messages = new List<string>();
-        using var model = EmbeddingModel.Open(TinyModel.ColbertFolder, new EncoderOptions("cuda", Log: messages.Add));
-        Assert.Equal("cpu", model.ExecutionProvider);
+        using var model = EmbeddingModel.Open(TinyModel.ColbertFolder, new EncoderOptions(ExecutionProvider.Cuda, Log: messages.Add));
+        Assert.Equal(ExecutionProvider.Cpu, model.ExecutionProvider);
         var message = Assert.Single(messages);
         Assert.Contains("CUDA", message, StringComparison.Ordinal);
         Assert.Contains("using CPU", message, StringComparison.Ordinal);
@@ -176,8 +176,8 @@ public sealed class EmbeddingModelTests : IDisposable
     public void RequestingDirectMlOffWindowsFallsBackToCpuWithOneMessage()
     {
         var messages = new List<string>();
-        using var model = EmbeddingModel.Open(TinyModel.ColbertFolder, new EncoderOptions("DirectML", Log: messages.Add));
-        Assert.Equal("cpu", model.ExecutionProvider);
+        using var model = EmbeddingModel.Open(TinyModel.ColbertFolder, new EncoderOptions(ExecutionProvider.DirectML, Log: messages.Add));
+        Assert.Equal(ExecutionProvider.Cpu, model.ExecutionProvider);
         Assert.Contains("DirectML", Assert.Single(messages), StringComparison.Ordinal);
     }
 
@@ -198,16 +198,20 @@ public sealed class EmbeddingModelTests : IDisposable
     public void AutoOnThisBuildUsesCpuQuietly()
     {
         var messages = new List<string>();
-        using var model = EmbeddingModel.Open(TinyModel.ColbertFolder, new EncoderOptions("auto", Log: messages.Add));
-        Assert.Equal("cpu", model.ExecutionProvider);
+        using var model = EmbeddingModel.Open(TinyModel.ColbertFolder, new EncoderOptions(ExecutionProvider.Auto, Log: messages.Add));
+        Assert.Equal(ExecutionProvider.Cpu, model.ExecutionProvider);
         Assert.Empty(messages);
     }
 
     [Fact]
-    public void UnknownProviderIsAnArgumentError()
+    public void Provider_names_parse_in_any_case_and_an_unknown_one_is_none()
     {
-        var e = Assert.Throws<ArgumentException>(() => EmbeddingModel.Open(TinyModel.ColbertFolder, new EncoderOptions("tpu")));
-        Assert.Contains("auto, cpu, cuda, directml", e.Message, StringComparison.Ordinal);
+        Assert.Equal(ExecutionProvider.DirectML, ExecutionProviders.TryParse(" DirectML "));
+        Assert.Equal(ExecutionProvider.Cpu, ExecutionProviders.TryParse("cpu"));
+        Assert.Null(ExecutionProviders.TryParse("tpu"));
+        Assert.Null(ExecutionProviders.TryParse(""));
+        Assert.Equal(["auto", "cpu", "cuda", "directml"], ExecutionProviders.Names);
+        Assert.All(Enum.GetValues<ExecutionProvider>(), p => Assert.Equal(p, ExecutionProviders.TryParse(p.Name())));
     }
 
     [Fact]
@@ -216,10 +220,10 @@ public sealed class EmbeddingModelTests : IDisposable
         using var a = OpenColbert();
         var copy = CopyTiny();
         EditManifest(copy, j => j["document"]!["maxLength"] = 128);
-        using var b = EmbeddingModel.Open(copy, new EncoderOptions("cpu"));
+        using var b = EmbeddingModel.Open(copy, new EncoderOptions(ExecutionProvider.Cpu));
         Assert.Equal(a.Identity.WeightsHash, b.Identity.WeightsHash);
         Assert.NotEqual(a.Identity.SettingsHash, b.Identity.SettingsHash);
-        using var dense = EmbeddingModel.Open(TinyModel.DenseFolder, new EncoderOptions("cpu"));
+        using var dense = EmbeddingModel.Open(TinyModel.DenseFolder, new EncoderOptions(ExecutionProvider.Cpu));
         Assert.Equal(a.Identity.WeightsHash, dense.Identity.WeightsHash); // same seed, same graph
         Assert.NotEqual(a.Identity.Key, dense.Identity.Key);
     }
@@ -228,14 +232,14 @@ public sealed class EmbeddingModelTests : IDisposable
     public void MissingFolderIsALoadError()
     {
         var missing = Path.Combine(_dir, "nope");
-        var e = Assert.Throws<ModelLoadException>(() => EmbeddingModel.Open(missing, new EncoderOptions("cpu")));
+        var e = Assert.Throws<ModelLoadException>(() => EmbeddingModel.Open(missing, new EncoderOptions(ExecutionProvider.Cpu)));
         Assert.Contains(missing, e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void MissingManifestIsALoadError()
     {
-        var e = Assert.Throws<ModelLoadException>(() => EmbeddingModel.Open(_dir, new EncoderOptions("cpu")));
+        var e = Assert.Throws<ModelLoadException>(() => EmbeddingModel.Open(_dir, new EncoderOptions(ExecutionProvider.Cpu)));
         Assert.Contains("semsearch-model.json", e.Message, StringComparison.Ordinal);
         Assert.Contains(_dir, e.Message, StringComparison.Ordinal);
     }
@@ -245,7 +249,7 @@ public sealed class EmbeddingModelTests : IDisposable
     {
         var copy = CopyTiny();
         File.WriteAllText(Path.Combine(copy, ModelManifest.FileName), "{\"schemaVersion\": 1, \"name\": ");
-        var e = Assert.Throws<ModelLoadException>(() => EmbeddingModel.Open(copy, new EncoderOptions("cpu")));
+        var e = Assert.Throws<ModelLoadException>(() => EmbeddingModel.Open(copy, new EncoderOptions(ExecutionProvider.Cpu)));
         Assert.Contains(Path.Combine(copy, ModelManifest.FileName), e.Message, StringComparison.Ordinal);
     }
 
@@ -254,7 +258,7 @@ public sealed class EmbeddingModelTests : IDisposable
     {
         var copy = CopyTiny();
         File.WriteAllBytes(Path.Combine(copy, "model.onnx"), [.. Enumerable.Range(0, 4096).Select(i => (byte)(i * 37 % 251))]);
-        var e = Assert.Throws<ModelLoadException>(() => EmbeddingModel.Open(copy, new EncoderOptions("cpu")));
+        var e = Assert.Throws<ModelLoadException>(() => EmbeddingModel.Open(copy, new EncoderOptions(ExecutionProvider.Cpu)));
         Assert.StartsWith($"model.onnx in {copy} is not a valid ONNX model", e.Message, StringComparison.Ordinal);
     }
 
@@ -263,7 +267,7 @@ public sealed class EmbeddingModelTests : IDisposable
     {
         var copy = CopyTiny();
         File.Delete(Path.Combine(copy, "model.onnx"));
-        var e = Assert.Throws<ModelLoadException>(() => EmbeddingModel.Open(copy, new EncoderOptions("cpu")));
+        var e = Assert.Throws<ModelLoadException>(() => EmbeddingModel.Open(copy, new EncoderOptions(ExecutionProvider.Cpu)));
         Assert.Contains(Path.Combine(copy, "model.onnx"), e.Message, StringComparison.Ordinal);
     }
 
@@ -272,7 +276,7 @@ public sealed class EmbeddingModelTests : IDisposable
     {
         var copy = CopyTiny();
         EditManifest(copy, j => j["dim"] = 64);
-        var e = Assert.Throws<ModelLoadException>(() => EmbeddingModel.Open(copy, new EncoderOptions("cpu")));
+        var e = Assert.Throws<ModelLoadException>(() => EmbeddingModel.Open(copy, new EncoderOptions(ExecutionProvider.Cpu)));
         Assert.Contains("'dim' is 64", e.Message, StringComparison.Ordinal);
         Assert.Contains("32-dimensional", e.Message, StringComparison.Ordinal);
     }
@@ -282,7 +286,7 @@ public sealed class EmbeddingModelTests : IDisposable
     {
         var copy = CopyTiny();
         EditManifest(copy, j => j["inputs"]!["tokenTypeIds"] = "token_type_ids");
-        var e = Assert.Throws<ModelLoadException>(() => EmbeddingModel.Open(copy, new EncoderOptions("cpu")));
+        var e = Assert.Throws<ModelLoadException>(() => EmbeddingModel.Open(copy, new EncoderOptions(ExecutionProvider.Cpu)));
         Assert.Contains("'inputs.tokenTypeIds'", e.Message, StringComparison.Ordinal);
         Assert.Contains("input_ids, attention_mask", e.Message, StringComparison.Ordinal);
     }
@@ -315,7 +319,7 @@ public sealed class EmbeddingModelTests : IDisposable
         Directory.CreateDirectory(folder);
         File.Copy(TokenizerParityTests.AnswerAiManifestPath, Path.Combine(folder, ModelManifest.FileName));
         File.Copy(Path.Combine(RepoPaths.AnswerAiColbertFolder, "vocab.txt"), Path.Combine(folder, "vocab.txt"));
-        var e = Assert.Throws<ModelLoadException>(() => EmbeddingModel.Open(folder, new EncoderOptions("cpu")));
+        var e = Assert.Throws<ModelLoadException>(() => EmbeddingModel.Open(folder, new EncoderOptions(ExecutionProvider.Cpu)));
         Assert.Contains(Path.Combine(folder, "onnx", "model.onnx"), e.Message, StringComparison.Ordinal);
     }
 

@@ -18,7 +18,7 @@ public sealed class TrainedModelParityTests(ITestOutputHelper output)
         ? f
         : Path.Combine(RepoPaths.Root, "models", "default");
 
-    private static readonly Lazy<EmbeddingModel> Model = new(() => EmbeddingModel.Open(Folder, new EncoderOptions("cpu", Threads: 2)));
+    private static readonly Lazy<EmbeddingModel> Model = new(() => EmbeddingModel.Open(Folder, new EncoderOptions(ExecutionProvider.Cpu, Threads: 2)));
 
     [Fact]
     public void EngineVectorsMatchTorch()

@@ -1,4 +1,3 @@
-using SemanticSearch.Engine.Evaluation;
 using SemanticSearch.Engine.Indexing;
 using SemanticSearch.Engine.Models;
 using SemanticSearch.Engine.Search;
@@ -58,7 +57,7 @@ public sealed class QueryLanguageHintTests
     public void Workspace_search_filters_by_the_named_language_unless_told_not_to()
     {
         using var repo = new SampleRepo();
-        using var ws = SemanticWorkspace.Open(new WorkspaceOptions(repo.Root, TinyModel.ColbertFolder, Encoder: new EncoderOptions("cpu")));
+        using var ws = SemanticWorkspace.Open(new WorkspaceOptions(repo.Root, TinyModel.ColbertFolder, Encoder: new EncoderOptions(ExecutionProvider.Cpu)));
         ws.Index();
 
         var hinted = ws.Search("python validate an email address", 10);
@@ -82,27 +81,5 @@ public sealed class QueryLanguageHintTests
         Assert.Empty(absent.LanguagesFromQuery);
         Assert.Equal("kotlin validate an email address", absent.ScoredText);
         Assert.Contains(absent.Results, r => r.Chunk.Language != "python");
-    }
-
-    [Fact]
-    public void Eval_applies_the_hint_to_every_system_and_can_be_turned_off()
-    {
-        static EvalDocument Doc(string key, string language, string text) => new(key, key, key, null, language, text);
-        var documents = new[]
-        {
-            Doc("go-1", "go", "python python python python lines lines reader"),
-            Doc("py-1", "python", "read lines from a file"),
-            Doc("py-2", "python", "write bytes to a socket"),
-        };
-        var queries = new[] { new EvalQuery("q1", "python read lines", null, [new GoldRef("py-1", null, null, 1, true)]) };
-        var scorer = new Bm25Scorer(documents);
-
-        var hinted = new Evaluator(documents).Run(scorer, queries);
-        Assert.Equal(1, hinted.Queries[0].FirstRelevantRank);
-        Assert.DoesNotContain("go-1", hinted.Queries[0].Top);
-
-        var asTyped = new Evaluator(documents) { LanguageFromQuery = false }.Run(scorer, queries);
-        Assert.Equal(2, asTyped.Queries[0].FirstRelevantRank);
-        Assert.Equal("go-1", asTyped.Queries[0].Top[0]);
     }
 }

@@ -16,7 +16,7 @@ public sealed class IndexedFolderTests
 
     /// <summary>What the worker does between its opening and opened steps (the folder releases the model when it closes).</summary>
     private SemanticWorkspace OpenWorkspace(string root) =>
-        SemanticWorkspace.Open(new WorkspaceOptions(root, TinyModel.ColbertFolder), _models.Acquire(TinyModel.ColbertFolder, new EncoderOptions("cpu")));
+        SemanticWorkspace.Open(new WorkspaceOptions(root, TinyModel.ColbertFolder), _models.Acquire(TinyModel.ColbertFolder, new EncoderOptions(ExecutionProvider.Cpu)));
 
     [Fact]
     public void A_first_pass_goes_queued_opening_indexing_ready_with_its_figures()

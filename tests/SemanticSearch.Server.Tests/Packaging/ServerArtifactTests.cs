@@ -55,6 +55,7 @@ public sealed class ServerArtifactTests : IDisposable
         var published = Path.Combine(_work, "publish");
         Artifacts.Publish("SemanticSearch.Server", published);
         Assert.True(File.Exists(Path.Combine(published, "models", "default", "model.onnx")), "the publish folder has no default model");
+        Assert.False(File.Exists(Path.Combine(published, "SemanticSearch.Measurement.dll")), "the measurement code ships with the CLI only");
 
         await using var client = LspClient.Start(Path.Combine(published, "SemanticSearch.Server.dll"));
         await client.InitializeAsync([_repo.Root], OptionsWithoutModel("cpu"));

@@ -44,7 +44,7 @@ public sealed class CrossFolderSearchTests : IDisposable
     {
         var folder = new IndexedFolder(LspPaths.ToUri(root), name, root, _models);
         folder.BeginOpening();
-        var model = _models.Acquire(RepoPaths.DefaultModelFolder, new EncoderOptions("cpu"));
+        var model = _models.Acquire(RepoPaths.DefaultModelFolder, new EncoderOptions(ExecutionProvider.Cpu));
         folder.Opened(SemanticWorkspace.Open(new WorkspaceOptions(root, RepoPaths.DefaultModelFolder), model));
         folder.BeginPass();
         folder.PassEnded(folder.Workspace!.Index(), fullPass: true);

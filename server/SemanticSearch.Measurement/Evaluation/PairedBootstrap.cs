@@ -1,4 +1,4 @@
-namespace SemanticSearch.Engine.Evaluation;
+namespace SemanticSearch.Measurement.Evaluation;
 
 /// <summary>
 /// How sure a difference in MRR@10 between two systems is: a 95% interval of the difference (and of the ratio) of

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace SemanticSearch.Engine.Evaluation;
+namespace SemanticSearch.Measurement.Evaluation;
 
 /// <summary>
 /// One judged answer of a query: a corpus record id (corpus mode) or a file path plus optional symbol name and

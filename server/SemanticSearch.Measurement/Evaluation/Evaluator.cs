@@ -5,7 +5,7 @@ using SemanticSearch.Engine.Indexing;
 using SemanticSearch.Engine.Models;
 using SemanticSearch.Engine.Search;
 
-namespace SemanticSearch.Engine.Evaluation;
+namespace SemanticSearch.Measurement.Evaluation;
 
 /// <summary>A retrievable unit of an evaluation: a corpus record or a workspace chunk.</summary>
 /// <param name="Key">Record id (corpus) or chunk id (workspace).</param>

@@ -2,14 +2,14 @@ using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
-using SemanticSearch.Engine.Evaluation;
 using SemanticSearch.Engine.Index;
 using SemanticSearch.Engine.Indexing;
 using SemanticSearch.Engine.Models;
 using SemanticSearch.Engine.Search;
 using SemanticSearch.Engine.Workspace;
+using SemanticSearch.Measurement.Evaluation;
 
-namespace SemanticSearch.Engine.Benchmarks;
+namespace SemanticSearch.Measurement.Benchmarks;
 
 /// <summary>What to measure.</summary>
 /// <param name="Root">The workspace to measure. It is never modified: the benchmark works on a copy of its scanned files.</param>
@@ -229,7 +229,7 @@ public static class BenchmarkRunner
                 };
                 model = workspace.Model.Identity.Name;
                 modelKey = workspace.Model.Identity.Key;
-                provider = workspace.Model.ExecutionProvider;
+                provider = workspace.Model.ExecutionProvider.Name();
                 dim = workspace.Model.Dimension;
             }
 

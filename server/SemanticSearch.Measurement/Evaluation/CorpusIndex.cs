@@ -5,7 +5,7 @@ using SemanticSearch.Engine.Index;
 using SemanticSearch.Engine.Indexing;
 using SemanticSearch.Engine.Models;
 
-namespace SemanticSearch.Engine.Evaluation;
+namespace SemanticSearch.Measurement.Evaluation;
 
 /// <summary>Progress of a corpus encoding pass.</summary>
 public sealed record CorpusProgress(int Done, int Total, int Encoded);

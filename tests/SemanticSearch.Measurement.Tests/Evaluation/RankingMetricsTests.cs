@@ -1,6 +1,6 @@
-using SemanticSearch.Engine.Evaluation;
+using SemanticSearch.Measurement.Evaluation;
 
-namespace SemanticSearch.Engine.Tests.Evaluation;
+namespace SemanticSearch.Measurement.Tests.Evaluation;
 
 /// <summary>Metric math on hand-computed cases: single gold, ties, missing golds, graded gains, duplicates.</summary>
 public sealed class RankingMetricsTests

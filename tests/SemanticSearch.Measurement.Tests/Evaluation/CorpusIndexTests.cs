@@ -1,9 +1,9 @@
-using SemanticSearch.Engine.Evaluation;
 using SemanticSearch.Engine.Index;
 using SemanticSearch.Engine.Models;
+using SemanticSearch.Measurement.Evaluation;
 using SemanticSearch.TestSupport;
 
-namespace SemanticSearch.Engine.Tests.Evaluation;
+namespace SemanticSearch.Measurement.Tests.Evaluation;
 
 /// <summary>The corpus index: one chunk per record, reuse of vectors, interruption keeps committed groups.</summary>
 public sealed class CorpusIndexTests : IDisposable
@@ -18,7 +18,7 @@ public sealed class CorpusIndexTests : IDisposable
     [Fact]
     public void Interrupted_build_keeps_committed_groups_and_the_next_build_encodes_only_the_rest()
     {
-        using var model = EmbeddingModel.Open(TinyModel.ColbertFolder, new EncoderOptions("cpu"));
+        using var model = EmbeddingModel.Open(TinyModel.ColbertFolder, new EncoderOptions(ExecutionProvider.Cpu));
         var path = Path.Combine(_dir, "index.db");
         var records = Records(150);
         using (var store = IndexStore.Open(path, model.Identity, model.Dimension, _dir))

@@ -1,6 +1,6 @@
-using SemanticSearch.Engine.Evaluation;
+using SemanticSearch.Measurement.Evaluation;
 
-namespace SemanticSearch.Engine.Tests.Evaluation;
+namespace SemanticSearch.Measurement.Tests.Evaluation;
 
 /// <summary>Query/corpus readers, BM25 and its identifier splitting, gold matching and corpus symbols.</summary>
 public sealed class EvaluationDataTests

@@ -1,6 +1,6 @@
-using SemanticSearch.Engine.Evaluation;
+using SemanticSearch.Measurement.Evaluation;
 
-namespace SemanticSearch.Engine.Tests.Evaluation;
+namespace SemanticSearch.Measurement.Tests.Evaluation;
 
 /// <summary>The paired bootstrap interval of an MRR@10 difference, on hand-made per-query reciprocal ranks.</summary>
 public sealed class PairedBootstrapTests

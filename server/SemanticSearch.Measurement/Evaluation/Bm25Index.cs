@@ -1,6 +1,6 @@
 using SemanticSearch.Engine.Search;
 
-namespace SemanticSearch.Engine.Evaluation;
+namespace SemanticSearch.Measurement.Evaluation;
 
 /// <summary>
 /// Okapi BM25 (k1 = 1.2, b = 0.75, idf = ln(1 + (N − df + 0.5)/(df + 0.5))) over the same texts the model encodes,

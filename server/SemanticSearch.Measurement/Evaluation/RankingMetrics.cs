@@ -1,4 +1,4 @@
-namespace SemanticSearch.Engine.Evaluation;
+namespace SemanticSearch.Measurement.Evaluation;
 
 /// <summary>What one query scored. Ranks are 1-based over the whole corpus (every document is scored).</summary>
 /// <param name="FirstRelevantRank">Rank of the first relevant gold; null when no relevant gold is in the corpus.</param>
