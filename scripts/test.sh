@@ -44,11 +44,12 @@ for project in server/SemanticSearch.Cli server/SemanticSearch.Server; do
 done
 if [ "$cuda_ok" -eq 1 ]; then passed=$((passed + 1)); echo "cuda build: ok"; else failed=$((failed + 1)); echo "cuda build: failed"; fi
 
-note "format check (dotnet format --verify-no-changes)"
-if dotnet format SemanticSearch.sln --verify-no-changes >"$log_dir/format.log" 2>&1; then
+note "format check (dotnet format --verify-no-changes, line length)"
+if dotnet format SemanticSearch.sln --verify-no-changes >"$log_dir/format.log" 2>&1 \
+  && bash scripts/check-line-length.sh >>"$log_dir/format.log" 2>&1; then
   passed=$((passed + 1)); echo "format: clean"
 else
-  failed=$((failed + 1)); head -20 "$log_dir/format.log"
+  failed=$((failed + 1)); head -40 "$log_dir/format.log"
 fi
 
 # Every xunit project under tests/ (new suites are picked up without editing this script).
@@ -83,6 +84,12 @@ fi
 if [ -f client-vscode/package.json ]; then
   note "VS Code client unit tests (node --test)"
   if (cd client-vscode && npm ci --no-audit --no-fund >"$log_dir/npm.log" 2>&1 && npm test >"$log_dir/node.log" 2>&1); then :; fi
+  note "VS Code client lint (ESLint, typescript-eslint)"
+  if (cd client-vscode && npm run lint >"$log_dir/lint.log" 2>&1); then
+    passed=$((passed + 1)); echo "lint: clean"
+  else
+    failed=$((failed + 1)); tail -40 "$log_dir/lint.log"
+  fi
   p=$(sed -nE 's/^# pass ([0-9]+)/\1/p' "$log_dir/node.log" 2>/dev/null | tail -1)
   f=$(sed -nE 's/^# fail ([0-9]+)/\1/p' "$log_dir/node.log" 2>/dev/null | tail -1)
   if [ -z "$p" ]; then

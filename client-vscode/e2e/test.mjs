@@ -84,7 +84,7 @@ try {
 }
 const page = context.pages()[0] ?? await context.newPage();
 const consoleErrors = [];
-page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+page.on('console', (m) => { if (m.type() === 'error') { consoleErrors.push(m.text()); } });
 
 const quickInput = page.locator('.quick-input-widget');
 const quickRows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');

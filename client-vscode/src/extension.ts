@@ -20,10 +20,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   const srv = server;
   // Every command reports failures the same way instead of rejecting into the void.
-  const command = (id: string, fn: (...args: any[]) => unknown) =>
-    context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: any[]) => {
+  // VS Code passes a command's arguments untyped; each handler states what it expects.
+  const command = <A extends unknown[]>(id: string, fn: (...args: A) => unknown) =>
+    context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
-        return await fn(...args);
+        return await fn(...(args as A));
       } catch (err) {
         log.error(`${id}: ${errorText(err)}`);
         void vscode.window.showErrorMessage(`Semantic Search: ${errorText(err)}`);
@@ -97,7 +98,8 @@ async function reindex(srv: ServerManager, status: StatusBar, full: boolean): Pr
   if (f) {
     const errors = f.errors?.length ? ` — ${f.errors.length} error(s), see the log` : '';
     f.errors?.forEach((e) => srv.log.warn(e));
-    void vscode.window.showInformationMessage(`Semantic Search: ${folder?.name ?? ''} ${full ? 'rebuilt' : 'reindexed'}: ${f.filesScanned} files, ${f.chunksEncoded} chunks encoded in ${(f.elapsedMs / 1000).toFixed(1)} s${errors}.`);
+    const done = `${f.filesScanned} files, ${f.chunksEncoded} chunks encoded in ${(f.elapsedMs / 1000).toFixed(1)} s`;
+    void vscode.window.showInformationMessage(`Semantic Search: ${folder?.name ?? ''} ${full ? 'rebuilt' : 'reindexed'}: ${done}${errors}.`);
   }
 }
 

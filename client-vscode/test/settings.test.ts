@@ -47,7 +47,9 @@ test('sizes', () => {
 
 test('server command: a dll runs under dotnet, anything else directly, the setting wins over the bundle', () => {
   assert.deepEqual(serverCommand('', '/ext/server/SemanticSearch.Server.dll', ''), { command: 'dotnet', args: ['/ext/server/SemanticSearch.Server.dll'] });
-  assert.deepEqual(serverCommand('/opt/ss/SemanticSearch.Server.DLL', '/ext/x.dll', '/usr/share/dotnet/dotnet'), { command: '/usr/share/dotnet/dotnet', args: ['/opt/ss/SemanticSearch.Server.DLL'] });
+  assert.deepEqual(
+    serverCommand('/opt/ss/SemanticSearch.Server.DLL', '/ext/x.dll', '/usr/share/dotnet/dotnet'),
+    { command: '/usr/share/dotnet/dotnet', args: ['/opt/ss/SemanticSearch.Server.DLL'] });
   assert.deepEqual(serverCommand('/opt/ss/SemanticSearch.Server', '/ext/x.dll', ''), { command: '/opt/ss/SemanticSearch.Server', args: [] });
 });
 
