@@ -73,7 +73,8 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
     public IndexRunResult Update(IEnumerable<string> relativePaths, CancellationToken cancellationToken = default)
     {
         var wanted = new HashSet<string>(relativePaths.Select(p => p.Replace('\\', '/')), StringComparer.Ordinal);
-        var scan = new WorkspaceScanner().Scan(root, scanOptions, cancellationToken);
+        // Only the changed paths (and their ancestors' ignore files) are looked at, never the whole tree.
+        var scan = new WorkspaceScanner().ScanPaths(root, scanOptions, wanted, cancellationToken);
         var files = scan.Files.Where(f => wanted.Contains(f.RelativePath)).ToList();
         var known = store.LoadFiles();
         var present = new HashSet<string>(files.Select(f => f.RelativePath), StringComparer.Ordinal);

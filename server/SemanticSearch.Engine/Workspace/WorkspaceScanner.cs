@@ -52,6 +52,38 @@ public sealed class WorkspaceScanner
             throw new DirectoryNotFoundException($"Workspace root '{fullRoot}' {what}.");
         }
 
+        var walk = NewWalk(fullRoot, options, cancellationToken);
+        walk.Directory(new DirectoryInfo(fullRoot), "", []);
+        return walk.Result();
+    }
+
+    /// <summary>
+    /// The decisions <see cref="Scan"/> makes, for a few paths only (saves, watcher events), without walking the
+    /// rest of the tree: each path's ancestor directories are checked as the walk would meet them (a <c>.git</c>
+    /// or index folder, a directory symlink or an ignored directory: nothing below it is content) and their
+    /// .gitignore files read once. A path that is not a file now (gone, or a directory) is in neither list; the
+    /// caller treats it as gone.
+    /// </summary>
+    /// <param name="relativePaths">Root-relative paths with '/' separators.</param>
+    public ScanResult ScanPaths(string root, ScanOptions options, IEnumerable<string> relativePaths, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(relativePaths);
+        var fullRoot = Path.GetFullPath(root);
+        if (!Directory.Exists(fullRoot))
+        {
+            throw new DirectoryNotFoundException($"Workspace root '{fullRoot}' does not exist.");
+        }
+        var walk = NewWalk(fullRoot, options, cancellationToken);
+        foreach (var path in relativePaths.Distinct(StringComparer.Ordinal))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            walk.SinglePath(fullRoot, path);
+        }
+        return walk.Result();
+    }
+
+    private static Walk NewWalk(string fullRoot, ScanOptions options, CancellationToken cancellationToken)
+    {
         var ignoreCase = IgnoreRuleSet.PlatformIgnoreCase;
         var walk = new Walk(options, cancellationToken, ignoreCase)
         {
@@ -63,12 +95,7 @@ public sealed class WorkspaceScanner
         {
             walk.InfoExclude = LoadIgnoreFile(Path.Combine(fullRoot, ".git", "info", "exclude"), "", ".git/info/exclude", ignoreCase, walk.Skipped);
         }
-
-        walk.Directory(new DirectoryInfo(fullRoot), "", []);
-
-        walk.Files.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
-        walk.Skipped.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
-        return new ScanResult(walk.Files, walk.Skipped);
+        return walk;
     }
 
     private static IgnoreRuleSet? LoadIgnoreFile(string path, string baseDirectory, string sourceName, bool ignoreCase, List<SkippedFile> skipped)
@@ -99,6 +126,75 @@ public sealed class WorkspaceScanner
         public IgnoreRuleSet? Excludes { get; init; }
 
         public IgnoreRuleSet? InfoExclude { get; set; }
+
+        /// <summary>The .gitignore sets in force inside each directory met so far; null: the directory is not content.</summary>
+        private readonly Dictionary<string, IReadOnlyList<IgnoreRuleSet>?> _directories = new(StringComparer.Ordinal);
+
+        public ScanResult Result()
+        {
+            Files.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
+            Skipped.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
+            return new ScanResult(Files, Skipped);
+        }
+
+        /// <summary>One path, decided as <see cref="Directory"/> would decide it when the walk reached it.</summary>
+        public void SinglePath(string fullRoot, string relativePath)
+        {
+            var segments = relativePath.Split('/');
+            if (segments.Any(s => s is "" or "." or "..") || segments[^1] == ".git")
+            {
+                return; // not a path inside the workspace, or a gitlink
+            }
+            var slash = relativePath.LastIndexOf('/');
+            var gitIgnores = InDirectory(fullRoot, slash < 0 ? "" : relativePath[..slash]);
+            if (gitIgnores is null)
+            {
+                return;
+            }
+            var file = new FileInfo(Path.Combine(fullRoot, relativePath));
+            if (System.IO.Directory.Exists(file.FullName) || (!file.Exists && file.LinkTarget is null))
+            {
+                return;
+            }
+            var skip = Ignore(relativePath, isDirectory: false, gitIgnores) ?? FileNameRules.Classify(relativePath);
+            if (skip is not null)
+            {
+                Skipped.Add(skip);
+                return;
+            }
+            AddFile(file, relativePath);
+        }
+
+        /// <summary>The .gitignore sets in force inside a directory, its ancestors first; null when the walk would not enter it.</summary>
+        private IReadOnlyList<IgnoreRuleSet>? InDirectory(string fullRoot, string relativeDirectory)
+        {
+            if (_directories.TryGetValue(relativeDirectory, out var known))
+            {
+                return known;
+            }
+            IReadOnlyList<IgnoreRuleSet>? result = [];
+            if (relativeDirectory.Length > 0)
+            {
+                var slash = relativeDirectory.LastIndexOf('/');
+                var parent = InDirectory(fullRoot, slash < 0 ? "" : relativeDirectory[..slash]);
+                var directory = new DirectoryInfo(Path.Combine(fullRoot, relativeDirectory));
+                result = parent is null || directory.Name is ".git" or IndexDirectoryName || !directory.Exists || directory.LinkTarget is not null
+                    || Ignore(relativeDirectory, isDirectory: true, parent) is not null
+                        ? null
+                        : parent;
+            }
+            if (result is not null && options.UseGitIgnore)
+            {
+                var source = relativeDirectory.Length == 0 ? ".gitignore" : relativeDirectory + "/.gitignore";
+                var local = LoadIgnoreFile(Path.Combine(fullRoot, relativeDirectory, ".gitignore"), relativeDirectory, source, ignoreCase, Skipped);
+                if (local is not null)
+                {
+                    result = [.. result, local];
+                }
+            }
+            _directories[relativeDirectory] = result;
+            return result;
+        }
 
         /// <param name="gitIgnores">.gitignore rule sets of the ancestors, shallowest first.</param>
         public void Directory(DirectoryInfo directory, string relativeDirectory, IReadOnlyList<IgnoreRuleSet> gitIgnores)
