@@ -79,6 +79,12 @@ for profile in user-data user-data-default; do mkdir -p "$run/$profile/User" "$r
 short_tmp=$(mktemp -d /tmp/ss-e2e.XXXXXX)
 cp -r "$repo/tests/fixtures/sample-repo" "$run/workspace"
 cp -r "$repo/tests/fixtures/sample-repo" "$run/workspace-default"
+# The out-of-the-box workspace is a git repository with everything committed: after indexing, Source Control
+# must still show nothing (the index lives in the user cache by default).
+git -C "$run/workspace-default" init -q \
+  && git -C "$run/workspace-default" add -A \
+  && git -C "$run/workspace-default" -c user.name=e2e -c user.email=e2e@example.invalid commit -qm sample \
+  || fail "could not make the sample workspace a git repository"
 # A second folder and a multi-root workspace holding both (the folders get display names alpha and beta).
 mkdir -p "$run/second/notes"
 cat >"$run/second/notes/shipping.py" <<'PY'

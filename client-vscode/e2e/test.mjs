@@ -166,6 +166,21 @@ async function defaultModelScenario() {
     });
     return line.trim();
   });
+  await check('the index stays out of the workspace and out of Source Control', async () => {
+    if (fs.existsSync(path.join(workspace, '.semantic-search'))) {
+      throw new Error('a .semantic-search folder appeared in the workspace');
+    }
+    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: workspace, encoding: 'utf8' });
+    if (status.trim()) {
+      throw new Error(`git status is not clean:\n${status}`);
+    }
+    const cache = path.join(need('XDG_CACHE_HOME'), 'semantic-search');
+    const index = fs.existsSync(cache) ? fs.readdirSync(cache).find((d) => fs.existsSync(path.join(cache, d, 'index.db'))) : undefined;
+    if (!index) {
+      throw new Error(`no index under ${cache}`);
+    }
+    return `git status clean; index in $XDG_CACHE_HOME/semantic-search/${index}/`;
+  });
 }
 
 async function fullScenario() {

@@ -11,12 +11,12 @@ function cfg(values: Record<string, unknown>): ConfigReader {
 
 test('server settings: machine values from the window, resource values merged over folders', () => {
   const s = buildServerSettings(
-    cfg({ modelPath: ' /models/tiny ', executionProvider: 'cuda', threads: 3.7, indexLocation: '' }),
+    cfg({ modelPath: ' /models/tiny ', executionProvider: 'cuda', threads: 3.7, indexLocation: '', feedbackLog: false }),
     [cfg({ excludes: ['dist/**', ' '], maxFileSize: '500k', useGitIgnore: false }), cfg({ excludes: ['dist/**', 'vendor/'], maxFileSize: '2m' })],
   );
   assert.deepEqual(s, {
     modelPath: '/models/tiny', executionProvider: 'cuda', excludes: ['dist/**', 'vendor/'], maxFileSize: '2m',
-    useGitIgnore: true, indexLocation: 'workspace', threads: 3,
+    useGitIgnore: true, indexLocation: 'cache', feedbackLog: false, threads: 3,
   });
 });
 
@@ -26,7 +26,8 @@ test('server settings: an unreadable size is left to the server default', () => 
 
 test('server settings: defaults, and an unknown provider becomes auto', () => {
   assert.deepEqual(buildServerSettings(cfg({ executionProvider: 'tpu' }), []), {
-    modelPath: '', executionProvider: 'auto', excludes: [], useGitIgnore: true, indexLocation: 'workspace', threads: 0,
+    modelPath: '', executionProvider: 'auto', excludes: [], useGitIgnore: true, indexLocation: 'cache', feedbackLog: true,
+    threads: 0,
   });
 });
 

@@ -18,7 +18,10 @@ public sealed record ServerSettings
     /// <c>package.json</c> agree with this list and with the defaults below.
     /// </summary>
     public static IReadOnlyList<string> Names { get; } =
-        ["modelPath", "executionProvider", "excludes", "maxFileSize", "useGitIgnore", "indexLocation", "fileWatcher", "debounceMs", "batchThreshold", "threads"];
+        [
+            "modelPath", "executionProvider", "excludes", "maxFileSize", "useGitIgnore", "indexLocation", "feedbackLog", "fileWatcher",
+            "debounceMs", "batchThreshold", "threads",
+        ];
 
     /// <summary>Model folder; null means <see cref="Engine.Models.DefaultModel"/> resolution (as the CLI does).</summary>
     public string? ModelPath { get; init; }
@@ -31,8 +34,14 @@ public sealed record ServerSettings
 
     public bool UseGitIgnore { get; init; } = true;
 
-    /// <summary>"workspace" (&lt;root&gt;/.semantic-search), "cache" (user cache folder) or a folder for all indexes.</summary>
-    public IndexLocation IndexLocation { get; init; } = IndexLocation.Workspace;
+    /// <summary>
+    /// "cache" (the user cache folder, one sub-folder per workspace folder: nothing in the workspace, the default
+    /// for editors), "workspace" (&lt;root&gt;/.semantic-search, with its own .gitignore) or a folder for all indexes.
+    /// </summary>
+    public IndexLocation IndexLocation { get; init; } = IndexLocation.UserCache;
+
+    /// <summary>Record each opened result (query, rank, path) in feedback.jsonl beside the folder's index; never sent anywhere.</summary>
+    public bool FeedbackLog { get; init; } = true;
 
     /// <summary>Quiet time after the last save or file event before re-indexing.</summary>
     public int DebounceMs { get; init; } = 300;
@@ -92,6 +101,10 @@ public sealed record ServerSettings
         if (Str(root, "indexLocation") is { } location)
         {
             s = s with { IndexLocation = IndexLocation.ParseSetting(location) };
+        }
+        if (root.TryGetProperty("feedbackLog", out var feedback) && feedback.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        {
+            s = s with { FeedbackLog = feedback.GetBoolean() };
         }
         if (Str(root, "fileWatcher") is { } watcher)
         {

@@ -19,9 +19,10 @@ public sealed class LspClient : IAsyncDisposable
     private readonly StringBuilder _stderr = new();
     private readonly Stream _stdin;
 
-    private LspClient(Process process)
+    private LspClient(Process process, string cacheHome)
     {
         _process = process;
+        CacheHome = cacheHome;
         _stdin = process.StandardInput.BaseStream;
         var tap = new TapStream(process.StandardOutput.BaseStream, Wire);
         var formatter = new SystemTextJsonFormatter();
@@ -34,6 +35,12 @@ public sealed class LspClient : IAsyncDisposable
     public static string ServerDll => Path.Combine(AppContext.BaseDirectory, "SemanticSearch.Server.dll");
 
     public JsonRpc Rpc { get; }
+
+    /// <summary>
+    /// The server's <c>XDG_CACHE_HOME</c>, a temporary folder of this client's: with the default indexLocation
+    /// (<c>cache</c>) the indexes land there, never in the user's real cache. Deleted on dispose.
+    /// </summary>
+    public string CacheHome { get; }
 
     /// <summary>Raw frames received from the server, in order.</summary>
     public ConcurrentQueue<string> Wire { get; } = new();
@@ -65,8 +72,10 @@ public sealed class LspClient : IAsyncDisposable
         };
         info.ArgumentList.Add(serverDll ?? ServerDll);
         info.Environment.Remove("SEMSEARCH_MODEL");
+        var cacheHome = Directory.CreateTempSubdirectory("semsearch-lsp-cache-").FullName;
+        info.Environment["XDG_CACHE_HOME"] = cacheHome;
         var process = Process.Start(info)!;
-        var client = new LspClient(process);
+        var client = new LspClient(process, cacheHome);
         process.ErrorDataReceived += (_, e) =>
         {
             lock (client._stderr)
@@ -194,6 +203,14 @@ public sealed class LspClient : IAsyncDisposable
             }
         }
         _process.Dispose();
+        try
+        {
+            Directory.Delete(CacheHome, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held a moment by the exiting server: the temp folder is cleaned later.
+        }
     }
 
     /// <summary>What the client answers: progress tokens, logs, capability registrations.</summary>

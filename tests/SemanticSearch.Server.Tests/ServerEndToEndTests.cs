@@ -52,6 +52,10 @@ public sealed class ServerEndToEndTests : IDisposable
         Assert.Equal(folder.GetProperty("filesKnown").GetInt32(), folder.GetProperty("filesIndexed").GetInt32());
         Assert.Equal("cpu", folder.GetProperty("executionProvider").GetString());
         Assert.StartsWith("tiny-random", folder.GetProperty("model").GetString());
+        // By default the index lives in the user cache (here the client's XDG_CACHE_HOME), nothing in the workspace.
+        var indexPath = folder.GetProperty("indexPath").GetString()!;
+        Assert.StartsWith(Path.Combine(client.CacheHome, "semantic-search") + Path.DirectorySeparatorChar, indexPath);
+        Assert.False(Directory.Exists(Path.Combine(_repo.Root, ".semantic-search")));
 
         // Progress: a begin and an end on the same token, in that order.
         var progress = client.Progress.ToList();
@@ -97,13 +101,21 @@ public sealed class ServerEndToEndTests : IDisposable
         var resultId = top.GetProperty("resultId").GetString()!;
         var opened = await client.RequestAsync("semanticSearch/resultOpened", new { queryId, resultId });
         Assert.True(opened.GetProperty("recorded").GetBoolean());
-        var feedback = File.ReadAllLines(Path.Combine(_repo.Root, ".semantic-search", "feedback.jsonl"));
+        var feedbackFile = Path.Combine(Path.GetDirectoryName(indexPath)!, "feedback.jsonl");
+        var feedback = File.ReadAllLines(feedbackFile);
         var entry = JsonDocument.Parse(Assert.Single(feedback)).RootElement;
         Assert.Equal(queryId, entry.GetProperty("queryId").GetString());
         Assert.Equal("validate an email address", entry.GetProperty("query").GetString());
         Assert.Equal("src/Mail/EmailValidator.cs", entry.GetProperty("path").GetString());
         var unknown = await client.RequestAsync("semanticSearch/resultOpened", new { queryId = "nope", resultId = "nope" });
         Assert.False(unknown.GetProperty("recorded").GetBoolean());
+
+        // The log is off-switchable: with feedbackLog false nothing more is written.
+        await client.Rpc.NotifyWithParameterObjectAsync("workspace/didChangeConfiguration", new { settings = new { feedbackLog = false } });
+        await Task.Delay(200); // a notification has no answer to wait for
+        var notRecorded = await client.RequestAsync("semanticSearch/resultOpened", new { queryId, resultId });
+        Assert.False(notRecorded.GetProperty("recorded").GetBoolean());
+        Assert.Single(File.ReadAllLines(feedbackFile));
 
         Assert.Equal(0, await client.ShutdownAndExitAsync());
     }
@@ -120,7 +132,10 @@ public sealed class ServerEndToEndTests : IDisposable
             "src/Billing/InvoiceCalculator.cs",
             "    /// <summary>Applies a percentage discount",
             "    public static decimal ComputeShippingSurcharge(decimal weightKg) => weightKg * 0.5m;\n\n    /// <summary>Applies a percentage discount");
-        await client.Rpc.NotifyWithParameterObjectAsync("textDocument/didSave", new { textDocument = new { uri = LspClient.Uri(_repo.PathOf("src/Billing/InvoiceCalculator.cs")) } });
+        await client.Rpc.NotifyWithParameterObjectAsync("textDocument/didSave", new
+        {
+            textDocument = new { uri = LspClient.Uri(_repo.PathOf("src/Billing/InvoiceCalculator.cs")) },
+        });
 
         // Polled, not timed: the point is that the save alone leads to the new symbol being found.
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -152,7 +167,8 @@ public sealed class ServerEndToEndTests : IDisposable
         await client.InitializeAsync([_repo.Root], LspClient.Options(fileWatcher: "server"));
         await client.WaitReadyAsync(1);
 
-        _repo.Write("src/Geo/Haversine.cs", "namespace Acme.Geo;\npublic static class Haversine\n{\n    public static double GreatCircleDistanceKm(double lat1, double lon1, double lat2, double lon2) => 0;\n}\n");
+        _repo.Write("src/Geo/Haversine.cs", "namespace Acme.Geo;\npublic static class Haversine\n{\n" +
+            "    public static double GreatCircleDistanceKm(double lat1, double lon1, double lat2, double lon2) => 0;\n}\n");
         await PollAsync(client, "great circle distance", r => r.GetProperty("path").GetString() == "src/Geo/Haversine.cs", expected: true);
 
         File.Delete(_repo.PathOf("src/Geo/Haversine.cs"));
@@ -318,9 +334,11 @@ public sealed class ServerEndToEndTests : IDisposable
     public async Task Multi_root_searches_scope_by_folder_and_follow_folder_changes()
     {
         var second = TempFolder("semsearch-second-");
-        File.WriteAllText(Path.Combine(second, "invoices.py"), "def parse_invoice_total(text):\n    \"\"\"Read the invoice total from text.\"\"\"\n    return float(text.split(':')[1])\n");
+        File.WriteAllText(Path.Combine(second, "invoices.py"),
+            "def parse_invoice_total(text):\n    \"\"\"Read the invoice total from text.\"\"\"\n    return float(text.split(':')[1])\n");
         var third = TempFolder("semsearch-third-");
-        File.WriteAllText(Path.Combine(third, "weather.go"), "package weather\n\n// FetchForecastTemperature returns tomorrow's temperature.\nfunc FetchForecastTemperature(city string) float64 {\n\treturn 21.5\n}\n");
+        File.WriteAllText(Path.Combine(third, "weather.go"),
+            "package weather\n\n// FetchForecastTemperature returns tomorrow's temperature.\nfunc FetchForecastTemperature(city string) float64 {\n\treturn 21.5\n}\n");
 
         await using var client = LspClient.Start();
         await client.InitializeAsync([_repo.Root, second]);
@@ -368,7 +386,8 @@ public sealed class ServerEndToEndTests : IDisposable
     {
         // A folder with nothing about email: its best chunk is a weak match, however it ranks within its folder.
         var weak = TempFolder("semsearch-weak-");
-        File.WriteAllText(Path.Combine(weak, "shipping.py"), "def parcel_postage(weight):\n    \"\"\"Postage of a parcel from its weight in kilograms.\"\"\"\n    return round(weight * 4.5, 2)\n");
+        File.WriteAllText(Path.Combine(weak, "shipping.py"),
+            "def parcel_postage(weight):\n    \"\"\"Postage of a parcel from its weight in kilograms.\"\"\"\n    return round(weight * 4.5, 2)\n");
         File.WriteAllText(Path.Combine(weak, "greeting.py"), "def greet(name):\n    \"\"\"Say hello to a visitor by name.\"\"\"\n    return 'hello ' + name\n");
 
         await using var client = LspClient.Start();
@@ -400,7 +419,9 @@ public sealed class ServerEndToEndTests : IDisposable
         File.WriteAllBytes(index, garbage);
 
         await using var client = LspClient.Start();
-        await client.InitializeAsync([_repo.Root]);
+        var options = LspClient.Options();
+        options["indexLocation"] = "workspace";
+        await client.InitializeAsync([_repo.Root], options);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         JsonElement folder;
         while ((folder = (await client.RequestAsync("semanticSearch/status")).GetProperty("folders")[0]).GetProperty("state").GetString() != "error")

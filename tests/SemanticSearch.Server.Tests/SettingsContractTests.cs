@@ -36,7 +36,8 @@ public sealed class SettingsContractTests
         ["excludes"] = "[\"gen/\"]",
         ["maxFileSize"] = "\"2m\"",
         ["useGitIgnore"] = "false",
-        ["indexLocation"] = "\"cache\"",
+        ["indexLocation"] = "\"workspace\"",
+        ["feedbackLog"] = "false",
         ["fileWatcher"] = "\"server\"",
         ["debounceMs"] = "50",
         ["batchThreshold"] = "7",
@@ -80,6 +81,7 @@ public sealed class SettingsContractTests
             ["maxFileSize"] = d.MaxFileBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["useGitIgnore"] = d.UseGitIgnore ? "true" : "false",
             ["indexLocation"] = d.IndexLocation.SettingValue,
+            ["feedbackLog"] = d.FeedbackLog ? "true" : "false",
             ["fileWatcher"] = FileWatcherModes.Name(d.FileWatcher),
             ["debounceMs"] = d.DebounceMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["batchThreshold"] = d.BatchThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -98,7 +100,8 @@ public sealed class SettingsContractTests
         var settingsTs = File.ReadAllText(Path.Combine(RepoPaths.Root, "client-vscode", "src", "logic", "settings.ts"));
         var payload = settingsTs[settingsTs.IndexOf("export interface ServerSettingsPayload", StringComparison.Ordinal)..];
         payload = payload[..payload.IndexOf('}')];
-        var sent = System.Text.RegularExpressions.Regex.Matches(payload, @"^\s+(\w+)\??:", System.Text.RegularExpressions.RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToList();
+        var sent = System.Text.RegularExpressions.Regex.Matches(payload, @"^\s+(\w+)\??:", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .Select(m => m.Groups[1].Value).ToList();
         Assert.NotEmpty(sent);
         Assert.All(sent, name => Assert.Contains(name, ServerSettings.Names));
 
@@ -117,6 +120,9 @@ public sealed class SettingsContractTests
                     break;
                 case "indexLocation":
                     Assert.Equal(d.IndexLocation.SettingValue, value.GetString());
+                    break;
+                case "feedbackLog":
+                    Assert.Equal(d.FeedbackLog, value.GetBoolean());
                     break;
                 case "useGitIgnore":
                     Assert.Equal(d.UseGitIgnore, value.GetBoolean());
@@ -145,7 +151,8 @@ public sealed class SettingsContractTests
                 listed[name] = cells[2];
             }
         }
-        var contributed = properties.EnumerateObject().ToDictionary(p => p.Name["semanticSearch.".Length..], p => p.Value.TryGetProperty("scope", out var scope) ? scope.GetString()! : "window");
+        var contributed = properties.EnumerateObject().ToDictionary(p => p.Name["semanticSearch.".Length..],
+            p => p.Value.TryGetProperty("scope", out var scope) ? scope.GetString()! : "window");
         Assert.Equal(contributed.Keys.Order(StringComparer.Ordinal), listed.Keys.Order(StringComparer.Ordinal));
         Assert.All(contributed, c => Assert.Equal(c.Value, listed[c.Key]));
     }

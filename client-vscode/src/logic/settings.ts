@@ -13,6 +13,8 @@ export interface ServerSettingsPayload {
   maxFileSize?: string;
   useGitIgnore: boolean;
   indexLocation: string;
+  /** Record opened results in feedback.jsonl beside the index (never sent anywhere). */
+  feedbackLog: boolean;
   threads: number;
 }
 
@@ -48,7 +50,8 @@ export function buildServerSettings(window: ConfigReader, folders: ConfigReader[
     excludes: [...excludes],
     ...(maxFileSize ? { maxFileSize } : {}),
     useGitIgnore,
-    indexLocation: window.get<string>('indexLocation', 'workspace').trim() || 'workspace',
+    indexLocation: window.get<string>('indexLocation', 'cache').trim() || 'cache',
+    feedbackLog: window.get<boolean>('feedbackLog', true) !== false,
     threads: Math.max(0, Math.floor(window.get<number>('threads', 0) || 0)),
   };
 }

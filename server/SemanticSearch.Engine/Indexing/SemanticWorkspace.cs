@@ -91,12 +91,43 @@ public sealed class SemanticWorkspace : IDisposable
 
     private static SemanticWorkspace Open(WorkspaceOptions options, string root, EmbeddingModel model, bool ownsModel)
     {
-        var files = (options.Index ?? IndexLocation.Workspace).For(root);
+        var location = options.Index ?? IndexLocation.Workspace;
+        var files = location.For(root);
+        if (location.Placement == IndexPlacement.Workspace)
+        {
+            KeepOutOfGit(files.Folder);
+        }
         // An index placed inside the workspace must never index itself.
         var scan = options.Scan ?? ScanOptions.Default;
         scan = scan with { Excludes = [.. scan.Excludes, .. files.ExcludesUnder(root)] };
         var store = IndexStore.Open(files.Database, model.Identity, model.Dimension, root, (options.Compression ?? VectorCompression.Default).PoolFactor);
         return new SemanticWorkspace(root, files, model, store, scan, options.Compression, ownsModel);
+    }
+
+    /// <summary>What the index folder inside a workspace holds, so that none of it ever shows in Source Control.</summary>
+    internal const string GitIgnoreText = "# Written by SemanticSearch: this folder holds the search index (rebuilt on demand); none of it belongs in git.\n*\n";
+
+    /// <summary>
+    /// The workspace's index folder carries its own <c>.gitignore</c> (<c>*</c>): the index, its log and the query
+    /// log then never appear as untracked files, whatever the repository's own ignore rules say. A
+    /// <c>.gitignore</c> the user put there is left alone.
+    /// </summary>
+    private static void KeepOutOfGit(string folder)
+    {
+        var gitIgnore = Path.Combine(folder, ".gitignore");
+        if (File.Exists(gitIgnore))
+        {
+            return;
+        }
+        try
+        {
+            Directory.CreateDirectory(folder);
+            File.WriteAllText(gitIgnore, GitIgnoreText);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A read-only workspace: the index cannot be written there either, and IndexStore.Open says so.
+        }
     }
 
     public IndexRunResult Index(IProgress<IndexProgress>? progress = null, CancellationToken cancellationToken = default) =>

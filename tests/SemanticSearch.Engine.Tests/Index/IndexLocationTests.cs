@@ -65,7 +65,8 @@ public sealed class IndexLocationTests
         Assert.False(files.Contains(Path.Combine(folder, "feedback.jsonl")));
         Assert.False(files.Contains(Path.Combine(folder, "index.lexicalish")));
         Assert.Equal(
-            ["/.semantic-search/index.db", "/.semantic-search/index-log.db", "/.semantic-search/index.codes", "/.semantic-search/index.codes.tmp", "/.semantic-search/index.lexical/"],
+            ["/.semantic-search/index.db", "/.semantic-search/index-log.db", "/.semantic-search/index.codes", "/.semantic-search/index.codes.tmp",
+                "/.semantic-search/index.lexical/"],
             files.ExcludesUnder(Root));
         Assert.Empty(IndexLocation.UserCache.For(Root).ExcludesUnder(Root));
     }
@@ -92,5 +93,42 @@ public sealed class IndexLocationTests
         Assert.False(File.Exists(files.Codes));
         Assert.False(Directory.Exists(files.LexicalFolder));
         Assert.True(File.Exists(Path.Combine(repo.Root, "idx", "notes.txt")));
+    }
+
+    [Fact]
+    public void An_index_inside_the_workspace_never_shows_in_git_status()
+    {
+        using var repo = new SampleRepo();
+        Git(repo.Root, "init", "-q");
+        Git(repo.Root, "add", "-A");
+        Git(repo.Root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "sample");
+        using (var workspace = SemanticWorkspace.Open(new WorkspaceOptions(repo.Root, TinyModel.ColbertFolder)))
+        {
+            workspace.Index();
+        }
+        Assert.True(File.Exists(Path.Combine(repo.Root, ".semantic-search", "index.db")));
+        Assert.Equal("", Git(repo.Root, "status", "--porcelain", "--untracked-files=all"));
+
+        // A .gitignore the user wrote there is theirs.
+        File.WriteAllText(Path.Combine(repo.Root, ".semantic-search", ".gitignore"), "index.db\n");
+        using (SemanticWorkspace.Open(new WorkspaceOptions(repo.Root, TinyModel.ColbertFolder)))
+        {
+        }
+        Assert.Equal("index.db\n", File.ReadAllText(Path.Combine(repo.Root, ".semantic-search", ".gitignore")));
+    }
+
+    private static string Git(string folder, params string[] args)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("git") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+        using var git = System.Diagnostics.Process.Start(info)!;
+        var output = git.StandardOutput.ReadToEnd();
+        var error = git.StandardError.ReadToEnd();
+        git.WaitForExit();
+        Assert.True(git.ExitCode == 0, $"git {string.Join(' ', args)}: {error}");
+        return output;
     }
 }
