@@ -36,7 +36,8 @@ internal static class EvalCommand
         var targets = corpora.Count > 0 ? corpora : roots;
         if (targets.Count != queryFiles.Count)
         {
-            throw new UsageException($"Several query sets pair up in order with as many --{(corpora.Count > 0 ? "corpus" : "root")} values (got {queryFiles.Count} --queries and {targets.Count}).");
+            throw new UsageException(
+                $"Several query sets pair up in order with as many --{(corpora.Count > 0 ? "corpus" : "root")} values (got {queryFiles.Count} --queries and {targets.Count}).");
         }
         var baselines = a.Values("--baseline").SelectMany(b => b.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct().ToList();
         if (baselines.FirstOrDefault(b => b != "bm25") is { } unknown)
@@ -44,7 +45,8 @@ internal static class EvalCommand
             throw new UsageException($"Unknown baseline '{unknown}' (supported: bm25).");
         }
         // The first system is the one compared with each of the others (paired bootstrap).
-        var systems = a.Values("--systems").SelectMany(b => b.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var systems = a.Values("--systems").SelectMany(b => b.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         if (systems.Count == 0)
         {
             systems = ["model", .. baselines];
@@ -114,7 +116,8 @@ internal static class EvalCommand
 
     /// <summary>One query set against its corpus or workspace: every system, the report object and the system reports.</summary>
     private static (object Report, List<SystemReport> Systems) RunSet(
-        CliArguments a, string queriesFile, string? corpusFile, string? rootArg, List<string> systems, RankingWeights weights, int limit, bool silent, bool quiet, CancellationToken cancellationToken)
+        CliArguments a, string queriesFile, string? corpusFile, string? rootArg, List<string> systems, RankingWeights weights, int limit, bool silent,
+        bool quiet, CancellationToken cancellationToken)
     {
         var queries = EvalData.ReadQueries(Path.GetFullPath(queriesFile)).Take(limit).ToList();
         var (modelPath, encoder) = CommandLine.ModelOptionsFrom(a, quiet);
@@ -174,7 +177,15 @@ internal static class EvalCommand
                 {
                     Console.Error.WriteLine($"semsearch: the index was stale ({built.Encoded} records changed or missing, {built.Removed} removed); reindexed before evaluating.");
                 }
-                indexing = new { records = built.Records, encoded = built.Encoded, reused = built.Reused, removed = built.Removed, elapsedSeconds = Math.Round(built.Elapsed.TotalSeconds, 3), vectors = VectorCompression.Describe(store.Codec) };
+                indexing = new
+                {
+                    records = built.Records,
+                    encoded = built.Encoded,
+                    reused = built.Reused,
+                    removed = built.Removed,
+                    elapsedSeconds = Math.Round(built.Elapsed.TotalSeconds, 3),
+                    vectors = VectorCompression.Describe(store.Codec),
+                };
                 documents = Evaluator.FromCorpus(records, store, model);
                 searcher = new Searcher(store, VectorCache.Load(store, model.Dimension));
                 keyOf = c => c.Path; // a corpus record is a one-chunk file named by its id
@@ -209,7 +220,14 @@ internal static class EvalCommand
                 {
                     Console.Error.WriteLine($"semsearch: the index was stale ({changed} files changed); reindexed before evaluating.");
                 }
-                indexing = new { filesChanged = changed, chunksEncoded = update.ChunksEncoded, chunksTotal = update.ChunksTotal, elapsedSeconds = Math.Round(update.Elapsed.TotalSeconds, 3), vectors = VectorCompression.Describe(workspace.Codec) };
+                indexing = new
+                {
+                    filesChanged = changed,
+                    chunksEncoded = update.ChunksEncoded,
+                    chunksTotal = update.ChunksTotal,
+                    elapsedSeconds = Math.Round(update.Elapsed.TotalSeconds, 3),
+                    vectors = VectorCompression.Describe(workspace.Codec),
+                };
                 model = workspace.Model;
                 indexPath = workspace.IndexPath;
                 documents = Evaluator.FromWorkspace(workspace);
@@ -229,7 +247,8 @@ internal static class EvalCommand
             var scorers = systems.Select(name => name == "bm25"
                 ? (IEvalScorer)new Bm25Scorer(documents)
                 // "model" keeps the model's own name in the report, as before the ranker existed.
-                : new RankedScorer(name == "model" ? model.Identity.Name : name, model, searcher, RankingOptions.Named[name] with { Weights = weights }, evaluator, keyOf)).ToList();
+                : new RankedScorer(name == "model" ? model.Identity.Name : name, model, searcher, RankingOptions.Named[name] with { Weights = weights },
+                    evaluator, keyOf)).ToList();
             var usable = Evaluator.Usable(queries);
             var reports = new List<SystemReport>();
             foreach (var scorer in scorers)
@@ -271,7 +290,8 @@ internal static class EvalCommand
         }
     }
 
-    private static void PrintSummary(string source, int documents, int queries, int skipped, int missing, EmbeddingModel model, List<SystemReport> reports, List<MrrComparison> comparisons)
+    private static void PrintSummary(string source, int documents, int queries, int skipped, int missing, EmbeddingModel model, List<SystemReport> reports,
+        List<MrrComparison> comparisons)
     {
         var o = Console.Out;
         o.WriteLine($"Evaluated {queries} queries against {documents} documents of {source} ({model.Identity.Name}, {model.ExecutionProvider.Name()})");
@@ -285,7 +305,8 @@ internal static class EvalCommand
         foreach (var r in reports)
         {
             var m = r.Metrics;
-            o.WriteLine($"{r.Name.PadRight(width)}  {m.Mrr10,6:0.0000}  {m.Ndcg10,7:0.0000}  {m.Recall1,5:0.000}  {m.Recall5,5:0.000}  {m.Recall10,5:0.000}  {m.Recall20,5:0.000}  {r.TotalMs.P50Ms,7:0.00}  {r.TotalMs.P95Ms,7:0.00}");
+            o.WriteLine($"{r.Name.PadRight(width)}  {m.Mrr10,6:0.0000}  {m.Ndcg10,7:0.0000}  {m.Recall1,5:0.000}  {m.Recall5,5:0.000}  " +
+                $"{m.Recall10,5:0.000}  {m.Recall20,5:0.000}  {r.TotalMs.P50Ms,7:0.00}  {r.TotalMs.P95Ms,7:0.00}");
         }
         o.WriteLine();
         o.WriteLine($"{"first relevant rank".PadRight(width)}  {string.Join("  ", RankingMetrics.Buckets.Select(b => b.PadLeft(5)))}");
@@ -318,13 +339,16 @@ internal static class EvalCommand
             o.WriteLine();
             foreach (var c in comparisons)
             {
-                o.WriteLine($"{c.System} vs {c.Baseline}: MRR@10 {c.Difference:+0.000;-0.000;0.000} (95% interval {c.DifferenceLow:+0.000;-0.000;0.000} to {c.DifferenceHigh:+0.000;-0.000;0.000}){RatioText(c)}; paired bootstrap, {c.Queries} queries, {c.Resamples} resamples");
+                o.WriteLine($"{c.System} vs {c.Baseline}: MRR@10 {c.Difference:+0.000;-0.000;0.000} " +
+                    $"(95% interval {c.DifferenceLow:+0.000;-0.000;0.000} to {c.DifferenceHigh:+0.000;-0.000;0.000}){RatioText(c)}; " +
+                    $"paired bootstrap, {c.Queries} queries, {c.Resamples} resamples");
             }
         }
         o.WriteLine();
         foreach (var r in reports)
         {
-            o.WriteLine($"latency {r.Name}: encode p50 {r.EncodeMs.P50Ms:0.00} ms, search p50 {r.SearchMs.P50Ms:0.00} ms, total p95 {r.TotalMs.P95Ms:0.00} ms, p99 {r.TotalMs.P99Ms:0.00} ms");
+            o.WriteLine($"latency {r.Name}: encode p50 {r.EncodeMs.P50Ms:0.00} ms, search p50 {r.SearchMs.P50Ms:0.00} ms, " +
+                $"total p95 {r.TotalMs.P95Ms:0.00} ms, p99 {r.TotalMs.P99Ms:0.00} ms");
         }
     }
 

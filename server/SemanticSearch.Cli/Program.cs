@@ -37,7 +37,8 @@ namespace SemanticSearch.Cli
               semsearch index  <root> [--rebuild] [options]      build or update the index incrementally
               semsearch search <root> "<query>" [-k N] [--lang L]... [--path GLOB] [--no-update] [--no-query-language] [--exact] [options]
               semsearch status <root> [options]                  what is indexed, skipped and stale
-              semsearch eval   (--queries Q.jsonl (--corpus C.jsonl | --root DIR))... [--systems S,S...] [--weights NAME=V,...] [--baseline bm25] [--limit N] [--output FILE] [--rebuild] [--no-query-language] [options]
+              semsearch eval   (--queries Q.jsonl (--corpus C.jsonl | --root DIR))... [--systems S,S...] [--weights NAME=V,...]
+                               [--baseline bm25] [--limit N] [--output FILE] [--rebuild] [--no-query-language] [options]
                                                                  retrieval quality: MRR@10, nDCG@10, Recall@1/5/10/20, latency
                                                                  systems: model (default), bm25, lexical, fusion, hybrid, hybrid-no-<signal>
               semsearch bench  <root> [-n N] [--warmup N] [--queries Q.jsonl] [--scale 10k,100k] [--no-edit] [--output FILE] [options]
@@ -112,7 +113,8 @@ namespace SemanticSearch.Cli
                 await Console.Error.WriteLineAsync($"semsearch: {ex.Message} {Remedy(ex.Remedy)}");
                 return Failure;
             }
-            catch (Exception ex) when (ex is DirectoryNotFoundException or FileNotFoundException or ModelLoadException or IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException)
+            catch (Exception ex) when (ex is DirectoryNotFoundException or FileNotFoundException or ModelLoadException or IOException
+                or UnauthorizedAccessException or ArgumentException or InvalidDataException)
             {
                 await Console.Error.WriteLineAsync($"semsearch: {ex.Message}");
                 return Failure;
@@ -174,11 +176,13 @@ namespace SemanticSearch.Cli
             var compression = CompressionFrom(a);
             if (poolFactor != compression.PoolFactor)
             {
-                throw new UsageException($"The index at {indexPath} was built {(poolFactor == 1 ? "without" : "with")} token pooling; for --vectors {a.Value("--vectors")} give another --index or add --rebuild.");
+                throw new UsageException($"The index at {indexPath} was built {(poolFactor == 1 ? "without" : "with")} token pooling; " +
+                    $"for --vectors {a.Value("--vectors")} give another --index or add --rebuild.");
             }
             if (codec is not null && (!compression.Enabled || codec.Bits != compression.Bits))
             {
-                throw new UsageException($"The index at {indexPath} holds {codec.Bits}-bit codes; for --vectors {(compression.Enabled ? $"codes:{compression.Bits}" : "half")} give another --index or add --rebuild.");
+                throw new UsageException($"The index at {indexPath} holds {codec.Bits}-bit codes; " +
+                    $"for --vectors {(compression.Enabled ? $"codes:{compression.Bits}" : "half")} give another --index or add --rebuild.");
             }
         }
 
@@ -277,7 +281,13 @@ namespace SemanticSearch.Cli
             codesFileRebuilt = workspace.CodesFileRebuilt,
             compressionSeconds = Math.Round(r.CompressionTime.TotalSeconds, 3),
             codecDrift = workspace.CompressionDrift is { } drift
-                ? new { trainingError = Math.Round(drift.TrainingError, 5), meanErrorSince = Math.Round(drift.MeanErrorSince, 5), samples = drift.Samples, retrainAdvised = drift.RetrainAdvised }
+                ? new
+                {
+                    trainingError = Math.Round(drift.TrainingError, 5),
+                    meanErrorSince = Math.Round(drift.MeanErrorSince, 5),
+                    samples = drift.Samples,
+                    retrainAdvised = drift.RetrainAdvised,
+                }
                 : null,
             skipped = r.Skipped.Select(s => new { path = s.RelativePath, reason = s.Reason, detail = s.Detail, directory = s.IsDirectory }),
             errors = r.Errors,
@@ -288,8 +298,10 @@ namespace SemanticSearch.Cli
         private static void PrintIndexSummary(SemanticWorkspace workspace, IndexRunResult r)
         {
             var o = Console.Out;
-            o.WriteLine($"{(r.Cancelled ? "Interrupted" : "Indexed")} {workspace.Root} in {r.Elapsed.TotalSeconds:0.0}s ({workspace.Model.Identity.Name}, {workspace.Model.ExecutionProvider.Name()})");
-            o.WriteLine($"  files: {r.FilesScanned} scanned, {r.FilesAdded} added, {r.FilesChanged} changed, {r.FilesDeleted} deleted, {r.FilesUnchanged + r.FilesTouched} unchanged");
+            o.WriteLine($"{(r.Cancelled ? "Interrupted" : "Indexed")} {workspace.Root} in {r.Elapsed.TotalSeconds:0.0}s " +
+                $"({workspace.Model.Identity.Name}, {workspace.Model.ExecutionProvider.Name()})");
+            o.WriteLine(
+                $"  files: {r.FilesScanned} scanned, {r.FilesAdded} added, {r.FilesChanged} changed, {r.FilesDeleted} deleted, {r.FilesUnchanged + r.FilesTouched} unchanged");
             o.WriteLine($"  chunks: {r.ChunksEncoded} encoded, {r.ChunksReused} reused, {r.ChunksTotal} in index");
             if (workspace.LexicalRepairs > 0)
             {
@@ -309,7 +321,8 @@ namespace SemanticSearch.Cli
             }
             if (r.Skipped.Count > 0)
             {
-                o.WriteLine($"  skipped: {r.Skipped.Count} ({string.Join(", ", r.Skipped.GroupBy(s => s.Reason).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"))})");
+                o.WriteLine(
+                    $"  skipped: {r.Skipped.Count} ({string.Join(", ", r.Skipped.GroupBy(s => s.Reason).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"))})");
                 foreach (var s in r.Skipped.Take(20))
                 {
                     o.WriteLine($"    {s.RelativePath}{(s.IsDirectory ? "/" : "")}: {s.Reason.ToString().ToLowerInvariant()} ({s.Detail})");
@@ -380,7 +393,11 @@ namespace SemanticSearch.Cli
                     chunksSearched = response.ChunksSearched,
                     encodeMs = Math.Round(response.EncodeMilliseconds, 3),
                     searchMs = Math.Round(response.SearchMilliseconds, 3),
-                    indexUpdate = update is null ? null : new { chunksEncoded = update.ChunksEncoded, filesChanged = update.FilesAdded + update.FilesChanged + update.FilesDeleted },
+                    indexUpdate = update is null ? null : new
+                    {
+                        chunksEncoded = update.ChunksEncoded,
+                        filesChanged = update.FilesAdded + update.FilesChanged + update.FilesDeleted,
+                    },
                     results = response.Results.Select((r, i) => new
                     {
                         rank = i + 1,
@@ -403,7 +420,8 @@ namespace SemanticSearch.Cli
             }
             if (response.LanguagesFromQuery.Count > 0 && !quiet)
             {
-                Console.Error.WriteLine($"Searching {string.Join(", ", response.LanguagesFromQuery)} only (named in the query) for \"{response.ScoredText}\"; --no-query-language searches the text as typed.");
+                Console.Error.WriteLine($"Searching {string.Join(", ", response.LanguagesFromQuery)} only (named in the query) for \"{response.ScoredText}\"; " +
+                    "--no-query-language searches the text as typed.");
             }
             if (response.Results.Count == 0)
             {
@@ -446,7 +464,8 @@ namespace SemanticSearch.Cli
             {
                 o.WriteLine($"Model:     {info.ModelName} ({info.Dim} dims)");
                 o.WriteLine($"Content:   {status.FilesIndexed} files, {info.ChunkCount} chunks");
-                o.WriteLine($"Last full index: {(info.LastCompletedUtc is { } t ? t.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss") : "never completed (interrupted; run index to resume)")}");
+                o.WriteLine("Last full index: " +
+                    $"{(info.LastCompletedUtc is { } t ? t.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss") : "never completed (interrupted; run index to resume)")}");
                 o.WriteLine($"Stale:     {status.StaleFiles} files changed since indexed");
                 if (status.SkippedByReason.Count > 0)
                 {

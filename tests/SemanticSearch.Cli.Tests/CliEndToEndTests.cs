@@ -23,7 +23,8 @@ public sealed class CliEndToEndTests : IDisposable
         using (var report = JsonDocument.Parse(index.Stdout))
         {
             Assert.True(report.RootElement.GetProperty("chunksEncoded").GetInt32() > 15);
-            Assert.Contains(report.RootElement.GetProperty("skipped").EnumerateArray(), s => s.GetProperty("path").GetString() == "assets/logo.png" && s.GetProperty("reason").GetString() == "Binary");
+            Assert.Contains(report.RootElement.GetProperty("skipped").EnumerateArray(),
+                s => s.GetProperty("path").GetString() == "assets/logo.png" && s.GetProperty("reason").GetString() == "Binary");
         }
         Assert.True(File.Exists(Path.Combine(_repo.Root, ".semantic-search", "index.db")));
 
@@ -149,7 +150,8 @@ public sealed class CliEndToEndTests : IDisposable
     {
         for (var i = 0; i < 3000; i++)
         {
-            _repo.Write($"gen/part{i / 100}/Module{i}.cs", $"namespace Gen;\n\n/// <summary>Generated module {i}.</summary>\npublic static class Module{i}\n{{\n    public static int Compute{i}(int value) => value * {i} + {i % 7};\n\n    public static string Describe{i}() => \"module {i}\";\n}}\n");
+            _repo.Write($"gen/part{i / 100}/Module{i}.cs", $"namespace Gen;\n\n/// <summary>Generated module {i}.</summary>\npublic static class Module{i}\n{{\n" +
+                $"    public static int Compute{i}(int value) => value * {i} + {i % 7};\n\n    public static string Describe{i}() => \"module {i}\";\n}}\n");
         }
     }
 
@@ -298,7 +300,8 @@ public sealed class CliEndToEndTests : IDisposable
         for (var i = 0; i < 300; i++)
         {
             var functions = Enumerable.Range(0, 8).Select(j =>
-                $"def compute_{i}_{j}(values, factor):\n    \"\"\"Scale every value of batch {i} by factor {j} and sum the results.\"\"\"\n    total = 0\n    for value in values:\n        total += value * factor + {j}\n    return total\n");
+                $"def compute_{i}_{j}(values, factor):\n    \"\"\"Scale every value of batch {i} by factor {j} and sum the results.\"\"\"\n" +
+                $"    total = 0\n    for value in values:\n        total += value * factor + {j}\n    return total\n");
             _repo.Write($"gen/module_{i}.py", string.Join("\n\n", functions));
         }
         var indexed = CliProcess.Run(WithModel("index", _repo.Root, "--json"));

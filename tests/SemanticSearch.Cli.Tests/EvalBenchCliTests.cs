@@ -123,9 +123,11 @@ public sealed class EvalBenchCliTests : IDisposable
         var lines = File.ReadAllLines(Path.Combine(_repo.Root, "src", "Mail", "EmailValidator.cs"));
         var signature = Array.FindIndex(lines, l => l.Contains("bool IsValidEmail(", StringComparison.Ordinal)) + 1;
         var queries = Write("span-queries.jsonl",
-            $$"""{"id": "mail", "query": "validate an email address", "category": "semantic", "relevant": [{"path": "src/Mail/EmailValidator.cs", "start_line": {{signature}}, "end_line": {{signature + 2}}}]}""",
+            """{"id": "mail", "query": "validate an email address", "category": "semantic",""" +
+            $$""" "relevant": [{"path": "src/Mail/EmailValidator.cs", "start_line": {{signature}}, "end_line": {{signature + 2}}}]}""",
             """{"id": "lru", "query": "LRU", "category": "symbol", "relevant": [{"path": "services/cache/lru.go"}]}""",
-            """{"id": "nowhere", "query": "validate an email address", "category": "semantic", "relevant": [{"path": "src/Mail/EmailValidator.cs", "start_line": 9000, "end_line": 9001}]}""");
+            """{"id": "nowhere", "query": "validate an email address", "category": "semantic",""" +
+            """ "relevant": [{"path": "src/Mail/EmailValidator.cs", "start_line": 9000, "end_line": 9001}]}""");
         var run = CliProcess.Run(WithModel("eval", "--queries", queries, "--root", _repo.Root, "--systems", "model,lexical,hybrid,hybrid-no-diversity", "--json"), Env);
         Assert.True(run.ExitCode == 0, run.ToString());
         using var doc = JsonDocument.Parse(run.Stdout);
@@ -147,7 +149,8 @@ public sealed class EvalBenchCliTests : IDisposable
         Assert.Equal(1, byCategory.GetProperty("symbol").GetProperty("queries").GetInt32());
 
         // A sweep: a weight changed by name for this run only, and recorded in the report.
-        var swept = CliProcess.Run(WithModel("eval", "--queries", queries, "--root", _repo.Root, "--systems", "hybrid", "--weights", "DiversityFactor=1,NonSourceFactor=0.5", "--json"), Env);
+        var swept = CliProcess.Run(WithModel("eval", "--queries", queries, "--root", _repo.Root, "--systems", "hybrid", "--weights",
+            "DiversityFactor=1,NonSourceFactor=0.5", "--json"), Env);
         Assert.True(swept.ExitCode == 0, swept.ToString());
         using (var sweptDoc = JsonDocument.Parse(swept.Stdout))
         {
@@ -173,7 +176,8 @@ public sealed class EvalBenchCliTests : IDisposable
         var second = Write("set-b.jsonl",
             """{"id": "b1", "query": "parcel postage", "relevant": ["notes/shipping.py"]}""",
             """{"id": "b2", "query": "nothing answers this", "relevant": ["no/such/file.py"]}""");
-        var run = CliProcess.Run(WithModel("eval", "--queries", first, "--root", _repo.Root, "--queries", second, "--root", other.Root, "--systems", "hybrid,model", "--json"), Env);
+        var run = CliProcess.Run(WithModel("eval", "--queries", first, "--root", _repo.Root, "--queries", second, "--root", other.Root,
+            "--systems", "hybrid,model", "--json"), Env);
         Assert.True(run.ExitCode == 0, run.ToString());
         using var doc = JsonDocument.Parse(run.Stdout);
         var sets = doc.RootElement.GetProperty("sets");

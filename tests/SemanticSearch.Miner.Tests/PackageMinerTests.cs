@@ -25,7 +25,8 @@ public class PackageMinerTests
         var pairs = new PackageMiner(EvalExclusions.Empty(), 1000).Mine("python3-textkit", Path.Combine(MinerFixtures.Root, "textkit"), new MinerStats());
 
         var wrap = Assert.Single(pairs, p => p.Symbol == "wrap_paragraph");
-        Assert.StartsWith("python3-textkit/textkit/wrap.py wrap_paragraph\ndef wrap_paragraph(text, width=72):\n    \"\"\"Wrap a paragraph of text so that", wrap.DocumentWithDoc, StringComparison.Ordinal);
+        Assert.StartsWith("python3-textkit/textkit/wrap.py wrap_paragraph\ndef wrap_paragraph(text, width=72):\n    \"\"\"Wrap a paragraph of text so that",
+            wrap.DocumentWithDoc, StringComparison.Ordinal);
         Assert.Contains("Words longer than the width are kept whole", wrap.DocumentWithDoc, StringComparison.Ordinal);
         Assert.DoesNotContain("Words longer than the width", wrap.Document, StringComparison.Ordinal);
         // Without the docstring the two forms hold the same code.

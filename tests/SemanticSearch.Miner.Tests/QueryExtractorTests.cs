@@ -73,5 +73,6 @@ public class QueryExtractorTests
 
     [Fact]
     public void UrlsAndMarkdownLinksAreRemoved() =>
-        Assert.Equal("Reads the config described in the spec", QueryExtractor.Extract("Reads the config described in [the spec](https://example.org/spec) https://example.org/x.\nMore.", "read", out _));
+        Assert.Equal("Reads the config described in the spec",
+            QueryExtractor.Extract("Reads the config described in [the spec](https://example.org/spec) https://example.org/x.\nMore.", "read", out _));
 }

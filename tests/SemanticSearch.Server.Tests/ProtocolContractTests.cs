@@ -48,7 +48,8 @@ public sealed class ProtocolContractTests
         Assert.Equal(Listed(pinned.GetProperty(nameof(FolderState))), states);
         Assert.Equal(FolderState.Ready, JsonSerializer.Deserialize<FolderState>("\"ready\"", json));
         Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<FolderState>("3", json)); // names only, never numbers
-        Assert.Equal("{\"token\":\"t\",\"value\":{\"kind\":\"begin\"}}", JsonSerializer.Serialize(new ProgressParams { Token = "t", Value = new WorkDoneProgressValue { Kind = ProgressKind.Begin } }, json));
+        Assert.Equal("{\"token\":\"t\",\"value\":{\"kind\":\"begin\"}}",
+            JsonSerializer.Serialize(new ProgressParams { Token = "t", Value = new WorkDoneProgressValue { Kind = ProgressKind.Begin } }, json));
     }
 
     private static SearchHit Hit(ChunkKind kind) => new()

@@ -121,7 +121,13 @@ var report = new
 {
     pairs = new { train = train.Count, valid = valid.Count },
     pairs_by_language = new { train = ByLanguage(train), valid = ByLanguage(valid) },
-    packages = new { scanned = stats.PackagesScanned, with_pairs_train = packagesBySplit["train"].Count, with_pairs_valid = packagesBySplit["valid"].Count, excluded = stats.ExcludedPackages },
+    packages = new
+    {
+        scanned = stats.PackagesScanned,
+        with_pairs_train = packagesBySplit["train"].Count,
+        with_pairs_valid = packagesBySplit["valid"].Count,
+        excluded = stats.ExcludedPackages,
+    },
     valid_packages = packagesBySplit["valid"].Order(StringComparer.Ordinal),
     mean_negatives = train.Count == 0 ? 0 : train.Average(p => p.Negatives.Count),
     files_by_language = stats.FilesByLanguage,

@@ -134,7 +134,11 @@ public static partial class QueryExtractor
         "function", "property", "field", "object", "instance", "current", "new", "create", "creates", "with", "by",
     };
 
-    [GeneratedRegex(@"^(@\w+|:(param|parameter|arg|argument|key|keyword|type|rtype|return|returns|raises|raise|except|exception|var|ivar|cvar)\b|(Args|Arguments|Parameters|Params|Returns|Return|Yields|Raises|Throws|Examples?|Example usage|Usage|Note|Notes|See also|Warning|Attributes|Errors|Panics|Safety)\s*:?\s*$|#+\s|>>>|```|---|===|\.\.\s+\w+::)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(
+        @"^(@\w+|:(param|parameter|arg|argument|key|keyword|type|rtype|return|returns|raises|raise|except|exception|var|ivar|cvar)\b|" +
+        @"(Args|Arguments|Parameters|Params|Returns|Return|Yields|Raises|Throws|Examples?|Example usage|Usage|Note|Notes|See also|Warning|" +
+        @"Attributes|Errors|Panics|Safety)\s*:?\s*$|#+\s|>>>|```|---|===|\.\.\s+\w+::)",
+        RegexOptions.IgnoreCase)]
     private static partial Regex SectionStart();
 
     [GeneratedRegex(@"^(Throws\s+\S+|[A-Za-z_]\w*):\s+\S")]
@@ -171,7 +175,13 @@ public static partial class QueryExtractor
     [GeneratedRegex(@"[a-z][a-z0-9]*")]
     private static partial Regex Word();
 
-    [GeneratedRegex(@"^(todo|fixme|xxx|hack|deprecated|@deprecated|nodoc|noinspection|pylint|type:|inheritdoc|@inheritdoc|copydoc|overrides?\b|see\b|test\b|tests\b|auto-?generated|generated\b|this (file|code|class|method) (is|was) (auto-?)?generated|do not (use|edit)|for internal use|internal use only|(default |empty |private |public |protected )?constructor\b|(getter|setter|accessor)s?\b|initiali[sz]es a new instance of|creates a new instance of( the)? \w+( class)?$|copyright|licensed under|spdx|implementation of\b.*\binterface$|implements\b)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(
+        @"^(todo|fixme|xxx|hack|deprecated|@deprecated|nodoc|noinspection|pylint|type:|inheritdoc|@inheritdoc|copydoc|overrides?\b|see\b|" +
+        @"test\b|tests\b|auto-?generated|generated\b|this (file|code|class|method) (is|was) (auto-?)?generated|do not (use|edit)|" +
+        @"for internal use|internal use only|(default |empty |private |public |protected )?constructor\b|(getter|setter|accessor)s?\b|" +
+        @"initiali[sz]es a new instance of|creates a new instance of( the)? \w+( class)?$|copyright|licensed under|spdx|" +
+        @"implementation of\b.*\binterface$|implements\b)",
+        RegexOptions.IgnoreCase)]
     private static partial Regex Boilerplate();
 }
 

@@ -337,7 +337,9 @@ internal static partial class BraceChunker
     [GeneratedRegex(@"^(?:\{|:|->|=>|throws\b|where\b|extends\b|implements\b|with\b|\.|&&|\|\||\?|const\b|override\b|noexcept\b)")]
     private static partial Regex ContinuesAtStart();
 
-    [GeneratedRegex(@"^(?:import\b|export\s*(?:\*|\{[^}]*\}\s*(?:from\b.*)?;?$)|from\b|using\b|package\b|use\b|require\b|include\b|#\s*include|#\s*import|#\s*pragma|namespace\b[^{]*;|extern\s+crate|mod\s+\w+\s*;|<\?php|\?>|""use strict""|'use strict'|(?:const|let|var)\s+[\w{},\s]+=\s*require\s*\()")]
+    [GeneratedRegex(
+        @"^(?:import\b|export\s*(?:\*|\{[^}]*\}\s*(?:from\b.*)?;?$)|from\b|using\b|package\b|use\b|require\b|include\b|#\s*include|#\s*import|" +
+        @"#\s*pragma|namespace\b[^{]*;|extern\s+crate|mod\s+\w+\s*;|<\?php|\?>|""use strict""|'use strict'|(?:const|let|var)\s+[\w{},\s]+=\s*require\s*\()")]
     private static partial Regex ImportLike();
 
     [GeneratedRegex(@"^[\s{}()\[\];,]*$")]

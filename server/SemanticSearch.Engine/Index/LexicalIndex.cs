@@ -100,7 +100,10 @@ public sealed class LexicalIndex : IDisposable
                 {
                     throw new IndexFormatTooOldException($"lexical index format {format ?? "none"}, expected {Format}", Format);
                 }
-                generation = data.TryGetValue(GenerationKey, out var g) && long.TryParse(g, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : -1;
+                generation = data.TryGetValue(GenerationKey, out var g)
+                    && long.TryParse(g, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n)
+                    ? n
+                    : -1;
             }
             var config = new IndexWriterConfig(Version, new CodeAnalyzer())
             {

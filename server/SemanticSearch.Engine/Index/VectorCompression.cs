@@ -121,7 +121,8 @@ public sealed record CodecDrift(double TrainingError, double MeanErrorSince, lon
 
     /// <summary>The finding in words, without the remedy.</summary>
     public string Describe() =>
-        $"The index's vector codec fits the code written since it was trained less well (mean error {MeanErrorSince:0.000} against {TrainingError:0.000} at training, {Samples:N0} vectors sampled); rebuilding the index trains it anew.";
+        $"The index's vector codec fits the code written since it was trained less well (mean error {MeanErrorSince:0.000} against {TrainingError:0.000} " +
+        $"at training, {Samples:N0} vectors sampled); rebuilding the index trains it anew.";
 }
 
 /// <summary>Sums 1 − cosine between written vectors and their codes, for every <see cref="Every"/>th vector; thread-safe.</summary>

@@ -29,7 +29,8 @@ public sealed record RankingOptions(
     public static RankingOptions Hybrid { get; } = new();
 
     /// <summary>The model alone (MaxSim; on a compressed index of the generated candidates unless <see cref="Exact"/>), no ranking layer.</summary>
-    public static RankingOptions ModelOnly { get; } = new(Lexical: false, AdaptiveWeights: false, DefinitionBoost: false, PathMatch: false, FileCoherence: false, Diversity: false, NonSourcePenalty: false);
+    public static RankingOptions ModelOnly { get; } = new(Lexical: false, AdaptiveWeights: false, DefinitionBoost: false, PathMatch: false, FileCoherence: false,
+        Diversity: false, NonSourcePenalty: false);
 
     /// <summary>The fielded lexical index alone, no ranking layer.</summary>
     public static RankingOptions LexicalOnly { get; } = ModelOnly with { Semantic = false, Lexical = true };

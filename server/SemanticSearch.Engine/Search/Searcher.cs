@@ -58,7 +58,8 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
     /// The ranked top <paramref name="count"/> without reading the store: what <see cref="Search"/> shows, and what
     /// <c>semsearch eval</c> scores (so eval measures the product's own path). Also returns the chunks searched.
     /// </summary>
-    public (List<RankedChunk> Ranked, int ChunksSearched) Rank(TokenVectors query, string queryText, int count, SearchFilters? filters, RankingOptions options, CancellationToken cancellationToken = default)
+    public (List<RankedChunk> Ranked, int ChunksSearched) Rank(TokenVectors query, string queryText, int count, SearchFilters? filters, RankingOptions options,
+        CancellationToken cancellationToken = default)
     {
         var (candidates, searched) = Candidates(query, queryText, count, filters, options, cancellationToken);
         return (HybridRanker.Rank(candidates, QueryAnalysis.Of(queryText), options, count), searched);
@@ -69,7 +70,8 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
     /// N, united, each with both scores (for <see cref="HybridRanker"/>, alone or across folders). Also returns the
     /// chunks searched.
     /// </summary>
-    public (List<RankCandidate> Candidates, int ChunksSearched) Candidates(TokenVectors query, string queryText, int count, SearchFilters? filters, RankingOptions options, CancellationToken cancellationToken = default)
+    public (List<RankCandidate> Candidates, int ChunksSearched) Candidates(TokenVectors query, string queryText, int count, SearchFilters? filters,
+        RankingOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         if (query.Dim != cache.Dim)
@@ -119,7 +121,8 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
                     : (entry, options.Semantic ? SemanticOf(prepared, entry, ref scratch) * perToken : 0, hit.Score);
             }
         }
-        return (candidates.Values.Select(c => new RankCandidate(c.Entry.Id, c.Entry.Path, c.Entry.Symbol, c.Entry.Container, c.Entry.Kind, c.Semantic, c.Lexical)).ToList(), entries.Length);
+        return (candidates.Values.Select(c => new RankCandidate(c.Entry.Id, c.Entry.Path, c.Entry.Symbol, c.Entry.Container, c.Entry.Kind, c.Semantic, c.Lexical))
+            .ToList(), entries.Length);
     }
 
     /// <summary>Exact MaxSim of one chunk (a lexical-only candidate), reusing one decoding buffer per query.</summary>

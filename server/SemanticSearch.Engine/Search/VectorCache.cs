@@ -218,7 +218,8 @@ public sealed class VectorCache
     internal sealed record Entry(string Id, string Path, string Language, Chunking.ChunkKind Kind, string? Symbol, string? Container, VectorBlob Vectors, int Count, int Slot)
     {
         public static Entry From(StoredChunk stored, int slot) =>
-            new(stored.Chunk.Id, stored.Chunk.Path, stored.Chunk.Language, stored.Chunk.Kind, stored.Chunk.Symbol, stored.Chunk.Container, stored.Vectors, stored.VectorCount, slot);
+            new(stored.Chunk.Id, stored.Chunk.Path, stored.Chunk.Language, stored.Chunk.Kind, stored.Chunk.Symbol, stored.Chunk.Container,
+                stored.Vectors, stored.VectorCount, slot);
 
         /// <summary>An entry whose codes stay in the mapped codes file.</summary>
         public static Entry From(MappedChunk chunk, int slot) =>

@@ -92,7 +92,8 @@ public sealed record Percentiles(double P50Ms, double P95Ms, double P99Ms, doubl
 /// Query latency of the product's search (hybrid), and of the model alone (exact MaxSim, no lexical side, no ranking
 /// layer) over the same queries and index, with the ratio of their p95 totals.
 /// </summary>
-public sealed record QueryBench(int Queries, int Warmup, int Chunks, Percentiles EncodeMs, Percentiles SearchMs, Percentiles TotalMs, Percentiles ModelOnlyTotalMs, double HybridToModelOnlyP95);
+public sealed record QueryBench(int Queries, int Warmup, int Chunks, Percentiles EncodeMs, Percentiles SearchMs, Percentiles TotalMs,
+    Percentiles ModelOnlyTotalMs, double HybridToModelOnlyP95);
 
 /// <summary>Save-to-searchable: a Markdown file gets a new section; time until a search returns the new text.</summary>
 public sealed record EditBench(string File, bool Found, int Attempts, double UpdateMs, double SearchMs, double TotalMs);
@@ -131,7 +132,8 @@ public sealed record ScaleBench(
 /// drop), from /proc/self/status (0 elsewhere). <see cref="FirstToLaterQuery"/>: the first query's time over the
 /// median of the same query run ten times more.
 /// </summary>
-public sealed record MappedOpenBench(long CodesFileBytes, double OpenToFirstResultMs, double FirstQueryMs, double LaterQueryP50Ms, double FirstToLaterQuery, long PrivateRssBytes, long MappedRssBytes);
+public sealed record MappedOpenBench(long CodesFileBytes, double OpenToFirstResultMs, double FirstQueryMs, double LaterQueryP50Ms, double FirstToLaterQuery,
+    long PrivateRssBytes, long MappedRssBytes);
 
 public sealed record BenchmarkReport(
     MachineInfo Machine,
@@ -451,7 +453,8 @@ public static class BenchmarkRunner
             var laterP50 = Percentiles.Of(later).P50Ms;
             var (anonymous, mappedRss) = ResidentMemory();
             GC.KeepAlive(cache);
-            return new MappedOpenBench(file.Bytes, Math.Round(openToFirst, 1), Math.Round(firstMs, 2), Math.Round(laterP50, 2), laterP50 <= 0 ? 0 : Math.Round(firstMs / laterP50, 2), anonymous, mappedRss);
+            return new MappedOpenBench(file.Bytes, Math.Round(openToFirst, 1), Math.Round(firstMs, 2), Math.Round(laterP50, 2),
+                laterP50 <= 0 ? 0 : Math.Round(firstMs / laterP50, 2), anonymous, mappedRss);
         }
         finally
         {

@@ -140,7 +140,9 @@ public static partial class CorpusIndex
     }
 
     [GeneratedRegex(
-        @"^[ \t]*(?:(?:async[ \t]+)?def[ \t]+(?<name>\w+)|class[ \t]+(?<name>\w+)|func[ \t]+(?:\([^)]*\)[ \t]*)?(?<name>\w+)|(?:export[ \t]+)?(?:default[ \t]+)?(?:async[ \t]+)?function[ \t]*\*?[ \t]*(?<name>[\w$]+)|(?:(?:var|let|const)[ \t]+)?(?<name>[\w$.]+)[ \t]*[=:][ \t]*(?:async[ \t]+)?(?:function\b|\([^)]*\)[ \t]*=>))",
+        @"^[ \t]*(?:(?:async[ \t]+)?def[ \t]+(?<name>\w+)|class[ \t]+(?<name>\w+)|func[ \t]+(?:\([^)]*\)[ \t]*)?(?<name>\w+)|" +
+        @"(?:export[ \t]+)?(?:default[ \t]+)?(?:async[ \t]+)?function[ \t]*\*?[ \t]*(?<name>[\w$]+)|" +
+        @"(?:(?:var|let|const)[ \t]+)?(?<name>[\w$.]+)[ \t]*[=:][ \t]*(?:async[ \t]+)?(?:function\b|\([^)]*\)[ \t]*=>))",
         RegexOptions.Multiline)]
     private static partial Regex SymbolPattern();
 }

@@ -111,7 +111,11 @@ public static class EvalData
                     {
                         throw new InvalidDataException($"start_line {a} / end_line {b} is not a line span");
                     }
-                    golds.Add(new GoldRef(gid, gpath?.Replace('\\', '/'), string.IsNullOrEmpty(symbol) ? null : symbol, grade, IsRelevant: true) { StartLine = start, EndLine = start is null ? null : end });
+                    golds.Add(new GoldRef(gid, gpath?.Replace('\\', '/'), string.IsNullOrEmpty(symbol) ? null : symbol, grade, IsRelevant: true)
+                    {
+                        StartLine = start,
+                        EndLine = start is null ? null : end,
+                    });
                 }
                 else
                 {

@@ -62,7 +62,8 @@ public static class HandlerTable
             var bindingType = (contract.GetGenericTypeDefinition() == typeof(IRequestHandler<,>) ? typeof(RequestBinding<,>) : typeof(NotificationBinding<>))
                 .MakeGenericType(contract.GetGenericArguments());
             var binding = Activator.CreateInstance(bindingType, handler, method, session.Lifecycle, mutations, json)!;
-            rpc.AddLocalRpcMethod(bindingType.GetMethod(nameof(RequestBinding<NoParams, object>.InvokeAsync))!, binding, new JsonRpcMethodAttribute(method.Name) { UseSingleObjectParameterDeserialization = true });
+            rpc.AddLocalRpcMethod(bindingType.GetMethod(nameof(RequestBinding<NoParams, object>.InvokeAsync))!, binding,
+                new JsonRpcMethodAttribute(method.Name) { UseSingleObjectParameterDeserialization = true });
         }
     }
 
@@ -77,7 +78,8 @@ public static class HandlerTable
         };
 
     /// <summary>What StreamJsonRpc calls for a request: the lifecycle rule, the params, the mutation gate, then the handler.</summary>
-    internal sealed class RequestBinding<TParams, TResult>(IRequestHandler<TParams, TResult> handler, LspMethodAttribute method, ServerLifecycle lifecycle, SemaphoreSlim mutations, JsonSerializerOptions json)
+    internal sealed class RequestBinding<TParams, TResult>(IRequestHandler<TParams, TResult> handler, LspMethodAttribute method, ServerLifecycle lifecycle,
+        SemaphoreSlim mutations, JsonSerializerOptions json)
         where TParams : class, new()
     {
         public async Task<TResult> InvokeAsync(JsonElement? parameters = null, CancellationToken cancellationToken = default)
@@ -104,7 +106,8 @@ public static class HandlerTable
     }
 
     /// <summary>What StreamJsonRpc calls for a notification: dropped outside the lifecycle, mutations one at a time.</summary>
-    internal sealed class NotificationBinding<TParams>(INotificationHandler<TParams> handler, LspMethodAttribute method, ServerLifecycle lifecycle, SemaphoreSlim mutations, JsonSerializerOptions json)
+    internal sealed class NotificationBinding<TParams>(INotificationHandler<TParams> handler, LspMethodAttribute method, ServerLifecycle lifecycle,
+        SemaphoreSlim mutations, JsonSerializerOptions json)
         where TParams : class, new()
     {
         public async Task InvokeAsync(JsonElement? parameters = null)

@@ -78,7 +78,8 @@ public sealed class IndexingWorker(Func<ServerSettings> settings, EditorClient c
         }
         if (result.FilesAdded + result.FilesChanged + result.FilesDeleted > 0 || paths is null)
         {
-            client.Log(MessageType.Log, $"{folder.Name}: {result.FilesScanned} files checked, {result.FilesAdded} added, {result.FilesChanged} changed, {result.FilesDeleted} deleted, {result.ChunksEncoded} chunks encoded in {result.Elapsed.TotalMilliseconds:0} ms.");
+            client.Log(MessageType.Log, $"{folder.Name}: {result.FilesScanned} files checked, {result.FilesAdded} added, {result.FilesChanged} changed, " +
+                $"{result.FilesDeleted} deleted, {result.ChunksEncoded} chunks encoded in {result.Elapsed.TotalMilliseconds:0} ms.");
         }
         if (paths is null && workspace.CompressionDrift is { RetrainAdvised: true } drift)
         {
@@ -100,7 +101,8 @@ public sealed class IndexingWorker(Func<ServerSettings> settings, EditorClient c
         try
         {
             var model = DefaultModel.Resolve(current.ModelPath)
-                ?? throw new FileNotFoundException($"No model found. Set \"modelPath\" in the settings (a folder with semsearch-model.json) or {DefaultModel.EnvironmentVariable}.");
+                ?? throw new FileNotFoundException(
+                    $"No model found. Set \"modelPath\" in the settings (a folder with semsearch-model.json) or {DefaultModel.EnvironmentVariable}.");
             var encoder = new EncoderOptions(current.ExecutionProvider, current.Threads, Log: m => client.Log(MessageType.Warning, m));
             var shared = models.Acquire(model, encoder);
             SemanticWorkspace workspace;

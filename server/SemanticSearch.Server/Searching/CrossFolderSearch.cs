@@ -12,7 +12,8 @@ namespace SemanticSearch.Server.Searching;
 /// </summary>
 public static class CrossFolderSearch
 {
-    public static SearchResultSet Run(string query, int topK, SearchFilters filters, IReadOnlyList<IndexedFolder> folders, Func<IndexedFolder, int> jobsQueued, FeedbackLog feedback, CancellationToken cancellationToken)
+    public static SearchResultSet Run(string query, int topK, SearchFilters filters, IReadOnlyList<IndexedFolder> folders, Func<IndexedFolder, int> jobsQueued,
+        FeedbackLog feedback, CancellationToken cancellationToken)
     {
         double encodeMs = 0, searchMs = 0;
         int searched = 0, chunks = 0;
@@ -39,7 +40,8 @@ public static class CrossFolderSearch
             searchMs += share.SearchMilliseconds;
             searched += share.ChunksSearched;
         }
-        var order = HybridRanker.RankAcross(open.Select(o => (IReadOnlyList<RankCandidate>)o.Share.Candidates).ToList(), QueryAnalysis.Of(intent.Text), RankingOptions.Hybrid, topK);
+        var order = HybridRanker.RankAcross(open.Select(o => (IReadOnlyList<RankCandidate>)o.Share.Candidates).ToList(), QueryAnalysis.Of(intent.Text),
+            RankingOptions.Hybrid, topK);
         var results = new Dictionary<(int Folder, string Chunk), SearchResult>();
         foreach (var group in order.GroupBy(o => o.Folder))
         {

@@ -37,7 +37,8 @@ public sealed class LexicalIndexTests : IDisposable
         Assert.False(reset);
         index.Apply(
             [
-                File("src/Mail/EmailValidator.cs", Chunk("src/Mail/EmailValidator.cs", "IsValidEmail", "public static bool IsValidEmail(string address) => Pattern.IsMatch(address);")),
+                File("src/Mail/EmailValidator.cs", Chunk("src/Mail/EmailValidator.cs", "IsValidEmail",
+                    "public static bool IsValidEmail(string address) => Pattern.IsMatch(address);")),
                 File("src/Http/HttpClientFactory.cs", Chunk("src/Http/HttpClientFactory.cs", "CreateHTTPClient", "public HttpClient CreateHTTPClient() => new();")),
                 File("scripts/resize.py", Chunk("scripts/resize.py", "resize_image", "def resize_image(path, width):\n    pass", "python")),
             ],
@@ -76,7 +77,8 @@ public sealed class LexicalIndexTests : IDisposable
     {
         // A Lucene index that is not ours (no format in its commit data): opened, it must come back empty.
         using (var directory = Lucene.Net.Store.FSDirectory.Open(Folder))
-        using (var writer = new Lucene.Net.Index.IndexWriter(directory, new Lucene.Net.Index.IndexWriterConfig(Lucene.Net.Util.LuceneVersion.LUCENE_48, Lucene.Net.Analysis.Analyzer.NewAnonymous((_, _) => throw new NotSupportedException("only unanalyzed fields here")))))
+        using (var writer = new Lucene.Net.Index.IndexWriter(directory, new Lucene.Net.Index.IndexWriterConfig(Lucene.Net.Util.LuceneVersion.LUCENE_48,
+            Lucene.Net.Analysis.Analyzer.NewAnonymous((_, _) => throw new NotSupportedException("only unanalyzed fields here")))))
         {
             writer.AddDocument([new Lucene.Net.Documents.StringField("path", "a.cs", Lucene.Net.Documents.Field.Store.YES)]);
             writer.Commit();

@@ -127,7 +127,8 @@ public sealed class ResidualCodecTests
                     expected = c;
                 }
             }
-            Assert.True(Math.Abs(scores[nearest[i]] - scores[expected]) < 1e-5, $"vector {i}: kernel {nearest[i]} ({scores[nearest[i]]}), brute force {expected} ({scores[expected]})");
+            Assert.True(Math.Abs(scores[nearest[i]] - scores[expected]) < 1e-5,
+                $"vector {i}: kernel {nearest[i]} ({scores[nearest[i]]}), brute force {expected} ({scores[expected]})");
             for (var c = 0; c < centroids.Count; c++)
             {
                 var dot = TensorPrimitives.Dot(vectors.AsSpan(i * dim, dim), centroids.Row(c));

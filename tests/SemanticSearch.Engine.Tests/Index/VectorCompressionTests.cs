@@ -22,7 +22,8 @@ public sealed class VectorCompressionTests : IDisposable
     public void Dispose() => _repo.Dispose();
 
     private SemanticWorkspace Open(VectorCompression? compression = null) =>
-        SemanticWorkspace.Open(new WorkspaceOptions(_repo.Root, RepoPaths.DefaultModelFolder, Encoder: new EncoderOptions(ExecutionProvider.Cpu), Compression: compression ?? Small));
+        SemanticWorkspace.Open(new WorkspaceOptions(_repo.Root, RepoPaths.DefaultModelFolder, Encoder: new EncoderOptions(ExecutionProvider.Cpu),
+            Compression: compression ?? Small));
 
     private static string Top(SemanticWorkspace ws, string query, RankingOptions? ranking = null) =>
         ws.Search(query, 5, null, default, ranking).Results is [var first, ..] ? $"{first.Chunk.Path}#{first.Chunk.Symbol}" : "(none)";
@@ -32,7 +33,9 @@ public sealed class VectorCompressionTests : IDisposable
     {
         const string Query = "check whether an email address is well formed";
         string uncompressedTop;
-        using (var plain = SemanticWorkspace.Open(new WorkspaceOptions(_repo.Root, RepoPaths.DefaultModelFolder, Index: IndexLocation.AtFile(Path.Combine(_repo.Root, "plain", "index.db")), Encoder: new EncoderOptions(ExecutionProvider.Cpu), Compression: VectorCompression.Off)))
+        using (var plain = SemanticWorkspace.Open(new WorkspaceOptions(_repo.Root, RepoPaths.DefaultModelFolder,
+            Index: IndexLocation.AtFile(Path.Combine(_repo.Root, "plain", "index.db")), Encoder: new EncoderOptions(ExecutionProvider.Cpu),
+            Compression: VectorCompression.Off)))
         {
             plain.Index();
             Assert.Null(plain.Store.Codec);
@@ -105,7 +108,8 @@ public sealed class VectorCompressionTests : IDisposable
         }
 
         // A chunk committed after the centroid lists were built is not on them, and is still a candidate.
-        _repo.Write("src/Mail/Postcode.cs", "namespace Acme.Mail;\npublic static class Postcode\n{\n    /// <summary>Checks a Dutch postcode such as 1234 AB.</summary>\n    public static bool IsDutchPostcode(string text) => text.Length == 7;\n}\n");
+        _repo.Write("src/Mail/Postcode.cs", "namespace Acme.Mail;\npublic static class Postcode\n{\n    /// <summary>Checks a Dutch postcode such as 1234 AB.</summary>\n" +
+            "    public static bool IsDutchPostcode(string text) => text.Length == 7;\n}\n");
         ws.Index();
         var model = RankingOptions.ModelOnly with { Weights = narrow.Weights };
         Assert.Equal("src/Mail/Postcode.cs", Assert.Single(ws.Search("is this a dutch postcode", 1, null, default, model).Results).Chunk.Path);

@@ -81,7 +81,8 @@ public sealed class IncrementalIndexingTests : IDisposable
 
             // One method body edited: exactly that method's chunk is encoded again.
             var before = ChunksOf(ws, "src/Billing/InvoiceCalculator.cs");
-            _repo.Edit("src/Billing/InvoiceCalculator.cs", "Math.Round(amount * (1 - (percent / 100m)), 2);", "Math.Round(amount * (1 - (percent / 100m)), 2, MidpointRounding.ToEven);");
+            _repo.Edit("src/Billing/InvoiceCalculator.cs", "Math.Round(amount * (1 - (percent / 100m)), 2);",
+                "Math.Round(amount * (1 - (percent / 100m)), 2, MidpointRounding.ToEven);");
             var edited = ws.Index();
             Assert.Equal(1, edited.FilesChanged);
             var encoded = Assert.Single(edited.EncodedChunkIds);
@@ -89,7 +90,8 @@ public sealed class IncrementalIndexingTests : IDisposable
             Assert.Equal(before.Count - 1, edited.ChunksReused);
 
             // A new file becomes findable; a deleted file disappears.
-            _repo.Write("src/Text/Slug.cs", "namespace Acme.Text;\n\npublic static class Slug\n{\n    /// <summary>Turns a title into a URL slug with hyphens.</summary>\n    public static string Slugify(string title) => string.Join('-', title.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries));\n}\n");
+            _repo.Write("src/Text/Slug.cs", "namespace Acme.Text;\n\npublic static class Slug\n{\n    /// <summary>Turns a title into a URL slug with hyphens.</summary>\n" +
+                "    public static string Slugify(string title) => string.Join('-', title.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries));\n}\n");
             File.Delete(_repo.PathOf("tools/parse_args.rs"));
             var changed = ws.Index();
             Assert.Equal((1, 1), (changed.FilesAdded, changed.FilesDeleted));
@@ -128,7 +130,8 @@ public sealed class IncrementalIndexingTests : IDisposable
     {
         for (var i = 0; i < 40; i++)
         {
-            _repo.Write($"gen/Module{i}.cs", $"namespace Gen;\npublic static class Module{i}\n{{\n    public static int Compute{i}(int x) => x * {i};\n    public static int Twice{i}(int x) => x * 2 + {i};\n}}\n");
+            _repo.Write($"gen/Module{i}.cs", $"namespace Gen;\npublic static class Module{i}\n{{\n    public static int Compute{i}(int x) => x * {i};\n" +
+                $"    public static int Twice{i}(int x) => x * 2 + {i};\n}}\n");
         }
         using var cts = new CancellationTokenSource();
         using var ws = Open();
@@ -157,7 +160,11 @@ public sealed class IncrementalIndexingTests : IDisposable
         }
         using var cts = new CancellationTokenSource();
         using var ws = Open();
-        var indexer = new WorkspaceIndexer(ws.Root, ws.Model, ws.Store, null, ScanOptions.Default with { Excludes = ["/.semantic-search/"] }) { GroupFileTarget = 3, GroupChunkTarget = 1000 };
+        var indexer = new WorkspaceIndexer(ws.Root, ws.Model, ws.Store, null, ScanOptions.Default with { Excludes = ["/.semantic-search/"] })
+        {
+            GroupFileTarget = 3,
+            GroupChunkTarget = 1000,
+        };
         var partial = indexer.Run(new SyncProgress(_ => cts.Cancel()), cts.Token);
         Assert.True(partial.Cancelled);
         var committed = ws.Store.LoadFiles().Keys.ToList();
@@ -176,7 +183,11 @@ public sealed class IncrementalIndexingTests : IDisposable
         _repo.Write("config/app.json", "{ \"retries\": 3 }\n");
         using var cts = new CancellationTokenSource();
         using var ws = Open();
-        var indexer = new WorkspaceIndexer(ws.Root, ws.Model, ws.Store, null, ScanOptions.Default with { Excludes = ["/.semantic-search/"] }) { GroupFileTarget = 2, GroupChunkTarget = 1000 };
+        var indexer = new WorkspaceIndexer(ws.Root, ws.Model, ws.Store, null, ScanOptions.Default with { Excludes = ["/.semantic-search/"] })
+        {
+            GroupFileTarget = 2,
+            GroupChunkTarget = 1000,
+        };
         // Two open files of the last tiers (docs, data): without them first, code would be committed first.
         var open = new[] { "aaa-notes/guide7.md", "config/app.json" };
         Assert.All(open, p => Assert.True(File.Exists(_repo.PathOf(p)), p));
@@ -201,7 +212,8 @@ public sealed class IncrementalIndexingTests : IDisposable
             F("README", "text"), F("scripts/build.sh", "shell"), F("_examples/demo.go", "go"),
         };
         Assert.Equal(
-            ["src/b.cs", "src/a.cs", "scripts/build.sh", "tests/ATests.cs", "_examples/demo.go", "AGENTS.md", "CHANGELOG.md", "docs/api.py", "config/app.yaml", "README", "vendor/lib.js"],
+            ["src/b.cs", "src/a.cs", "scripts/build.sh", "tests/ATests.cs", "_examples/demo.go", "AGENTS.md", "CHANGELOG.md", "docs/api.py",
+                "config/app.yaml", "README", "vendor/lib.js"],
             IndexingOrder.Sort(scan).Select(f => f.RelativePath));
     }
 

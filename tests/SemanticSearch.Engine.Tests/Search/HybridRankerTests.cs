@@ -44,7 +44,8 @@ public sealed class HybridRankerTests
         var implementation = C("cache/lru.go", "Evict", semantic: 0.66f, lexical: 4.8f);
 
         Assert.Equal("cache/lru.go", Rank("evict the least recently used entry", RankingOptions.Hybrid, 2, test, implementation)[0].Candidate.Path);
-        Assert.Equal("cache/lru_test.go", Rank("evict the least recently used entry", RankingOptions.Hybrid with { NonSourcePenalty = false }, 2, test, implementation)[0].Candidate.Path);
+        Assert.Equal("cache/lru_test.go",
+            Rank("evict the least recently used entry", RankingOptions.Hybrid with { NonSourcePenalty = false }, 2, test, implementation)[0].Candidate.Path);
         Assert.Equal("cache/lru_test.go", Rank("tests for evicting the least recently used entry", RankingOptions.Hybrid, 2, test, implementation)[0].Candidate.Path);
     }
 

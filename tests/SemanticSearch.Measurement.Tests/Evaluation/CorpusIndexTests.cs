@@ -52,7 +52,8 @@ public sealed class CorpusIndexTests : IDisposable
             Assert.Equal("function_0", documents[0].Symbol);
             Assert.Equal("r1", documents[1].Path); // No path: the id stands in.
             Assert.StartsWith("pkg/m0.py function_0\n", documents[0].Text);
-            Assert.All(store.AllChunks(), v => Assert.True(v.VectorCount > 0 && v.Vectors.Format == VectorFormat.Half && v.Vectors.Halves.Length == v.VectorCount * model.Dimension));
+            Assert.All(store.AllChunks(), v => Assert.True(v.VectorCount > 0 && v.Vectors.Format == VectorFormat.Half
+                && v.Vectors.Halves.Length == v.VectorCount * model.Dimension));
             var chunk = store.AllChunks().Single(c => c.Chunk.Path == "r3");
             Assert.Equal(changed[3].Code, chunk.Chunk.Text);
         }

@@ -39,7 +39,8 @@ public sealed class EvaluationDataTests
         Assert.Equal(["12", "7"], plain.Golds.Select(g => g.Id));
         Assert.All(plain.Golds, g => Assert.True(g.IsRelevant && g.Grade == 1));
 
-        var graded = EvalData.ParseQuery("""{"id": "go-q1", "language": "Go", "query": "priority queue", "relevant": ["u2"], "graded": {"u1": {"mean": 1.0, "n": 1}, "u2": {"mean": 2.5}, "u3": {"mean": 0.0}}}""");
+        var graded = EvalData.ParseQuery("""{"id": "go-q1", "language": "Go", "query": "priority queue", "relevant": ["u2"],""" +
+            """ "graded": {"u1": {"mean": 1.0, "n": 1}, "u2": {"mean": 2.5}, "u3": {"mean": 0.0}}}""");
         Assert.Equal("Go", graded.Language);
         Assert.Equal(1, graded.RelevantCount);
         Assert.Equal(new GoldRef("u2", null, null, 2.5, true), graded.Golds[0]);
@@ -97,7 +98,8 @@ public sealed class EvaluationDataTests
     [Fact]
     public void A_gold_with_a_line_span_matches_only_chunks_that_overlap_it_as_in_the_Semble_benchmark()
     {
-        var q = EvalData.ParseQuery("""{"id":"s1","query":"radix tree","category":"semantic","relevant":[{"path":"tree.go","tier":"primary","start_line":40,"end_line":60},{"path":"mux.go","start_line":7}]}""");
+        var q = EvalData.ParseQuery("""{"id":"s1","query":"radix tree","category":"semantic","relevant":[""" +
+            """{"path":"tree.go","tier":"primary","start_line":40,"end_line":60},{"path":"mux.go","start_line":7}]}""");
         Assert.Equal("semantic", q.Category);
         Assert.Equal((40, 60), (q.Golds[0].StartLine, q.Golds[0].EndLine));
         Assert.Equal((7, 7), (q.Golds[1].StartLine, q.Golds[1].EndLine));
