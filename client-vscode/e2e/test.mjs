@@ -245,6 +245,35 @@ async function fullScenario() {
     return `${start} → ${next} → ${start}`;
   });
 
+  await check('the search reopens on the last query; moving through results previews, Escape restores the editor', async () => {
+    const where = async () => `${(await activeTab.innerText()).trim()}:${await cursorLine()}`;
+    // Somewhere else first: the top of the file, so any preview visibly moves the cursor.
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+Home');
+    await until('the cursor on line 1', 5000, async () => (await cursorLine()) === 1);
+    const start = await where();
+    await openPaletteCommand('Semantic Search');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await until(`the box to hold the last query "${QUERY}"`, 10_000, async () => (await input.inputValue()) === QUERY);
+    await quickRows.filter({ hasText: EXPECTED_SYMBOL }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    // Results arriving preview nothing (VS Code focused the first row, not the user).
+    await page.waitForTimeout(1000);
+    if ((await where()) !== start) {
+      throw new Error(`results arriving moved the editor to ${await where()}`);
+    }
+    let previewed;
+    for (let i = 0; i < 5 && !previewed; i++) {
+      await page.keyboard.press('ArrowDown');
+      previewed = await until('a preview after ArrowDown', 3000, async () => { const w = await where(); return w !== start ? w : undefined; }).catch(() => undefined);
+    }
+    if (!previewed) {
+      throw new Error('moving through the results never previewed one');
+    }
+    await page.keyboard.press('Escape');
+    await until(`the editor back at ${start}`, 10_000, async () => (await where()) === start);
+    return `${start} → preview ${previewed} → Escape → ${start}`;
+  });
+
   await check('a killed server is restarted and indexes again', async () => {
     const serverPids = () => {
       // Only the server this run installed: its path is inside this run's extensions folder.

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { statusReport } from './logic/format';
 import { Methods, ReindexResult, SearchHit, StatusResult } from './logic/protocol';
 import { clearMatchHighlightsOnEdit, showHit } from './navigate';
-import { runSearchQuickPick, runSidebarSearch } from './quickPick';
+import { QueryHistory, runSearchQuickPick, runSidebarSearch } from './quickPick';
 import { errorText, ServerManager } from './server';
 import { StatusBar } from './statusBar';
 import { ResultsTree } from './tree';
@@ -39,8 +39,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }
   };
 
-  command('semanticSearch.search', () => { srv.ensureReady(); return runSearchQuickPick(srv, tree); });
-  command('semanticSearch.searchInSidebar', () => runSidebarSearch(srv, tree));
+  const history = new QueryHistory(context.workspaceState);
+  command('semanticSearch.search', () => { srv.ensureReady(); return runSearchQuickPick(srv, tree, history); });
+  command('semanticSearch.searchSelection', () => { srv.ensureReady(); return runSearchQuickPick(srv, tree, history, true); });
+  command('semanticSearch.searchInSidebar', () => runSidebarSearch(srv, tree, history));
   command('semanticSearch.openResult', (hit: SearchHit, queryId?: string) => open(hit, queryId));
   command('semanticSearch.nextResult', async () => open(await tree.step(1)));
   command('semanticSearch.previousResult', async () => open(await tree.step(-1)));

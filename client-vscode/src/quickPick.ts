@@ -1,7 +1,9 @@
-// The "Semantic Search" quick pick: live debounced results, preview on focus, open on accept.
+// The "Semantic Search" quick pick: live debounced results, a preview only when the user moves through them,
+// open on accept, and Escape back to where the user was (as Go to Symbol does).
 import * as vscode from 'vscode';
 import { LatestDebouncer } from './logic/debounce';
 import { hitLocation, resultNotes, hitTitle, queryFromSelection, scoreText, snippetLine } from './logic/format';
+import { readHistory, remember } from './logic/history';
 import { Methods, SearchHit, SearchResultSet } from './logic/protocol';
 import { showHit } from './navigate';
 import { errorText, ServerManager } from './server';
@@ -9,9 +11,30 @@ import type { ResultsTree } from './tree';
 
 interface HitItem extends vscode.QuickPickItem {
   hit?: SearchHit;
+  /** A recent query: accepting it searches it again. */
+  recent?: string;
 }
 
-export async function runSearchQuickPick(server: ServerManager, tree: ResultsTree): Promise<void> {
+const HistoryKey = 'semanticSearch.queryHistory';
+
+/** The queries run in this workspace, most recent first (workspaceState). */
+export class QueryHistory {
+  constructor(private readonly memory: vscode.Memento) {}
+
+  get all(): string[] {
+    return readHistory(this.memory.get(HistoryKey));
+  }
+
+  add(query: string): void {
+    void this.memory.update(HistoryKey, remember(this.all, query));
+  }
+}
+
+/**
+ * Opens the search. It starts from the last query (selected, so typing replaces it); only "for Selection" starts
+ * from the editor's selected text instead. An empty box lists the recent queries.
+ */
+export async function runSearchQuickPick(server: ServerManager, tree: ResultsTree, history: QueryHistory, fromSelection = false): Promise<void> {
   const cfg = vscode.workspace.getConfiguration('semanticSearch');
   const qp = vscode.window.createQuickPick<HitItem>();
   qp.title = 'Semantic Search';
@@ -41,6 +64,14 @@ export async function runSearchQuickPick(server: ServerManager, tree: ResultsTre
     }
     return items;
   };
+  const recentItems = (): HitItem[] => history.all.map((q) => ({ label: `$(history) ${q}`, description: 'recent query', alwaysShow: true, recent: q }));
+
+  // VS Code focuses the first row of every new list by itself: that is not the user moving, so it previews nothing.
+  let autoFocused: HitItem | undefined;
+  const setItems = (items: HitItem[]) => {
+    autoFocused = items[0];
+    qp.items = items;
+  };
 
   const debouncer = new LatestDebouncer<string>(() => cfg.get<number>('searchDebounceMs', 250), (query, seq) => {
     cts?.cancel();
@@ -48,7 +79,7 @@ export async function runSearchQuickPick(server: ServerManager, tree: ResultsTre
     const token = cts.token;
     if (!query.trim()) {
       qp.busy = false;
-      qp.items = [];
+      setItems(recentItems());
       return;
     }
     qp.busy = true;
@@ -57,7 +88,7 @@ export async function runSearchQuickPick(server: ServerManager, tree: ResultsTre
         return;
       }
       lastSet = set;
-      qp.items = toItems(set);
+      setItems(toItems(set));
       const notes = resultNotes(set);
       qp.title = notes ? `Semantic Search — ${notes}` : 'Semantic Search';
       tree.show(set);
@@ -67,11 +98,19 @@ export async function runSearchQuickPick(server: ServerManager, tree: ResultsTre
         return;
       }
       qp.busy = false;
-      qp.items = [{ label: '$(error) Search failed', detail: errorText(err), alwaysShow: true }];
+      setItems([{ label: '$(error) Search failed', detail: errorText(err), alwaysShow: true }]);
     });
   });
 
   qp.onDidChangeValue((value) => debouncer.push(value));
+
+  // Where the user was, to come back to on Escape once a preview moved the editor.
+  const origin = vscode.window.activeTextEditor;
+  const originSelection = origin?.selection;
+  const originVisible = origin?.visibleRanges[0];
+  let previewedUri: string | undefined;
+  let accepted = false;
+
   // One preview at a time; while one opens, only the most recently focused item is remembered.
   let wanted: SearchHit | undefined;
   const preview = async () => {
@@ -79,23 +118,38 @@ export async function runSearchQuickPick(server: ServerManager, tree: ResultsTre
     while (wanted) {
       const hit = wanted;
       wanted = undefined;
+      previewedUri = hit.uri;
       await showHit(server, hit, lastSet?.queryId, true);
     }
     previewing = false;
   };
   qp.onDidChangeActive((active) => {
-    wanted = active[0]?.hit;
+    const item = active[0];
+    const automatic = item !== undefined && item === autoFocused;
+    autoFocused = undefined;
+    if (automatic) {
+      return;
+    }
+    wanted = item?.hit;
     if (wanted && !previewing) {
       void preview();
     }
   });
   qp.onDidAccept(async () => {
-    const hit = qp.selectedItems[0]?.hit ?? qp.activeItems[0]?.hit;
+    const item = qp.selectedItems[0] ?? qp.activeItems[0];
+    if (item?.recent) {
+      qp.value = item.recent;
+      debouncer.flush(item.recent);
+      return;
+    }
+    const hit = item?.hit;
     if (!hit) {
       // Enter before results arrived: run the query now.
       debouncer.flush(qp.value);
       return;
     }
+    accepted = true;
+    history.add(qp.value);
     qp.hide();
     tree.setCurrent(hit);
     await showHit(server, hit, lastSet?.queryId, false);
@@ -103,29 +157,63 @@ export async function runSearchQuickPick(server: ServerManager, tree: ResultsTre
   qp.onDidHide(() => {
     debouncer.cancel();
     cts?.cancel();
+    if (!accepted) {
+      history.add(qp.value);
+      if (previewedUri) {
+        void restore(origin, originSelection, originVisible, previewedUri);
+      }
+    }
     qp.dispose();
   });
 
   const editor = vscode.window.activeTextEditor;
-  const initial = editor && !editor.selection.isEmpty ? queryFromSelection(editor.document.getText(editor.selection)) : '';
+  const initial = fromSelection
+    ? (editor && !editor.selection.isEmpty ? queryFromSelection(editor.document.getText(editor.selection)) : '')
+    : history.all[0] ?? '';
   qp.value = initial;
+  if (!initial) {
+    setItems(recentItems());
+  }
   qp.show();
   if (initial) {
     debouncer.flush(initial);
   }
 }
 
-/** The sidebar's own search box: a plain input, results only in the tree. */
-export async function runSidebarSearch(server: ServerManager, tree: ResultsTree): Promise<void> {
-  const editor = vscode.window.activeTextEditor;
+/**
+ * Escape after previews: the preview tab goes, and the editor the user was in comes back with its selection and
+ * scroll position (nothing to come back to: the preview just closes).
+ */
+async function restore(origin: vscode.TextEditor | undefined, selection: vscode.Selection | undefined, visible: vscode.Range | undefined, previewedUri: string) {
+  const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+  const previewTab = tab?.isPreview && tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === vscode.Uri.parse(previewedUri).toString()
+    && tab.input.uri.toString() !== origin?.document.uri.toString();
+  if (previewTab) {
+    await vscode.window.tabGroups.close(tab);
+  }
+  if (!origin) {
+    return;
+  }
+  const editor = await vscode.window.showTextDocument(origin.document, { viewColumn: origin.viewColumn, preview: false });
+  if (selection) {
+    editor.selection = selection;
+  }
+  if (visible) {
+    editor.revealRange(visible, vscode.TextEditorRevealType.AtTop);
+  }
+}
+
+/** The sidebar's own search box: a plain input starting from the last query, results only in the tree. */
+export async function runSidebarSearch(server: ServerManager, tree: ResultsTree, history: QueryHistory): Promise<void> {
   const query = await vscode.window.showInputBox({
     title: 'Semantic Search',
     prompt: 'Describe the code you are looking for',
-    value: editor && !editor.selection.isEmpty ? queryFromSelection(editor.document.getText(editor.selection)) : '',
+    value: history.all[0] ?? '',
   });
   if (!query?.trim()) {
     return;
   }
+  history.add(query);
   const topK = vscode.workspace.getConfiguration('semanticSearch').get<number>('topK', 20);
   const set = await vscode.window.withProgress({ location: { viewId: 'semanticSearch.results' } }, () =>
     server.request<SearchResultSet>(Methods.search, { query, topK }));
