@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { LatestDebouncer } from './logic/debounce';
 import { hitLocation, resultNotes, hitTitle, queryFromSelection, scoreText, snippetLine } from './logic/format';
 import { readHistory, remember } from './logic/history';
+import { maxResults, typingDelay } from './logic/settings';
 import { Methods, SearchHit, SearchResultSet } from './logic/protocol';
 import { showHit } from './navigate';
 import { errorText, ServerManager } from './server';
@@ -73,7 +74,7 @@ export async function runSearchQuickPick(server: ServerManager, tree: ResultsTre
     qp.items = items;
   };
 
-  const debouncer = new LatestDebouncer<string>(() => cfg.get<number>('searchDebounceMs', 250), (query, seq) => {
+  const debouncer = new LatestDebouncer<string>(() => typingDelay(cfg), (query, seq) => {
     cts?.cancel();
     cts = new vscode.CancellationTokenSource();
     const token = cts.token;
@@ -83,7 +84,7 @@ export async function runSearchQuickPick(server: ServerManager, tree: ResultsTre
       return;
     }
     qp.busy = true;
-    server.request<SearchResultSet>(Methods.search, { query, topK: cfg.get<number>('topK', 20) }, token).then((set) => {
+    server.request<SearchResultSet>(Methods.search, { query, topK: maxResults(cfg) }, token).then((set) => {
       if (!debouncer.isCurrent(seq) || token.isCancellationRequested) {
         return;
       }
@@ -214,7 +215,7 @@ export async function runSidebarSearch(server: ServerManager, tree: ResultsTree,
     return;
   }
   history.add(query);
-  const topK = vscode.workspace.getConfiguration('semanticSearch').get<number>('topK', 20);
+  const topK = maxResults(vscode.workspace.getConfiguration('semanticSearch'));
   const set = await vscode.window.withProgress({ location: { viewId: 'semanticSearch.results' } }, () =>
     server.request<SearchResultSet>(Methods.search, { query, topK }));
   tree.show(set);

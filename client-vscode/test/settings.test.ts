@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RestartPolicy } from '../src/logic/restart';
-import { buildServerSettings, ConfigReader, parseSize, serverCommand } from '../src/logic/settings';
+import { buildServerSettings, ConfigReader, maxResults, parseSize, serverCommand, typingDelay } from '../src/logic/settings';
 
 function cfg(values: Record<string, unknown>): ConfigReader {
   return { get: <T>(key: string, fallback: T) => (key in values ? values[key] as T : fallback) };
@@ -63,4 +63,33 @@ test('restart policy: five crashes in the window restart, the sixth does not, ol
   assert.equal(p.shouldRestart(5000), true);
   p.reset();
   assert.equal(p.shouldRestart(5001), true);
+});
+
+test('renamed settings: the new name wins wherever set, else the old name, else the default', () => {
+  const reader = (values: Record<string, unknown>, set: Record<string, unknown> = {}) => ({
+    inspect: <T>(key: string) => (key in set ? { globalValue: set[key] as T } : {}),
+    get: <T>(key: string) => values[key] as T | undefined,
+  });
+  assert.equal(maxResults(reader({ maxResults: 20 })), 20);
+  assert.equal(maxResults(reader({ maxResults: 20, topK: 7 })), 7);
+  assert.equal(maxResults(reader({ maxResults: 30, topK: 7 }, { maxResults: 30 })), 30);
+  assert.equal(typingDelay(reader({ searchDebounceMs: 0 })), 0);
+  assert.equal(typingDelay(reader({})), 250);
+});
+
+test('package.json: settings explain themselves in Markdown, enums per value, commands under one category', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
+  for (const [key, setting] of Object.entries(pkg.contributes.configuration.properties as Record<string, Record<string, unknown>>)) {
+    assert.ok(typeof setting.markdownDescription === 'string' && !('description' in setting), `${key}: markdownDescription only`);
+    if (Array.isArray(setting.enum)) {
+      assert.equal((setting.enumDescriptions as unknown[] | undefined)?.length, setting.enum.length, `${key}: one description per value`);
+    }
+    assert.doesNotMatch(key, /Ms$|topK|Debounce/i, `${key}: a plain name`);
+  }
+  for (const c of pkg.contributes.commands as { command: string; title: string; category?: string }[]) {
+    assert.doesNotMatch(c.title, /^Semantic Search:/, `${c.command}: the category names the extension, not the title`);
+    if (!c.title.startsWith('Semantic Search')) {
+      assert.equal(c.category, 'Semantic Search', `${c.command}: category`);
+    }
+  }
 });

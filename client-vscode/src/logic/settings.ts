@@ -5,6 +5,27 @@ export interface ConfigReader {
   get<T>(key: string, fallback: T): T;
 }
 
+/** What `WorkspaceConfiguration.inspect` tells about one key (the scopes a user can set it in). */
+export interface ConfigInspector {
+  inspect<T>(key: string): { globalValue?: T; workspaceValue?: T; workspaceFolderValue?: T } | undefined;
+  get<T>(key: string): T | undefined;
+}
+
+/**
+ * A renamed setting (`topK` → `maxResults`, `searchDebounceMs` → `typingDelay`): the new name wherever the user
+ * set it, else what they set under the old name, else the default.
+ */
+export function renamedSetting<T>(cfg: ConfigInspector, name: string, legacy: string, fallback: T): T {
+  const seen = cfg.inspect<T>(name);
+  return seen?.workspaceFolderValue ?? seen?.workspaceValue ?? seen?.globalValue ?? cfg.get<T>(legacy) ?? fallback;
+}
+
+/** Results per search (semanticSearch.maxResults). */
+export const maxResults = (cfg: ConfigInspector): number => renamedSetting(cfg, 'maxResults', 'topK', 20);
+
+/** Typing quiet time before a search, ms (semanticSearch.typingDelay). */
+export const typingDelay = (cfg: ConfigInspector): number => renamedSetting(cfg, 'typingDelay', 'searchDebounceMs', 250);
+
 export interface ServerSettingsPayload {
   modelPath: string;
   executionProvider: string;
