@@ -31,7 +31,7 @@ const nodeGlobals = Object.fromEntries(
     .map((name) => [name, 'readonly']));
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'server/**', 'e2e/.work/**'] },
+  { ignores: ['out/**', 'node_modules/**', 'server/**', '.e2e-cache/**', 'e2e/node_modules/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { files: ['**/*.mjs'], languageOptions: { globals: nodeGlobals } },

@@ -186,6 +186,9 @@ run_scenario default-model "$run/default-model.log" SEMSEARCH_E2E_WORKSPACE="$ru
 stop_code_server
 
 # 7. The full user path with the tiny test model.
+# The workbench's default keybindings, written by the extension at activation (SEMSEARCH_E2E_DEFAULT_KEYBINDINGS):
+# the test checks that ours take none of their keys.
+export SEMSEARCH_E2E_DEFAULT_KEYBINDINGS="$run/default-keybindings.json"
 start_code_server user-data "$run/workspace"
 run_scenario full "$run/full.log" SEMSEARCH_E2E_WORKSPACE="$run/workspace" SEMSEARCH_E2E_ARTIFACTS="$run/artifacts" \
   SEMSEARCH_E2E_PROFILE="$run/chromium" SEMSEARCH_E2E_MULTIROOT="$run/multi.code-workspace"

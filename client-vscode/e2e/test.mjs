@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
@@ -186,6 +187,35 @@ async function defaultModelScenario() {
 async function fullScenario() {
   await openSampleWorkspace();
 
+  await check('our keybindings take no key of the workbench\'s default keybindings', async () => {
+    const dumped = need('SEMSEARCH_E2E_DEFAULT_KEYBINDINGS');
+    const text = await until('the default keybindings written by the extension', 20_000, async () => fs.existsSync(dumped) && fs.readFileSync(dumped, 'utf8'));
+    // The file is JSON with // comments (never inside strings there).
+    const defaults = JSON.parse(text.split('\n').filter((l) => !l.trim().startsWith('//')).join('\n'));
+    const norm = (key) => key.toLowerCase().split(' ').filter(Boolean)
+      .map((part) => part.split('+').sort((a, b) => ['ctrl', 'shift', 'alt', 'meta'].indexOf(a) - ['ctrl', 'shift', 'alt', 'meta'].indexOf(b)).join('+')).join(' ');
+    const taken = new Map();
+    // The file lists the keybindings extensions contribute too: ours are what is being checked.
+    for (const d of defaults) {
+      if (d.key && !String(d.command).replace(/^-/, '').startsWith('semanticSearch.')) {
+        const k = norm(d.key);
+        taken.set(k, [...(taken.get(k) ?? []), d.command]);
+        // A chord's first press is taken too: binding it alone would break the chord.
+        taken.set(k.split(' ')[0] + ' …', [...(taken.get(k.split(' ')[0] + ' …') ?? []), d.command]);
+      }
+    }
+    const ours = JSON.parse(fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'package.json'), 'utf8'))
+      .contributes.keybindings;
+    const clashes = ours.flatMap((b) => {
+      const k = norm(b.key);
+      return [...(taken.get(k) ?? []), ...(taken.get(k + ' …') ?? [])].map((c) => `${b.key} (${b.command}) is ${c}'s`);
+    });
+    if (clashes.length) {
+      throw new Error(clashes.join('; '));
+    }
+    return `${ours.map((b) => b.key).join(', ')} free among ${defaults.length} defaults`;
+  });
+
   let expectedLine;
   await check(`"Semantic Search" from the palette finds ${EXPECTED_SYMBOL} for "${QUERY}"`, async () => {
     await openPaletteCommand('Semantic Search');
@@ -243,6 +273,24 @@ async function fullScenario() {
     await openPaletteCommand('Semantic Search: Previous Result');
     await until(`the cursor back at ${start}`, 10_000, async () => (await where()) === start);
     return `${start} → ${next} → ${start}`;
+  });
+
+  await check('Next Result three times from the editor, then Previous Result three times back (keyboard)', async () => {
+    const where = async () => `${(await activeTab.innerText()).trim()}:${await cursorLine()}`;
+    // Focus is in the editor, on the current result (Previous Result just put it there).
+    const start = await where();
+    const seen = [start];
+    for (let i = 0; i < 3; i++) {
+      const before = seen.at(-1);
+      await page.keyboard.press('Control+Alt+BracketRight');
+      seen.push(await until(`Next Result #${i + 1} to move on from ${before}`, 10_000, async () => { const w = await where(); return w !== before ? w : undefined; }));
+    }
+    for (let i = 0; i < 3; i++) {
+      const back = seen[2 - i];
+      await page.keyboard.press('Control+Alt+BracketLeft');
+      await until(`Previous Result #${i + 1} back to ${back}`, 10_000, async () => (await where()) === back);
+    }
+    return `${seen.join(' → ')} and back`;
   });
 
   await check('the search reopens on the last query; moving through results previews, Escape restores the editor', async () => {

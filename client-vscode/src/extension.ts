@@ -12,6 +12,10 @@ let server: ServerManager | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const log = vscode.window.createOutputChannel('Semantic Search', { log: true });
+  const keybindingsOut = process.env.SEMSEARCH_E2E_DEFAULT_KEYBINDINGS;
+  if (keybindingsOut) {
+    void dumpDefaultKeybindings(keybindingsOut, log);
+  }
   server = new ServerManager(context, log);
   const tree = new ResultsTree();
   const status = new StatusBar(server);
@@ -107,4 +111,17 @@ async function reindex(srv: ServerManager, status: StatusBar, full: boolean): Pr
 
 export async function deactivate(): Promise<void> {
   await server?.stop();
+}
+
+/**
+ * For the E2E test only (run.sh sets the variable): writes the workbench's default keybindings, so the test can
+ * check that ours take no key VS Code already uses. Extensions cannot list keybindings any other way.
+ */
+async function dumpDefaultKeybindings(file: string, log: vscode.LogOutputChannel): Promise<void> {
+  try {
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse('vscode://defaultsettings/keybindings.json'));
+    await vscode.workspace.fs.writeFile(vscode.Uri.file(file), new TextEncoder().encode(doc.getText()));
+  } catch (err) {
+    log.error(`default keybindings: ${errorText(err)}`);
+  }
 }
