@@ -73,12 +73,13 @@ fi
 
 # 5. A throwaway run folder: private HOME/XDG dirs, VS Code profiles, extensions, copies of the sample repo.
 run="$cache/run-$(date +%Y%m%d-%H%M%S)"
-mkdir -p "$run"/{home,config,data,cache,extensions,artifacts,artifacts-default}
-for profile in user-data user-data-default; do mkdir -p "$run/$profile/User" "$run/$profile/Machine"; done
+mkdir -p "$run"/{home,config,data,cache,extensions,artifacts,artifacts-default,artifacts-broken}
+for profile in user-data user-data-default user-data-broken; do mkdir -p "$run/$profile/User" "$run/$profile/Machine"; done
 # TMPDIR short and outside the repo: chromium and VS Code put unix sockets there (108-byte path limit).
 short_tmp=$(mktemp -d /tmp/ss-e2e.XXXXXX)
 cp -r "$repo/tests/fixtures/sample-repo" "$run/workspace"
 cp -r "$repo/tests/fixtures/sample-repo" "$run/workspace-default"
+cp -r "$repo/tests/fixtures/sample-repo" "$run/workspace-broken"
 # The out-of-the-box workspace is a git repository with everything committed: after indexing, Source Control
 # must still show nothing (the index lives in the user cache by default).
 git -C "$run/workspace-default" init -q \
@@ -103,7 +104,15 @@ cat >"$run/user-data/Machine/settings.json" <<JSON
   "semanticSearch.executionProvider": "cpu"
 }
 JSON
-for profile in user-data user-data-default; do
+# The failure states: no .NET runtime (dotnetPath names nothing) and no model (modelPath names nothing). test.mjs
+# then removes dotnetPath from this file, as a user fixing the first cause would.
+cat >"$run/user-data-broken/Machine/settings.json" <<JSON
+{
+  "semanticSearch.dotnetPath": "/nonexistent/dotnet",
+  "semanticSearch.modelPath": "/nonexistent/model"
+}
+JSON
+for profile in user-data user-data-default user-data-broken; do
 cat >"$run/$profile/User/settings.json" <<JSON
 {
   "workbench.startupEditor": "none",
@@ -186,6 +195,13 @@ run_scenario default-model "$run/default-model.log" SEMSEARCH_E2E_WORKSPACE="$ru
 stop_code_server
 
 # 7. The full user path with the tiny test model.
+# 6b. Failure states: each names its cause where the user looks, with its fix.
+start_code_server user-data-broken "$run/workspace-broken"
+run_scenario broken "$run/broken.log" SEMSEARCH_E2E_WORKSPACE="$run/workspace-broken" \
+  SEMSEARCH_E2E_ARTIFACTS="$run/artifacts-broken" SEMSEARCH_E2E_PROFILE="$run/chromium-broken" \
+  SEMSEARCH_E2E_MACHINE_SETTINGS="$run/user-data-broken/Machine/settings.json"
+stop_code_server
+
 # The workbench's default keybindings, written by the extension at activation (SEMSEARCH_E2E_DEFAULT_KEYBINDINGS):
 # the test checks that ours take none of their keys.
 export SEMSEARCH_E2E_DEFAULT_KEYBINDINGS="$run/default-keybindings.json"
@@ -194,7 +210,7 @@ run_scenario full "$run/full.log" SEMSEARCH_E2E_WORKSPACE="$run/workspace" SEMSE
   SEMSEARCH_E2E_PROFILE="$run/chromium" SEMSEARCH_E2E_MULTIROOT="$run/multi.code-workspace"
 stop_code_server
 
-echo "e2e: $total_passed passed, $total_failed failed (default-model and full scenarios)"
+echo "e2e: $total_passed passed, $total_failed failed (default-model, broken and full scenarios)"
 if [ "$total_failed" -ne 0 ]; then
   echo "e2e: run folder kept: $run (screenshots in $run/artifacts*, code-server logs, extension logs under user-data*/logs)"
   exit 1

@@ -125,7 +125,7 @@ async function searchInQuickPick(query, expect, ms) {
   return row;
 }
 
-async function openSampleWorkspace() {
+async function openSampleWorkspace(waitIndexed = true) {
   await check('workbench loads the sample workspace', async () => {
     await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`);
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
@@ -136,9 +136,57 @@ async function openSampleWorkspace() {
     await activityEntry.waitFor({ state: 'visible', timeout: 60_000 });
   });
 
+  if (!waitIndexed) {
+    return;
+  }
   await check('the folder is indexed (status bar shows chunks)', async () => {
     await statusEntry.waitFor({ state: 'visible', timeout: 180_000 });
     return (await statusEntry.innerText()).trim();
+  });
+}
+
+/** No .NET runtime, then no model: each cause is named in a notification, the quick pick and the sidebar, with its fix. */
+async function brokenScenario() {
+  await openSampleWorkspace(false);
+  const toasts = page.locator('.notifications-toasts .notification-toast');
+  await check('without .NET: one notification names the missing runtime, with Install .NET', async () => {
+    const toast = toasts.filter({ hasText: '.NET runtime' }).first();
+    await toast.waitFor({ state: 'visible', timeout: 30_000 });
+    await toast.locator('.monaco-button', { hasText: 'Install .NET' }).waitFor({ state: 'visible', timeout: 5000 });
+    const ours = await toasts.filter({ hasText: 'Semantic Search' }).count();
+    if (ours !== 1) {
+      throw new Error(`${ours} Semantic Search notifications, expected one`);
+    }
+    return (await toast.innerText()).replace(/\s+/g, ' ').slice(0, 160);
+  });
+  await check('without .NET: the quick pick names the cause and offers the fixes', async () => {
+    await openPaletteCommand('Semantic Search');
+    await quickRows.filter({ hasText: 'semanticSearch.dotnetPath' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await quickRows.filter({ hasText: 'Install .NET' }).first().waitFor({ state: 'visible', timeout: 5000 });
+    const rows = (await quickRows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    await page.keyboard.press('Escape');
+    return rows.join(' | ').slice(0, 200);
+  });
+  await check('without .NET: the sidebar says so, with Install .NET', async () => {
+    await activityEntry.click();
+    const welcome = page.locator('.welcome-view-content', { hasText: '.NET 10 runtime' });
+    await welcome.waitFor({ state: 'visible', timeout: 10_000 });
+    await welcome.locator('.monaco-button, a', { hasText: 'Install .NET' }).first().waitFor({ state: 'visible', timeout: 5000 });
+  });
+  await check('with the runtime fixed, the missing model is named, and its fix opens the modelPath setting', async () => {
+    // The user removes the wrong dotnetPath: the server starts, and its folder cannot load the model.
+    fs.writeFileSync(need('SEMSEARCH_E2E_MACHINE_SETTINGS'), JSON.stringify({ 'semanticSearch.modelPath': '/nonexistent/model' }, null, 2));
+    await until('a notification naming the missing model', 90_000, async () => (await toasts.filter({ hasText: 'Model folder not found' }).count()) > 0);
+    await openPaletteCommand('Semantic Search');
+    await searchInQuickPick(QUERY, 'Model folder not found', 30_000);
+    const fix = quickRows.filter({ hasText: /Open (Remote )?Settings/ }).first();
+    await fix.waitFor({ state: 'visible', timeout: 5000 });
+    const label = (await fix.innerText()).trim();
+    await fix.click();
+    const editor = page.locator('.settings-editor');
+    await editor.waitFor({ state: 'visible', timeout: 15_000 });
+    await until('the Model Path setting in the settings editor', 10_000, async () => (await editor.innerText()).includes('Model Path'));
+    return `${label} → settings editor on Model Path`;
   });
 }
 
@@ -427,6 +475,8 @@ async function fullScenario() {
 try {
   if (scenario === 'default-model') {
     await defaultModelScenario();
+  } else if (scenario === 'broken') {
+    await brokenScenario();
   } else {
     await fullScenario();
   }

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { statusReport } from './logic/format';
 import { Methods, ReindexResult, SearchHit, StatusResult } from './logic/protocol';
 import { clearMatchHighlightsOnEdit, showHit } from './navigate';
+import { ProblemReporter } from './problemReporter';
 import { QueryHistory, runSearchQuickPick, runSidebarSearch } from './quickPick';
 import { errorText, ServerManager } from './server';
 import { StatusBar } from './statusBar';
@@ -16,9 +17,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   if (keybindingsOut) {
     void dumpDefaultKeybindings(keybindingsOut, log);
   }
-  server = new ServerManager(context, log);
   const tree = new ResultsTree();
-  const status = new StatusBar(server);
+  const problems = new ProblemReporter(tree);
+  server = new ServerManager(context, log, (p) => problems.setServer(p));
+  const status = new StatusBar(server, (s) => problems.setStatus(s));
   context.subscriptions.push(log, server, tree, status, clearMatchHighlightsOnEdit());
   void vscode.commands.executeCommand('setContext', 'semanticSearch.hasResults', false);
 
@@ -44,8 +46,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
 
   const history = new QueryHistory(context.workspaceState);
-  command('semanticSearch.search', () => { srv.ensureReady(); return runSearchQuickPick(srv, tree, history); });
-  command('semanticSearch.searchSelection', () => { srv.ensureReady(); return runSearchQuickPick(srv, tree, history, true); });
+  command('semanticSearch.search', () => runSearchQuickPick(srv, tree, history, problems));
+  command('semanticSearch.searchSelection', () => runSearchQuickPick(srv, tree, history, problems, true));
   command('semanticSearch.searchInSidebar', () => runSidebarSearch(srv, tree, history));
   command('semanticSearch.openResult', (hit: SearchHit, queryId?: string) => open(hit, queryId));
   command('semanticSearch.nextResult', async () => open(await tree.step(1)));

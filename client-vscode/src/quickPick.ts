@@ -4,9 +4,11 @@ import * as vscode from 'vscode';
 import { LatestDebouncer } from './logic/debounce';
 import { hitLocation, resultNotes, hitTitle, queryFromSelection, scoreText, snippetLine } from './logic/format';
 import { readHistory, remember } from './logic/history';
+import type { Problem, ProblemAction } from './logic/problems';
 import { maxResults, typingDelay } from './logic/settings';
 import { Methods, SearchHit, SearchResultSet } from './logic/protocol';
 import { showHit } from './navigate';
+import { ProblemReporter, runAction } from './problemReporter';
 import { errorText, ServerManager } from './server';
 import type { ResultsTree } from './tree';
 
@@ -14,6 +16,16 @@ interface HitItem extends vscode.QuickPickItem {
   hit?: SearchHit;
   /** A recent query: accepting it searches it again. */
   recent?: string;
+  /** The fix of a problem: accepting it runs it. */
+  action?: ProblemAction;
+}
+
+/** A problem as rows: its cause, then one row per fix. */
+function problemItems(problem: Problem): HitItem[] {
+  return [
+    { label: `$(error) ${problem.message}`, alwaysShow: true },
+    ...problem.actions.map((action) => ({ label: `$(arrow-right) ${action.title}`, alwaysShow: true, action })),
+  ];
 }
 
 const HistoryKey = 'semanticSearch.queryHistory';
@@ -35,7 +47,9 @@ export class QueryHistory {
  * Opens the search. It starts from the last query (selected, so typing replaces it); only "for Selection" starts
  * from the editor's selected text instead. An empty box lists the recent queries.
  */
-export async function runSearchQuickPick(server: ServerManager, tree: ResultsTree, history: QueryHistory, fromSelection = false): Promise<void> {
+export async function runSearchQuickPick(
+  server: ServerManager, tree: ResultsTree, history: QueryHistory, problems: ProblemReporter, fromSelection = false,
+): Promise<void> {
   const cfg = vscode.workspace.getConfiguration('semanticSearch');
   const qp = vscode.window.createQuickPick<HitItem>();
   qp.title = 'Semantic Search';
@@ -83,13 +97,20 @@ export async function runSearchQuickPick(server: ServerManager, tree: ResultsTre
       setItems(recentItems());
       return;
     }
+    if (!server.running && problems.current) {
+      qp.busy = false;
+      setItems(problemItems(problems.current));
+      return;
+    }
     qp.busy = true;
     server.request<SearchResultSet>(Methods.search, { query, topK: maxResults(cfg) }, token).then((set) => {
       if (!debouncer.isCurrent(seq) || token.isCancellationRequested) {
         return;
       }
       lastSet = set;
-      setItems(toItems(set));
+      // Nothing found while a folder is failing: say why, with its fix, instead of a bare "No results".
+      const problem = problems.current;
+      setItems(!set.results?.length && problem ? problemItems(problem) : toItems(set));
       const notes = resultNotes(set);
       qp.title = notes ? `Semantic Search — ${notes}` : 'Semantic Search';
       tree.show(set);
@@ -138,6 +159,12 @@ export async function runSearchQuickPick(server: ServerManager, tree: ResultsTre
   });
   qp.onDidAccept(async () => {
     const item = qp.selectedItems[0] ?? qp.activeItems[0];
+    if (item?.action) {
+      accepted = true;
+      qp.hide();
+      await runAction(item.action);
+      return;
+    }
     if (item?.recent) {
       qp.value = item.recent;
       debouncer.flush(item.recent);
@@ -172,11 +199,14 @@ export async function runSearchQuickPick(server: ServerManager, tree: ResultsTre
     ? (editor && !editor.selection.isEmpty ? queryFromSelection(editor.document.getText(editor.selection)) : '')
     : history.all[0] ?? '';
   qp.value = initial;
-  if (!initial) {
+  const blocked = !server.running ? problems.current : undefined;
+  if (blocked) {
+    setItems(problemItems(blocked));
+  } else if (!initial) {
     setItems(recentItems());
   }
   qp.show();
-  if (initial) {
+  if (initial && !blocked) {
     debouncer.flush(initial);
   }
 }

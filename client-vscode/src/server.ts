@@ -1,11 +1,13 @@
 // Owns the language client: starts the bundled (or configured) server, restarts it when it dies, forwards settings.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as readline from 'node:readline';
 import * as vscode from 'vscode';
 import {
   CloseAction, DidChangeConfigurationNotification, ErrorAction, LanguageClient, LanguageClientOptions,
   RevealOutputChannelOn, ServerOptions, State, TransportKind,
 } from 'vscode-languageclient/node';
+import { noRuntime, noServer, Problem, serverStopped } from './logic/problems';
 import { RestartPolicy } from './logic/restart';
 import { buildServerSettings, ConfigReader, serverCommand, ServerSettingsPayload } from './logic/settings';
 
@@ -19,7 +21,12 @@ export class ServerManager implements vscode.Disposable {
   readonly onDidChangeRunning = this.stateEmitter.event;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly context: vscode.ExtensionContext, readonly log: vscode.LogOutputChannel) {
+  /** @param onProblem told why the server cannot run (undefined once it runs). */
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    readonly log: vscode.LogOutputChannel,
+    private readonly onProblem: (problem: Problem | undefined) => void = () => undefined,
+  ) {
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => this.configurationChanged(e)),
       // Folder-scoped settings (excludes) depend on which folders are open.
@@ -56,10 +63,16 @@ export class ServerManager implements vscode.Disposable {
     const configured = cfg.get<string>('serverPath', '');
     const cmd = serverCommand(configured, bundled, cfg.get<string>('dotnetPath', ''));
     const target = cmd.args[0] ?? cmd.command;
-    if (!configured.trim() && !fs.existsSync(bundled)) {
-      this.log.error(`No bundled server at ${bundled}; set semanticSearch.serverPath.`);
-      void vscode.window.showErrorMessage('Semantic Search: the bundled server is missing. Set "semanticSearch.serverPath" to SemanticSearch.Server.dll.', 'Open Settings')
-        .then((pick) => pick && vscode.commands.executeCommand('workbench.action.openSettings', 'semanticSearch.serverPath'));
+    const remote = vscode.env.remoteName !== undefined;
+    if (!fs.existsSync(target)) {
+      this.log.error(`No server at ${target}; set semanticSearch.serverPath.`);
+      this.onProblem(noServer(target, remote));
+      return;
+    }
+    // A .dll runs under dotnet: without it the spawn fails with a bare ENOENT, so say what is missing instead.
+    if (cmd.args.length > 0 && !runtimeExists(cmd.command)) {
+      this.log.error(`No .NET runtime at '${cmd.command}'.`);
+      this.onProblem(noRuntime(cmd.command, cfg.get<string>('dotnetPath', '').trim() !== '', remote));
       return;
     }
     this.log.info(`Starting ${cmd.command} ${cmd.args.join(' ')}`);
@@ -89,8 +102,7 @@ export class ServerManager implements vscode.Disposable {
             return { action: CloseAction.Restart, handled: true };
           }
           this.log.error('The server exited 5 times in 3 minutes; not restarting. Fix the cause (see above) and run "Semantic Search: Restart Server".');
-          void vscode.window.showErrorMessage('Semantic Search: the server keeps exiting.', 'Show Log', 'Restart')
-            .then((pick) => pick === 'Show Log' ? this.log.show() : pick === 'Restart' ? this.restart() : undefined);
+          this.onProblem(serverStopped('it exited 5 times in 3 minutes (see the log).'));
           return { action: CloseAction.DoNotRestart, handled: true };
         },
       },
@@ -99,6 +111,7 @@ export class ServerManager implements vscode.Disposable {
     this.client = client;
     client.onDidChangeState((e) => {
       if (e.newState === State.Running) {
+        this.onProblem(undefined);
         this.stateEmitter.fire(true);
       }
     });
@@ -107,8 +120,7 @@ export class ServerManager implements vscode.Disposable {
       this.log.info(`Server running (${target}).`);
     } catch (err) {
       this.log.error(`The server did not start: ${errorText(err)}`);
-      void vscode.window.showErrorMessage(`Semantic Search: the server did not start (${errorText(err)}).`, 'Show Log')
-        .then((pick) => pick && this.log.show());
+      this.onProblem(serverStopped(`it did not start (${errorText(err)}).`));
     }
   }
 
@@ -167,6 +179,16 @@ export class ServerManager implements vscode.Disposable {
     this.disposables.forEach((d) => d.dispose());
     this.stateEmitter.dispose();
   }
+}
+
+/** Whether `command` (a path, or a name looked up on PATH as the spawn would) names an existing file. */
+function runtimeExists(command: string): boolean {
+  if (path.isAbsolute(command) || command.includes('/') || command.includes('\\')) {
+    return fs.existsSync(command);
+  }
+  const names = process.platform === 'win32' ? [command, `${command}.exe`, `${command}.cmd`] : [command];
+  const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
+  return dirs.some((dir) => names.some((name) => fs.existsSync(path.join(dir, name))));
 }
 
 function lines(input: NodeJS.ReadableStream, each: (line: string) => void): void {

@@ -11,7 +11,8 @@ export class StatusBar implements vscode.Disposable {
   private last: StatusResult | undefined;
   private disposed = false;
 
-  constructor(private readonly server: ServerManager) {
+  /** @param onStatus receives every poll's folder states (undefined when the server is not running). */
+  constructor(private readonly server: ServerManager, private readonly onStatus: (status: StatusResult | undefined) => void = () => undefined) {
     this.item.name = 'Semantic Search';
     this.item.command = 'semanticSearch.showStatus';
     this.render();
@@ -51,6 +52,7 @@ export class StatusBar implements vscode.Disposable {
       this.last = undefined;
     }
     this.render();
+    this.onStatus(this.last);
     if (!this.disposed) {
       this.timer = setTimeout(() => void this.poll(), busy ? 1000 : 5000);
     }

@@ -15,9 +15,24 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   readonly view: vscode.TreeView<Node>;
+  private problem: string | undefined;
+  private resultsMessage: string | undefined;
 
   constructor() {
     this.view = vscode.window.createTreeView('semanticSearch.results', { treeDataProvider: this, showCollapseAll: true });
+  }
+
+  /**
+   * A failure that stops search (undefined clears it). With no results the view shows the welcome content of
+   * that failure (its fix as buttons; VS Code hides welcome content under a message); above results, the message.
+   */
+  setProblem(message: string | undefined): void {
+    this.problem = message;
+    this.renderMessage();
+  }
+
+  private renderMessage(): void {
+    this.view.message = this.problem ? (this.order.length ? this.problem : undefined) : this.resultsMessage;
   }
 
   get queryId(): string | undefined {
@@ -37,9 +52,11 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
     this.current = undefined;
     const count = this.order.length;
     const notes = resultNotes(set);
-    this.view.message = count
-      ? `${count} result${count === 1 ? '' : 's'} in ${this.groups.length} file${this.groups.length === 1 ? '' : 's'} for "${set.query}"${notes ? ` — ${notes}` : ''}`
+    const files = `${this.groups.length} file${this.groups.length === 1 ? '' : 's'}`;
+    this.resultsMessage = count
+      ? `${count} result${count === 1 ? '' : 's'} in ${files} for "${set.query}"${notes ? ` — ${notes}` : ''}`
       : `No results for "${set.query}"${notes ? ` — ${notes}` : ''}`;
+    this.renderMessage();
     this.view.badge = count ? { value: count, tooltip: `${count} results` } : undefined;
     void vscode.commands.executeCommand('setContext', 'semanticSearch.hasResults', count > 0);
     this.changed.fire(undefined);
@@ -51,7 +68,8 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
     this.order = [];
     this.nodes = new Map();
     this.current = undefined;
-    this.view.message = undefined;
+    this.resultsMessage = undefined;
+    this.renderMessage();
     this.view.badge = undefined;
     void vscode.commands.executeCommand('setContext', 'semanticSearch.hasResults', false);
     this.changed.fire(undefined);
