@@ -292,7 +292,12 @@ async function fullScenario() {
     await page.keyboard.press('Enter');
     await until(`the editor on ${path.basename(EXPECTED_PATH)}`, 15_000, async () => (await activeTab.innerText()).includes(path.basename(EXPECTED_PATH)));
     await until(`the cursor on line ${expectedLine}`, 10_000, async () => (await cursorLine()) === expectedLine);
-    return `${path.basename(EXPECTED_PATH)}, Ln ${expectedLine}`;
+    // Only the name is selected (one keystroke must not replace the method): "(12 selected)" for IsValidEmail.
+    const selection = await until(`${EXPECTED_SYMBOL.length} characters selected`, 5000, async () => {
+      const text = await cursorStatus.innerText();
+      return text.includes(`(${EXPECTED_SYMBOL.length} selected)`) ? text : undefined;
+    });
+    return `${path.basename(EXPECTED_PATH)}, ${selection.replace(/\s+/g, ' ')}`;
   });
 
   await check('the sidebar lists the result under its file', async () => {

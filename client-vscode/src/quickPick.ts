@@ -2,7 +2,8 @@
 // open on accept, and Escape back to where the user was (as Go to Symbol does).
 import * as vscode from 'vscode';
 import { LatestDebouncer } from './logic/debounce';
-import { hitLocation, resultNotes, hitTitle, queryFromSelection, scoreText, snippetLine } from './logic/format';
+import { hitLocation, hitTitle, kindIcon, queryFromSelection, resultNotes, scoreText, snippetLine } from './logic/format';
+import { mergeBySymbol } from './logic/results';
 import { readHistory, remember } from './logic/history';
 import type { Problem, ProblemAction } from './logic/problems';
 import { maxResults, typingDelay } from './logic/settings';
@@ -64,10 +65,12 @@ export async function runSearchQuickPick(
   const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
 
   const toItems = (set: SearchResultSet): HitItem[] => {
-    const items: HitItem[] = (set.results ?? []).map((hit) => {
+    const items: HitItem[] = mergeBySymbol(set.results ?? []).map((hit) => {
       const folderName = multiRoot ? vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(hit.uri))?.name : undefined;
       return {
-        label: `$(${hit.symbol ? 'symbol-method' : 'file'}) ${hitTitle(hit)}`,
+        // The icon is not part of the label, so a screen reader hears the name, not "symbol-method".
+        label: hitTitle(hit),
+        iconPath: new vscode.ThemeIcon(kindIcon(hit.kind)),
         description: `${hitLocation(hit, folderName)}  ${scoreText(hit.score)}`,
         detail: snippetLine(hit),
         alwaysShow: true,

@@ -1,8 +1,8 @@
 // The sidebar: the latest results grouped by file, with match highlights, and next/previous navigation.
 import * as vscode from 'vscode';
-import { baseName, hitLocation, resultNotes, hitTitle, labelHighlights, scoreText, snippetLine, whyItMatched } from './logic/format';
+import { baseName, focusOf, hitLocation, hitTitle, kindIcon, labelHighlights, resultNotes, scoreText, snippetLine, whyItMatched } from './logic/format';
 import type { SearchHit, SearchResultSet } from './logic/protocol';
-import { FileGroup, groupByFile, navigationOrder, step } from './logic/results';
+import { FileGroup, groupByFile, mergeBySymbol, navigationOrder, step } from './logic/results';
 
 type Node = { kind: 'file'; group: FileGroup } | { kind: 'hit'; hit: SearchHit; group: FileGroup };
 
@@ -41,7 +41,7 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
 
   show(set: SearchResultSet): void {
     this.set = set;
-    this.groups = groupByFile(set.results ?? []);
+    this.groups = groupByFile(mergeBySymbol(set.results ?? []));
     this.order = navigationOrder(this.groups);
     this.nodes = new Map();
     for (const g of this.groups) {
@@ -127,7 +127,8 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
     const label: vscode.TreeItemLabel = { label: title, highlights: labelHighlights(title, hit) };
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
     item.id = `hit:${this.set?.queryId}:${hit.resultId}`;
-    item.description = `:${hit.range.start.line + 1}  ${snippetLine(hit, 100)}`;
+    item.description = `${scoreText(hit.score)}  :${focusOf(hit).line + 1}  ${snippetLine(hit, 100)}`;
+    item.accessibilityInformation = { label: `${title}, line ${focusOf(hit).line + 1}, score ${scoreText(hit.score)}: ${snippetLine(hit, 100)}` };
     const tip = new vscode.MarkdownString(undefined, true);
     tip.appendMarkdown(`**${escapeMd(title)}** — ${escapeMd(hitLocation(hit))} — score ${scoreText(hit.score)}\n\n`);
     if (hit.signature) {
@@ -138,7 +139,7 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
       tip.appendMarkdown(`\n${escapeMd(why)}\n`);
     }
     item.tooltip = tip;
-    item.iconPath = new vscode.ThemeIcon(symbolIcon(hit.kind));
+    item.iconPath = new vscode.ThemeIcon(kindIcon(hit.kind));
     item.command = { command: 'semanticSearch.openResult', title: 'Open Result', arguments: [hit, this.set?.queryId] };
     item.contextValue = 'semanticSearch.hit';
     return item;
@@ -147,21 +148,6 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
   dispose(): void {
     this.view.dispose();
     this.changed.dispose();
-  }
-}
-
-function symbolIcon(kind: string): string {
-  switch (kind.toLowerCase()) {
-    case 'method': case 'function': case 'constructor': case 'destructor': case 'operator': case 'localfunction': return 'symbol-method';
-    case 'property': case 'indexer': return 'symbol-property';
-    case 'event': return 'symbol-event';
-    case 'field': return 'symbol-field';
-    case 'enum': return 'symbol-enum';
-    case 'interface': return 'symbol-interface';
-    case 'type': case 'class': case 'struct': case 'record': return 'symbol-class';
-    case 'section': return 'symbol-string';
-    case 'codeblock': return 'code';
-    default: return 'symbol-snippet';
   }
 }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   coverageText, hitLocation, hitTitle, labelHighlights, mergeSpans, percentOf, queryFromSelection, resultNotes,
-  scopeText, snippetLine, statusReport, summarizeStatus, whyItMatched,
+  scopeText, snippetLine, statusReport, summarizeStatus, whyItMatched, focusOf, kindIcon,
 } from '../src/logic/format';
 import type { FolderStatus } from '../src/logic/protocol';
 import { hit } from './fixtures';
@@ -22,14 +22,37 @@ test('title qualifies the symbol by its innermost container, falls back to the f
 });
 
 test('location shows 1-based lines (LSP is 0-based) and the folder in multi-root', () => {
-  assert.equal(hitLocation(hit()), 'src/Mail/EmailValidator.cs:13');
-  assert.equal(hitLocation(hit(), 'api'), 'api • src/Mail/EmailValidator.cs:13');
+  // The row's line is its focus line: the declaration of the symbol (line 14), not the chunk's first (13).
+  assert.equal(hitLocation(hit()), 'src/Mail/EmailValidator.cs:14');
+  assert.equal(hitLocation(hit(), 'api'), 'api • src/Mail/EmailValidator.cs:14');
 });
 
-test('snippet line is the line of the best match', () => {
+test('snippet line is the focus line: the declaration, else the best match, else the first line', () => {
   assert.equal(snippetLine(hit()), 'public static bool IsValidEmail(string address)');
-  assert.equal(snippetLine(hit({ matches: [] })), '/// <summary>Checks an address.</summary>');
-  assert.equal(snippetLine(hit({ matches: [] }), 10), '/// <summ…');
+  assert.equal(snippetLine(hit({ matches: [] })), 'public static bool IsValidEmail(string address)');
+  assert.equal(snippetLine(hit({ symbol: undefined })), 'public static bool IsValidEmail(string address)'); // best match
+  assert.equal(snippetLine(hit({ symbol: undefined, matches: [] })), '/// <summary>Checks an address.</summary>');
+  assert.equal(snippetLine(hit({ symbol: undefined, matches: [] }), 10), '/// <summ…');
+});
+
+test('focus: the symbol name where declared (comments skipped), else the best token, else the chunk start', () => {
+  assert.deepEqual(focusOf(hit()), { line: 13, character: 23, length: 12, text: '    public static bool IsValidEmail(string address)' });
+  // Named in a comment first: the declaration still wins.
+  const commented = hit({ snippet: '    // IsValidEmail is strict\n    public static bool IsValidEmail(string a)' });
+  assert.equal(focusOf(commented).line, 13);
+  const token = focusOf(hit({ symbol: undefined }));
+  assert.deepEqual([token.line, token.character, token.length], [13, 30, 5]); // "Email", similarity 0.99
+  const start = focusOf(hit({ symbol: undefined, matches: [] }));
+  assert.deepEqual([start.line, start.character, start.length], [12, 4, 0]);
+  // A symbol with regex characters is matched literally.
+  assert.equal(focusOf(hit({ symbol: 'operator+', snippet: 'x\npublic static V operator+(V a, V b)' })).line, 13);
+});
+
+test('kind icons: one codicon per kind, a file icon for the rest', () => {
+  assert.equal(kindIcon('Method'), 'symbol-method');
+  assert.equal(kindIcon('Type'), 'symbol-class');
+  assert.equal(kindIcon('Section'), 'symbol-key');
+  assert.equal(kindIcon('Window'), 'symbol-file');
 });
 
 test('label highlights find matched tokens case-insensitively and merge overlaps', () => {

@@ -25,24 +25,73 @@ export function baseName(path: string): string {
 }
 
 /** "src/Mail/EmailValidator.cs:14" with a 1-based line, as people read it (LSP lines are 0-based). */
+/** `path:line` of the result's focus line (1-based; LSP is 0-based). */
 export function hitLocation(hit: SearchHit, folderName?: string): string {
-  const where = `${hit.path}:${hit.range.start.line + 1}`;
+  const where = `${hit.path}:${focusOf(hit).line + 1}`;
   return folderName ? `${folderName} • ${where}` : where;
 }
 
-/** One line of the snippet for a row: the line holding the best match, else the first non-blank line. */
-export function snippetLine(hit: SearchHit, max = 160): string {
+/** The line a row shows and where opening it puts the selection (0-based line and UTF-16 character). */
+export interface Focus {
+  line: number;
+  character: number;
+  /** Characters selected: the symbol's name, or the matched token (0: a cursor only). */
+  length: number;
+  /** The source line, as the snippet has it. */
+  text: string;
+}
+
+const commentLine = /^\s*(\/\/|#|\*|\/\*|<!--|--)/;
+
+/**
+ * Where a result points: the symbol's name where it is declared (the first snippet line holding it as a whole
+ * word, comments skipped), else the best-matching token, else the first non-blank line. The snippet's lines are
+ * the chunk's source lines from its first line, so a snippet line is a document line.
+ */
+export function focusOf(hit: SearchHit): Focus {
   const lines = hit.snippet.split(/\r?\n/);
-  let index = lines.findIndex((l) => l.trim().length > 0);
-  const best = bestMatch(hit);
-  if (best) {
-    const offset = best.range.start.line - hit.range.start.line;
-    if (offset >= 0 && offset < lines.length && lines[offset].trim().length > 0) {
-      index = offset;
+  const first = hit.range.start.line;
+  if (hit.symbol) {
+    const name = new RegExp(`(^|[^\\w$])(${hit.symbol.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})(?![\\w$])`);
+    for (let i = 0; i < lines.length; i++) {
+      const m = commentLine.test(lines[i]) ? null : name.exec(lines[i]);
+      if (m) {
+        return { line: first + i, character: m.index + m[1].length, length: hit.symbol.length, text: lines[i] };
+      }
     }
   }
-  const line = index >= 0 ? lines[index].trim().replace(/\s+/g, ' ') : '';
+  const best = bestMatch(hit);
+  if (best) {
+    const offset = best.range.start.line - first;
+    if (offset >= 0 && offset < lines.length && lines[offset].trim().length > 0) {
+      const length = best.range.start.line === best.range.end.line ? best.range.end.character - best.range.start.character : 0;
+      return { line: best.range.start.line, character: best.range.start.character, length, text: lines[offset] };
+    }
+  }
+  const index = Math.max(0, lines.findIndex((l) => l.trim().length > 0));
+  const text = lines[index] ?? '';
+  return { line: first + index, character: index === 0 ? hit.range.start.character : text.length - text.trimStart().length, length: 0, text };
+}
+
+/** The row's snippet: the focus line, trimmed and cut at `max`. */
+export function snippetLine(hit: SearchHit, max = 160): string {
+  const line = focusOf(hit).text.trim().replace(/\s+/g, ' ');
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/** The codicon of a chunk kind (the sidebar's and the quick pick's icon; never read out as text). */
+export function kindIcon(kind: string): string {
+  switch (kind.toLowerCase()) {
+    case 'method': case 'function': case 'constructor': case 'operator': return 'symbol-method';
+    case 'property': case 'indexer': return 'symbol-property';
+    case 'event': return 'symbol-event';
+    case 'field': return 'symbol-field';
+    case 'type': case 'class': return 'symbol-class';
+    case 'section': return 'symbol-key';
+    case 'codeblock': return 'code';
+    case 'toplevel': return 'symbol-namespace';
+    default: return 'symbol-file';
+  }
 }
 
 function bestMatch(hit: SearchHit) {

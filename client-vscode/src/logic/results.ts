@@ -10,7 +10,26 @@ export interface FileGroup {
   hits: SearchHit[];
 }
 
-/** Groups hits by file, files by their best hit, hits inside a file by position (reading order). */
+/**
+ * One row per symbol: later hits of a symbol already listed (the parts of a long method, the same declaration
+ * found twice) are dropped, the first (best ranked) kept. Hits without a symbol are all kept.
+ */
+export function mergeBySymbol(hits: SearchHit[]): SearchHit[] {
+  const seen = new Set<string>();
+  return hits.filter((hit) => {
+    if (!hit.symbol) {
+      return true;
+    }
+    const key = `${hit.uri}\u0000${hit.container ?? ''}\u0000${hit.symbol}\u0000${hit.kind}`;
+    if (seen.has(key)) {
+      return false;
+    }
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Groups hits by file, files by their best hit, hits inside a file by rank (the ranking is kept). */
 export function groupByFile(hits: SearchHit[]): FileGroup[] {
   const groups = new Map<string, FileGroup>();
   hits.forEach((hit, i) => {
@@ -24,9 +43,6 @@ export function groupByFile(hits: SearchHit[]): FileGroup[] {
     g.hits.push(hit);
   });
   const list = [...groups.values()];
-  for (const g of list) {
-    g.hits.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  }
   return list.sort((a, b) => a.bestRank - b.bestRank);
 }
 
