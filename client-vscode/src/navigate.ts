@@ -1,6 +1,6 @@
 // Opening a result: the document at the exact range, matched tokens highlighted, the open reported to the server.
 import * as vscode from 'vscode';
-import { focusOf } from './logic/format';
+import { focusOf, symbolPattern } from './logic/format';
 import type { Range, SearchHit } from './logic/protocol';
 import { Methods } from './logic/protocol';
 import type { ServerManager } from './server';
@@ -75,7 +75,7 @@ function focusRange(doc: vscode.TextDocument, hit: SearchHit, chunk: vscode.Rang
   if (!hit.symbol || doc.getText(planned) === hit.symbol) {
     return planned;
   }
-  const word = new RegExp(`(^|[^\\w$])(${hit.symbol.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})(?![\\w$])`);
+  const word = symbolPattern(hit.symbol);
   for (let line = chunk.start.line; line <= chunk.end.line; line++) {
     const m = word.exec(doc.lineAt(line).text);
     if (m) {

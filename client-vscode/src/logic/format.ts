@@ -43,6 +43,11 @@ export interface Focus {
 
 const commentLine = /^\s*(\/\/|#|\*|\/\*|<!--|--)/;
 
+/** A symbol's name as a whole word (group 1 is what precedes it, group 2 the name), matched literally. */
+export function symbolPattern(symbol: string): RegExp {
+  return new RegExp(`(^|[^\\w$])(${symbol.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})(?![\\w$])`);
+}
+
 /**
  * Where a result points: the symbol's name where it is declared (the first snippet line holding it as a whole
  * word, comments skipped), else the best-matching token, else the first non-blank line. The snippet's lines are
@@ -52,7 +57,7 @@ export function focusOf(hit: SearchHit): Focus {
   const lines = hit.snippet.split(/\r?\n/);
   const first = hit.range.start.line;
   if (hit.symbol) {
-    const name = new RegExp(`(^|[^\\w$])(${hit.symbol.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})(?![\\w$])`);
+    const name = symbolPattern(hit.symbol);
     for (let i = 0; i < lines.length; i++) {
       const m = commentLine.test(lines[i]) ? null : name.exec(lines[i]);
       if (m) {
