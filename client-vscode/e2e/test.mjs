@@ -53,6 +53,12 @@ async function check(name, fn) {
   }
 }
 
+/** Saves a screenshot of a main surface into the artifacts folder (kept with SEMSEARCH_E2E_KEEP=1 or on failure). */
+async function surface(name) {
+  fs.mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: path.join(artifacts, `${name}.png`) }).catch(() => {});
+}
+
 /** Retries `fn` until it returns a truthy value or `ms` passes. */
 async function until(what, ms, fn, pauseMs = 250) {
   const end = Date.now() + ms;
@@ -153,6 +159,7 @@ async function brokenScenario() {
     const toast = toasts.filter({ hasText: '.NET runtime' }).first();
     await toast.waitFor({ state: 'visible', timeout: 30_000 });
     await toast.locator('.monaco-button', { hasText: 'Install .NET' }).waitFor({ state: 'visible', timeout: 5000 });
+    await surface('problem-notification');
     const ours = await toasts.filter({ hasText: 'Semantic Search' }).count();
     if (ours !== 1) {
       throw new Error(`${ours} Semantic Search notifications, expected one`);
@@ -163,6 +170,7 @@ async function brokenScenario() {
     await openPaletteCommand('Semantic Search');
     await quickRows.filter({ hasText: 'semanticSearch.dotnetPath' }).first().waitFor({ state: 'visible', timeout: 10_000 });
     await quickRows.filter({ hasText: 'Install .NET' }).first().waitFor({ state: 'visible', timeout: 5000 });
+    await surface('problem-quick-pick');
     const rows = (await quickRows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
     await page.keyboard.press('Escape');
     return rows.join(' | ').slice(0, 200);
@@ -172,6 +180,7 @@ async function brokenScenario() {
     const welcome = page.locator('.welcome-view-content', { hasText: '.NET 10 runtime' });
     await welcome.waitFor({ state: 'visible', timeout: 10_000 });
     await welcome.locator('.monaco-button, a', { hasText: 'Install .NET' }).first().waitFor({ state: 'visible', timeout: 5000 });
+    await surface('problem-sidebar');
   });
   await check('with the runtime fixed, the missing model is named, and its fix opens the modelPath setting', async () => {
     // The user removes the wrong dotnetPath: the server starts, and its folder cannot load the model.
@@ -186,6 +195,7 @@ async function brokenScenario() {
     const editor = page.locator('.settings-editor');
     await editor.waitFor({ state: 'visible', timeout: 15_000 });
     await until('the Model Path setting in the settings editor', 10_000, async () => (await editor.innerText()).includes('Model Path'));
+    await surface('problem-fix-settings');
     return `${label} → settings editor on Model Path`;
   });
 }
@@ -279,6 +289,7 @@ async function fullScenario() {
       throw new Error(`the row does not show ${EXPECTED_PATH}:<line>: ${text}`);
     }
     expectedLine = Number(m[1]);
+    await surface('quick-pick-results');
     // The line must be the method's own (its doc comment or signature) in the fixture.
     const lines = fs.readFileSync(path.join(workspace, EXPECTED_PATH), 'utf8').split(/\r?\n/);
     const signature = lines.findIndex((l) => l.includes(`bool ${EXPECTED_SYMBOL}(`)) + 1;
@@ -297,6 +308,7 @@ async function fullScenario() {
       const text = await cursorStatus.innerText();
       return text.includes(`(${EXPECTED_SYMBOL.length} selected)`) ? text : undefined;
     });
+    await surface('opened-result');
     return `${path.basename(EXPECTED_PATH)}, ${selection.replace(/\s+/g, ' ')}`;
   });
 
@@ -305,6 +317,7 @@ async function fullScenario() {
     const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /Results/i }) });
     await view.locator('.monaco-list-row', { hasText: path.basename(EXPECTED_PATH) }).first().waitFor({ state: 'visible', timeout: 15_000 });
     await view.locator('.monaco-list-row', { hasText: EXPECTED_SYMBOL }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await surface('sidebar-results');
   });
 
   await check('clicking the sidebar row moves the editor to the result', async () => {
