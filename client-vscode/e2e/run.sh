@@ -133,6 +133,9 @@ cat >"$run/$profile/User/settings.json" <<JSON
 }
 JSON
 done
+# The full scenario's user hides docs/ from Search: it must not be indexed either (the default-model scenario,
+# without the setting, finds docs/README.md for the same query).
+sed -i 's|"files.autoSave": "off"|"files.autoSave": "off",\n  "search.exclude": { "**/docs": true }|' "$run/user-data/User/settings.json"
 default_model_name=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).name)' "$repo/models/default/semsearch-model.json")
 export HOME="$run/home" XDG_CONFIG_HOME="$run/config" XDG_DATA_HOME="$run/data" XDG_CACHE_HOME="$run/cache" TMPDIR="$short_tmp"
 export DOTNET_CLI_HOME="$run/home" DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1

@@ -24,6 +24,9 @@ const defaultModelName = scenario === 'default-model' ? need('SEMSEARCH_E2E_DEFA
 const QUERY = 'validate an email address';
 const EXPECTED_SYMBOL = 'IsValidEmail';
 const EXPECTED_PATH = 'src/Mail/EmailValidator.cs';
+// The docs of the sample repository, and a query only they answer (the full scenario's search.exclude hides docs/).
+const DOCS_PATH = 'docs/README.md';
+const DOCS_QUERY = 'install the .NET SDK and Node.js, then run the bootstrap script';
 const started = Date.now();
 let passed = 0;
 let failed = 0;
@@ -225,6 +228,12 @@ async function defaultModelScenario() {
     });
     return line.trim();
   });
+  await check('without search.exclude, the docs are searchable (the control for the full scenario\'s exclude)', async () => {
+    await openPaletteCommand('Semantic Search');
+    await searchInQuickPick(DOCS_QUERY, DOCS_PATH, 30_000);
+    await page.keyboard.press('Escape');
+    return DOCS_PATH;
+  });
   await check('the index stays out of the workspace and out of Source Control', async () => {
     if (fs.existsSync(path.join(workspace, '.semantic-search'))) {
       throw new Error('a .semantic-search folder appeared in the workspace');
@@ -272,6 +281,22 @@ async function fullScenario() {
       throw new Error(clashes.join('; '));
     }
     return `${ours.map((b) => b.key).join(', ')} free among ${defaults.length} defaults`;
+  });
+
+  await check('what search.exclude hides (docs/) is not indexed', async () => {
+    await openPaletteCommand('Semantic Search');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.fill('');
+    await page.keyboard.type(DOCS_QUERY, { delay: 10 });
+    // Results for this very query (the title or a row names it), none of them in docs/.
+    await until('results for the docs query', 30_000, async () => (await quickRows.count()) > 0 && (await input.inputValue()) === DOCS_QUERY);
+    await page.waitForTimeout(1500);
+    const rows = (await quickRows.allInnerTexts()).join(' | ');
+    await page.keyboard.press('Escape');
+    if (rows.includes(DOCS_PATH)) {
+      throw new Error(`docs/ is hidden by search.exclude but was found: ${rows.slice(0, 300)}`);
+    }
+    return 'no docs/ result';
   });
 
   let expectedLine;

@@ -9,7 +9,7 @@ import {
 } from 'vscode-languageclient/node';
 import { noRuntime, noServer, Problem, serverStopped } from './logic/problems';
 import { RestartPolicy } from './logic/restart';
-import { buildServerSettings, ConfigReader, serverCommand, ServerSettingsPayload } from './logic/settings';
+import { buildServerSettings, ConfigReader, excludesFromGlobs, serverCommand, ServerSettingsPayload } from './logic/settings';
 
 const SECTION = 'semanticSearch';
 
@@ -150,11 +150,22 @@ export class ServerManager implements vscode.Disposable {
 
   settings(): ServerSettingsPayload {
     const window = vscode.workspace.getConfiguration(SECTION);
-    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => vscode.workspace.getConfiguration(SECTION, f.uri));
-    return buildServerSettings(reader(window), folders.map(reader));
+    const open = vscode.workspace.workspaceFolders ?? [];
+    const folders = open.map((f) => vscode.workspace.getConfiguration(SECTION, f.uri));
+    // What VS Code hides from Explorer and Search is not indexed either (union over folders, as for our excludes).
+    const scopes = open.length ? open.map((f) => f.uri) : [undefined];
+    const editorExcludes = excludesFromGlobs(...scopes.flatMap((uri) => [
+      vscode.workspace.getConfiguration('files', uri).get<Record<string, unknown>>('exclude'),
+      vscode.workspace.getConfiguration('search', uri).get<Record<string, unknown>>('exclude'),
+    ]));
+    return buildServerSettings(reader(window), folders.map(reader), editorExcludes);
   }
 
   private configurationChanged(e: vscode.ConfigurationChangeEvent): void {
+    if (e.affectsConfiguration('files.exclude') || e.affectsConfiguration('search.exclude')) {
+      this.pushSettings();
+      return;
+    }
     if (!e.affectsConfiguration(SECTION)) {
       return;
     }

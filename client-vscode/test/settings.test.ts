@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RestartPolicy } from '../src/logic/restart';
-import { buildServerSettings, ConfigReader, maxResults, parseSize, serverCommand, typingDelay } from '../src/logic/settings';
+import { buildServerSettings, ConfigReader, excludesFromGlobs, maxResults, parseSize, serverCommand, typingDelay } from '../src/logic/settings';
 
 function cfg(values: Record<string, unknown>): ConfigReader {
   return { get: <T>(key: string, fallback: T) => (key in values ? values[key] as T : fallback) };
@@ -92,4 +92,17 @@ test('package.json: settings explain themselves in Markdown, enums per value, co
       assert.equal(c.category, 'Semantic Search', `${c.command}: category`);
     }
   }
+});
+
+test('VS Code excludes: true entries only, braces expanded, root-relative globs anchored, folders as directories', () => {
+  assert.deepEqual(
+    excludesFromGlobs(
+      { '**/.git': true, '**/{dist,out}': true, 'docs/**': true, 'notes.md': true, '**/*.js': { when: '$(basename).ts' }, '**/tmp': false },
+      { '**/node_modules': true, '**/.git': true },
+      undefined,
+    ),
+    ['**/.git', '**/dist', '**/out', '/docs/', '/notes.md', '**/node_modules'],
+  );
+  const s = buildServerSettings(cfg({}), [cfg({ excludes: ['gen/'] })], ['**/node_modules']);
+  assert.deepEqual(s.excludes, ['**/node_modules', 'gen/']);
 });

@@ -44,9 +44,9 @@ export interface ServerSettingsPayload {
  * server applies one scan setting to all folders, so excludes are the union over folders, gitignore is honoured
  * if any folder wants it, and the largest size limit wins (a file is skipped only if every folder skips it).
  */
-export function buildServerSettings(window: ConfigReader, folders: ConfigReader[]): ServerSettingsPayload {
+export function buildServerSettings(window: ConfigReader, folders: ConfigReader[], editorExcludes: string[] = []): ServerSettingsPayload {
   const scoped = folders.length ? folders : [window];
-  const excludes = new Set<string>();
+  const excludes = new Set<string>(editorExcludes);
   let useGitIgnore = false;
   let maxBytes = 0;
   let maxFileSize: string | undefined;
@@ -75,6 +75,40 @@ export function buildServerSettings(window: ConfigReader, folders: ConfigReader[
     feedbackLog: window.get<boolean>('feedbackLog', true) !== false,
     threads: Math.max(0, Math.floor(window.get<number>('threads', 0) || 0)),
   };
+}
+
+/**
+ * VS Code's `files.exclude` and `search.exclude` (glob → true, or a `when` clause) as the server's gitignore-style
+ * excludes, so what VS Code hides from Explorer and Search is not indexed either. Only plain `true` entries count
+ * (a `when` clause depends on sibling files the server does not check); `{a,b}` alternatives are expanded; a glob
+ * that does not start with `**` matches from the folder root in VS Code, so it is anchored with `/`.
+ */
+export function excludesFromGlobs(...maps: (Record<string, unknown> | undefined)[]): string[] {
+  const result = new Set<string>();
+  for (const map of maps) {
+    for (const [glob, on] of Object.entries(map ?? {})) {
+      if (on !== true) {
+        continue;
+      }
+      for (const one of expandBraces(glob.trim().replace(/^\.\//, ''))) {
+        if (!one) {
+          continue;
+        }
+        const dir = one.endsWith('/**') ? `${one.slice(0, -3)}/` : one;
+        result.add(dir.startsWith('**') || dir.startsWith('/') ? dir : `/${dir}`);
+      }
+    }
+  }
+  return [...result];
+}
+
+/** `a/{b,c}/d` → `a/b/d`, `a/c/d` (one level of alternatives; VS Code's globs do not nest them in practice). */
+function expandBraces(glob: string): string[] {
+  const m = /\{([^{}]*)\}/.exec(glob);
+  if (!m) {
+    return [glob];
+  }
+  return m[1].split(',').flatMap((alt) => expandBraces(glob.slice(0, m.index) + alt + glob.slice(m.index + m[0].length)));
 }
 
 /**
