@@ -413,6 +413,30 @@ async function fullScenario() {
     return `${start} → preview ${previewed} → Escape → ${start}`;
   });
 
+  await check('Explorer → "Semantic Search in Folder" searches that folder only', async () => {
+    await page.keyboard.press('Control+Shift+E');
+    const folder = page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^\s*services\s*$/ }).first();
+    await folder.waitFor({ state: 'visible', timeout: 10_000 });
+    await folder.click({ button: 'right' });
+    // VS Code's menus act on the highlighted item: hover it, then Enter (a synthetic click does not reach it).
+    await page.locator('.context-view .action-label', { hasText: 'Semantic Search in Folder' }).first().hover();
+    await page.keyboard.press('Enter');
+    await until('the quick pick titled "Semantic Search in services"', 10_000, async () =>
+      (await page.locator('.quick-input-widget .quick-input-title').innerText()).includes('Semantic Search in services'));
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.fill('');
+    await page.keyboard.type(QUERY, { delay: 10 });
+    await quickRows.filter({ hasText: 'services/' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page.waitForTimeout(1000);
+    const rows = (await quickRows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    await page.keyboard.press('Escape');
+    const outside = rows.filter((r) => !r.includes('services/'));
+    if (outside.length) {
+      throw new Error(`results outside services/: ${outside.join(' | ').slice(0, 300)}`);
+    }
+    return `${rows.length} result(s), all in services/`;
+  });
+
   await check('a killed server is restarted and indexes again', async () => {
     const serverPids = () => {
       // Only the server this run installed: its path is inside this run's extensions folder.

@@ -4,6 +4,7 @@ import { statusReport } from './logic/format';
 import { Methods, ReindexResult, SearchHit, StatusResult } from './logic/protocol';
 import { clearMatchHighlightsOnEdit, showHit } from './navigate';
 import { ProblemReporter } from './problemReporter';
+import { folderScope } from './logic/results';
 import { QueryHistory, runSearchQuickPick, runSidebarSearch } from './quickPick';
 import { errorText, ServerManager } from './server';
 import { StatusBar } from './statusBar';
@@ -48,6 +49,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const history = new QueryHistory(context.workspaceState);
   command('semanticSearch.search', () => runSearchQuickPick(srv, tree, history, problems));
   command('semanticSearch.searchSelection', () => runSearchQuickPick(srv, tree, history, problems, true));
+  command('semanticSearch.searchInFolder', (uri: vscode.Uri | undefined) => {
+    const workspaceFolder = uri && vscode.workspace.getWorkspaceFolder(uri);
+    const scope = workspaceFolder && uri ? folderScope(workspaceFolder.uri.toString(), workspaceFolder.name, uri.toString()) : undefined;
+    return runSearchQuickPick(srv, tree, history, problems, false, scope);
+  });
   command('semanticSearch.searchInSidebar', () => runSidebarSearch(srv, tree, history));
   command('semanticSearch.openResult', (hit: SearchHit, queryId?: string) => open(hit, queryId));
   command('semanticSearch.nextResult', async () => open(await tree.step(1)));

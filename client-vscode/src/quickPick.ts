@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { LatestDebouncer } from './logic/debounce';
 import { hitLocation, hitTitle, kindIcon, queryFromSelection, resultNotes, scoreText, snippetLine } from './logic/format';
-import { mergeBySymbol } from './logic/results';
+import { FolderScope, mergeBySymbol } from './logic/results';
 import { readHistory, remember } from './logic/history';
 import type { Problem, ProblemAction } from './logic/problems';
 import { maxResults, typingDelay } from './logic/settings';
@@ -49,11 +49,14 @@ export class QueryHistory {
  * from the editor's selected text instead. An empty box lists the recent queries.
  */
 export async function runSearchQuickPick(
-  server: ServerManager, tree: ResultsTree, history: QueryHistory, problems: ProblemReporter, fromSelection = false,
+  server: ServerManager, tree: ResultsTree, history: QueryHistory, problems: ProblemReporter, fromSelection = false, scope?: FolderScope,
 ): Promise<void> {
   const cfg = vscode.workspace.getConfiguration('semanticSearch');
   const qp = vscode.window.createQuickPick<HitItem>();
-  qp.title = 'Semantic Search';
+  const title = scope ? `Semantic Search in ${scope.label}` : 'Semantic Search';
+  // "in Folder": one workspace folder, and a glob for a folder inside it.
+  const scoped = scope ? { folder: scope.folder, ...(scope.pathGlob ? { filters: { pathGlob: scope.pathGlob } } : {}) } : {};
+  qp.title = title;
   qp.placeholder = 'Describe the code you are looking for, e.g. "validate an email address"';
   // The server ranks; the quick pick must not filter its answers away by label.
   qp.matchOnDescription = false;
@@ -106,7 +109,7 @@ export async function runSearchQuickPick(
       return;
     }
     qp.busy = true;
-    server.request<SearchResultSet>(Methods.search, { query, topK: maxResults(cfg) }, token).then((set) => {
+    server.request<SearchResultSet>(Methods.search, { query, topK: maxResults(cfg), ...scoped }, token).then((set) => {
       if (!debouncer.isCurrent(seq) || token.isCancellationRequested) {
         return;
       }
@@ -115,7 +118,7 @@ export async function runSearchQuickPick(
       const problem = problems.current;
       setItems(!set.results?.length && problem ? problemItems(problem) : toItems(set));
       const notes = resultNotes(set);
-      qp.title = notes ? `Semantic Search — ${notes}` : 'Semantic Search';
+      qp.title = notes ? `${title} — ${notes}` : title;
       tree.show(set);
       qp.busy = false;
     }, (err) => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { groupByFile, mergeBySymbol, navigationOrder, step } from '../src/logic/results';
+import { folderScope, groupByFile, mergeBySymbol, navigationOrder, step } from '../src/logic/results';
 import { hit } from './fixtures';
 
 test('groups by file: files by best rank, hits inside a file by rank, not by position', () => {
@@ -36,4 +36,10 @@ test('one row per symbol: later parts of the same symbol are dropped, symbol-les
     hit({ resultId: 'r6', rank: 6, symbol: undefined }),
   ];
   assert.deepEqual(mergeBySymbol(hits).map((h) => h.resultId), ['r1', 'r2', 'r4', 'r5', 'r6']);
+});
+
+test('folder scope: a folder inside the workspace folder becomes its glob; the workspace folder itself, none', () => {
+  assert.deepEqual(folderScope('file:///ws', 'ws', 'file:///ws/src/Billing'), { folder: 'file:///ws', pathGlob: 'src/Billing/**', label: 'src/Billing' });
+  assert.deepEqual(folderScope('file:///ws/', 'ws', 'file:///ws'), { folder: 'file:///ws/', label: 'ws' });
+  assert.equal(folderScope('file:///ws', 'ws', 'file:///ws/a%20b/%5Bx%5D%7Bv%7D*').pathGlob, 'a b/[[]x?[{]v[}][*]/**');
 });

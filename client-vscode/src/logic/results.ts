@@ -64,3 +64,30 @@ export function step(current: number | undefined, count: number, direction: 1 | 
   }
   return (current + direction + count) % count;
 }
+
+/** A search limited to one folder of the workspace ("Semantic Search in Folder" in the Explorer). */
+export interface FolderScope {
+  /** The workspace folder URI (the server's `folder` param). */
+  folder: string;
+  /** Folder-relative glob with '/' (the server's `filters.pathGlob`); absent for the workspace folder itself. */
+  pathGlob?: string;
+  /** What the title says: the relative path, or the workspace folder's name. */
+  label: string;
+}
+
+/**
+ * The scope of a folder inside a workspace folder, from their URIs (both `file:`, the workspace folder's a prefix
+ * of the other's). Glob characters in folder names are made literal, as far as the server's glob allows.
+ */
+export function folderScope(workspaceFolderUri: string, workspaceFolderName: string, folderUri: string): FolderScope {
+  const root = workspaceFolderUri.replace(/\/+$/, '');
+  const inner = folderUri.replace(/\/+$/, '');
+  const relative = inner.length > root.length ? decodeURIComponent(inner.slice(root.length + 1)) : '';
+  if (!relative) {
+    return { folder: workspaceFolderUri, label: workspaceFolderName };
+  }
+  // The server's glob has no escape character: a special character becomes a one-character class ("[*]"); ']'
+  // cannot be put in one, so it matches any one character.
+  const literal = relative.replace(/[*?[{}]/g, '[$&]').replace(/\]/g, (m, at: number, all: string) => (all[at - 2] === '[' ? m : '?'));
+  return { folder: workspaceFolderUri, pathGlob: `${literal}/**`, label: relative };
+}
