@@ -9,18 +9,21 @@ const folder = (over: Partial<FolderStatus>): FolderStatus => ({
 const status = (...folders: FolderStatus[]): StatusResult => ({ folders, queuedJobs: 0 });
 
 test('problems: a folder without a model names the cause and opens the modelPath setting (the remote tab when remote)', () => {
-  const p = folderProblem(status(folder({}), folder({ name: 'repo', state: 'error', lastError: 'No model found. Set "modelPath" in the settings.' })), false);
+  const noModel = folder({ name: 'repo', state: 'error', lastError: 'No model found. Set "modelPath" in the settings.', lastErrorKind: 'model' });
+  const p = folderProblem(status(folder({}), noModel), false);
   assert.equal(p?.kind, 'noModel');
   assert.match(p!.message, /^repo: No model found/);
   assert.deepEqual(p!.actions[0], { title: 'Open Settings', command: 'workbench.action.openSettings', args: ['semanticSearch.modelPath'] });
-  assert.equal(folderProblem(status(folder({ state: 'error', lastError: 'Model folder not found: /x' })), false)?.kind, 'noModel');
-  const remote = folderProblem(status(folder({ state: 'error', lastError: 'No model found.' })), true);
+  // The kind decides, not the wording of the message.
+  assert.equal(folderProblem(status(folder({ state: 'error', lastError: 'Model folder not found: /x', lastErrorKind: 'other' })), false)?.kind, 'folderError');
+  const remote = folderProblem(status(folder({ state: 'error', lastError: 'No model found.', lastErrorKind: 'model' })), true);
   assert.equal(remote?.actions[0].command, 'workbench.action.openRemoteSettings');
 });
 
 test('problems: a corrupt index offers the rebuild; other errors the log; healthy folders none', () => {
-  assert.equal(folderProblem(status(folder({ state: 'error', lastError: 'The index is corrupt. Rebuild it.' })), false)?.actions[0].command, 'semanticSearch.rebuildIndex');
-  assert.equal(folderProblem(status(folder({ state: 'error', lastError: 'disk full' })), false)?.kind, 'folderError');
+  const corrupt = folder({ state: 'error', lastError: 'The index is corrupt. Rebuild it.', lastErrorKind: 'corruptIndex' });
+  assert.equal(folderProblem(status(corrupt), false)?.actions[0].command, 'semanticSearch.rebuildIndex');
+  assert.equal(folderProblem(status(folder({ state: 'error', lastError: 'disk full', lastErrorKind: 'other' })), false)?.kind, 'folderError');
   assert.equal(folderProblem(status(folder({}), folder({ state: 'indexing' })), false), undefined);
   assert.equal(folderProblem(undefined, false), undefined);
 });

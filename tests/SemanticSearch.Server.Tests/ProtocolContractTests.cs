@@ -46,6 +46,10 @@ public sealed class ProtocolContractTests
         Assert.Equal(Listed(pinned.GetProperty(nameof(ChunkKind))), hitKinds);
         var states = Enum.GetValues<FolderState>().Select(state => JsonSerializer.Serialize(state, json).Trim('"')).ToList();
         Assert.Equal(Listed(pinned.GetProperty(nameof(FolderState))), states);
+        var errorKinds = Enum.GetValues<FolderErrorKind>().Select(kind => JsonSerializer.Serialize(kind, json).Trim('"')).ToList();
+        Assert.Equal(Listed(pinned.GetProperty(nameof(FolderErrorKind))), errorKinds);
+        // Every enum the fixture pins is checked above (a new one cannot be pinned and forgotten here).
+        Assert.Equal(["ChunkKind", "FolderErrorKind", "FolderState"], pinned.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal(FolderState.Ready, JsonSerializer.Deserialize<FolderState>("\"ready\"", json));
         Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<FolderState>("3", json)); // names only, never numbers
         Assert.Equal("{\"token\":\"t\",\"value\":{\"kind\":\"begin\"}}",

@@ -313,6 +313,7 @@ public sealed class ServerEndToEndTests : IDisposable
             await Task.Delay(100);
         }
         Assert.Contains("no-such-model", folder.GetProperty("lastError").GetString());
+        Assert.Equal("model", folder.GetProperty("lastErrorKind").GetString());
         var search = await client.SearchAsync("email");
         Assert.Empty(Results(search));
         Assert.False(search.GetProperty("coverage").GetProperty("complete").GetBoolean());
@@ -433,6 +434,7 @@ public sealed class ServerEndToEndTests : IDisposable
         Assert.Contains("corrupt", error);
         Assert.Contains("Semantic Search: Rebuild Index", error); // the editor's words, not the CLI's
         Assert.DoesNotContain("semsearch index", error);
+        Assert.Equal("corruptIndex", folder.GetProperty("lastErrorKind").GetString()); // the fix, machine-readable
 
         await client.RequestAsync("semanticSearch/reindex", new { full = true });
         var ready = await client.WaitReadyAsync(1);

@@ -71,11 +71,11 @@ export function folderProblem(status: StatusResult | undefined, remote: boolean)
     return undefined;
   }
   const message = `${failed.name}: ${failed.lastError}`;
-  if (/no model found|model folder|modelPath|semsearch-model\.json/i.test(failed.lastError)) {
-    return { kind: 'noModel', message, actions: [openSetting('modelPath', remote), showLog] };
-  }
-  if (/corrupt|rebuild/i.test(failed.lastError)) {
-    return { kind: 'corruptIndex', message, actions: [{ title: 'Rebuild Index', command: 'semanticSearch.rebuildIndex' }, showLog] };
+  switch (failed.lastErrorKind) {
+    case 'model':
+      return { kind: 'noModel', message, actions: [openSetting('modelPath', remote), showLog] };
+    case 'corruptIndex':
+      return { kind: 'corruptIndex', message, actions: [{ title: 'Rebuild Index', command: 'semanticSearch.rebuildIndex' }, showLog] };
   }
   return { kind: 'folderError', message, actions: [showLog] };
 }

@@ -85,6 +85,9 @@ export interface SearchResultSet {
 
 export type FolderState = 'queued' | 'opening' | 'indexing' | 'ready' | 'error';
 
+/** What kind of failure lastError is: the client offers its fix from this, never from the message text. */
+export type FolderErrorKind = 'model' | 'corruptIndex' | 'other';
+
 export interface FolderStatus {
   uri: string;
   name: string;
@@ -98,6 +101,7 @@ export interface FolderStatus {
   model?: string;
   executionProvider?: string;
   lastError?: string;
+  lastErrorKind?: FolderErrorKind;
   lastIndexed?: string;
   progress?: number;
 }

@@ -29,7 +29,8 @@ public sealed class IndexedFolder : IDisposable
     private volatile int _filesIndexed;
     private volatile int _chunksIndexed;
     private volatile int _progressPercent = -1;
-    private volatile string? _lastError;
+    /// <summary>The last failure, message and kind in one object so a reader never sees one without the other.</summary>
+    private volatile FolderError? _error;
     private volatile IndexFiles? _indexFiles;
     private volatile string? _model;
     private volatile string? _executionProvider;
@@ -58,7 +59,8 @@ public sealed class IndexedFolder : IDisposable
     public int FilesKnown => _filesKnown;
     public int FilesIndexed => _filesIndexed;
     public int ChunksIndexed => _chunksIndexed;
-    public string? LastError => _lastError;
+    public string? LastError => _error?.Message;
+    public FolderErrorKind? LastErrorKind => _error?.Kind;
     /// <summary>The index's LiteDB file, once opened.</summary>
     public string? IndexPath => _indexFiles?.Database;
 
@@ -86,16 +88,16 @@ public sealed class IndexedFolder : IDisposable
         _indexFiles = workspace.Files;
         _model = workspace.Model.Identity.Name;
         _executionProvider = workspace.Model.ExecutionProvider.Name();
-        _lastError = null;
+        _error = null;
         _filesIndexed = workspace.FilesIndexed;
         _filesKnown = Math.Max(_filesKnown, workspace.FilesIndexed);
         _chunksIndexed = workspace.CacheSize.Chunks;
     }
 
-    public void OpenFailed(string error)
+    public void OpenFailed(string error, FolderErrorKind kind)
     {
         MoveTo(FolderState.Error, FolderState.Opening);
-        _lastError = error;
+        _error = new FolderError(error, kind);
     }
 
     public void BeginPass()
@@ -126,7 +128,7 @@ public sealed class IndexedFolder : IDisposable
             _filesIndexed = Math.Max(0, _filesIndexed + result.FilesAdded - result.FilesDeleted);
         }
         _chunksIndexed = _workspace?.CacheSize.Chunks ?? 0;
-        _lastError = result.Errors.Count > 0 ? $"{result.Errors.Count} file(s) could not be read; see the log." : null;
+        _error = result.Errors.Count > 0 ? new FolderError($"{result.Errors.Count} file(s) could not be read; see the log.", FolderErrorKind.Other) : null;
         if (!result.Cancelled)
         {
             _lastIndexed = DateTime.UtcNow;
@@ -137,11 +139,13 @@ public sealed class IndexedFolder : IDisposable
     /// <summary>The pass was cancelled before it could report (removal, shutdown, a cancelled request).</summary>
     public void PassCancelled() => MoveTo(FolderState.Ready, FolderState.Indexing);
 
-    public void PassFailed(string error)
+    public void PassFailed(string error, FolderErrorKind kind)
     {
         MoveTo(FolderState.Error, FolderState.Indexing);
-        _lastError = error;
+        _error = new FolderError(error, kind);
     }
+
+    private sealed record FolderError(string Message, FolderErrorKind Kind);
 
     // ------------------------------------------------------------ the workspace
 

@@ -61,7 +61,7 @@ public sealed class IndexingWorker(Func<ServerSettings> settings, EditorClient c
         }
         catch (Exception ex)
         {
-            folder.PassFailed(ex.Message);
+            folder.PassFailed(ex.Message, KindOf(ex));
             progress?.End("Failed");
             client.Log(MessageType.Error, $"Indexing {folder.Name} failed: {ex.Message}");
             throw;
@@ -101,7 +101,7 @@ public sealed class IndexingWorker(Func<ServerSettings> settings, EditorClient c
         try
         {
             var model = DefaultModel.Resolve(current.ModelPath)
-                ?? throw new FileNotFoundException(
+                ?? throw new NoModelException(
                     $"No model found. Set \"modelPath\" in the settings (a folder with semsearch-model.json) or {DefaultModel.EnvironmentVariable}.");
             var encoder = new EncoderOptions(current.ExecutionProvider, current.Threads, Log: m => client.Log(MessageType.Warning, m));
             var shared = models.Acquire(model, encoder);
@@ -125,11 +125,19 @@ public sealed class IndexingWorker(Func<ServerSettings> settings, EditorClient c
         catch (Exception ex)
         {
             // The engine's advice names the CLI; from an editor the same fix is a full reindex.
-            folder.OpenFailed(ex is IndexCorruptException corrupt ? $"{ex.Message} {Remedy(corrupt.Remedy)}" : ex.Message);
+            folder.OpenFailed(ex is IndexCorruptException corrupt ? $"{ex.Message} {Remedy(corrupt.Remedy)}" : ex.Message, KindOf(ex));
             client.Log(MessageType.Error, $"Cannot open {folder.Name}: {folder.LastError}");
             return false;
         }
     }
+
+    /// <summary>What a failure is, by its type (the client offers the fix from this, never from the message).</summary>
+    private static FolderErrorKind KindOf(Exception ex) => ex switch
+    {
+        IndexCorruptException => FolderErrorKind.CorruptIndex,
+        ModelLoadException or NoModelException => FolderErrorKind.Model,
+        _ => FolderErrorKind.Other,
+    };
 
     /// <summary>The folder's workspace options under these settings (where its index lives follows indexLocation).</summary>
     private static WorkspaceOptions Options(ServerSettings current, string root, string modelPath) =>
@@ -145,3 +153,6 @@ public sealed class IndexingWorker(Func<ServerSettings> settings, EditorClient c
         }
     }
 }
+
+/// <summary>No model folder was configured and none ships beside the server.</summary>
+public sealed class NoModelException(string message) : FileNotFoundException(message);

@@ -22,6 +22,18 @@ public static class Methods
     public const string Prefix = "semanticSearch/";
 }
 
+/// <summary>What kind of failure <c>lastError</c> describes, so a client offers its fix without reading the message.</summary>
+[JsonConverter(typeof(LowerCaseEnumConverter<FolderErrorKind>))]
+public enum FolderErrorKind
+{
+    /// <summary>No model could be loaded (none found, or the configured folder is missing or incomplete): the fix is modelPath.</summary>
+    Model,
+    /// <summary>The index file is damaged: the fix is a rebuild (reindex with full).</summary>
+    CorruptIndex,
+    /// <summary>Anything else (unreadable files, I/O): the log says more.</summary>
+    Other,
+}
+
 /// <summary>A workspace folder's indexing state, on the wire in lower case (<c>"ready"</c>).</summary>
 [JsonConverter(typeof(LowerCaseEnumConverter<FolderState>))]
 public enum FolderState
@@ -139,6 +151,8 @@ public sealed class FolderStatus
     public string? Model { get; init; }
     public string? ExecutionProvider { get; init; }
     public string? LastError { get; init; }
+    /// <summary>What kind of failure <see cref="LastError"/> is; null when there is none.</summary>
+    public FolderErrorKind? LastErrorKind { get; init; }
     public DateTime? LastIndexed { get; init; }
     /// <summary>Percentage of the pass in progress, when indexing.</summary>
     public int? Progress { get; init; }

@@ -49,6 +49,7 @@ public sealed class IndexedFolderTests
         Assert.True(folder.ChunksIndexed > 0);
         Assert.NotNull(folder.LastIndexed);
         Assert.Null(folder.LastError);
+        Assert.Null(folder.LastErrorKind);
     }
 
     [Fact]
@@ -57,8 +58,8 @@ public sealed class IndexedFolderTests
         using var folder = NewFolder(Path.GetTempPath());
         Assert.Throws<InvalidOperationException>(folder.BeginPass);
         Assert.Throws<InvalidOperationException>(folder.PassCancelled);
-        Assert.Throws<InvalidOperationException>(() => folder.PassFailed("x"));
-        Assert.Throws<InvalidOperationException>(() => folder.OpenFailed("x"));
+        Assert.Throws<InvalidOperationException>(() => folder.PassFailed("x", FolderErrorKind.Other));
+        Assert.Throws<InvalidOperationException>(() => folder.OpenFailed("x", FolderErrorKind.Other));
         Assert.Equal(FolderState.Queued, folder.State);
 
         folder.BeginOpening();
@@ -71,9 +72,10 @@ public sealed class IndexedFolderTests
     {
         using var folder = NewFolder(Path.GetTempPath());
         folder.BeginOpening();
-        folder.OpenFailed("No model found.");
+        folder.OpenFailed("No model found.", FolderErrorKind.Model);
         Assert.Equal(FolderState.Error, folder.State);
         Assert.Equal("No model found.", folder.LastError);
+        Assert.Equal(FolderErrorKind.Model, folder.LastErrorKind);
         Assert.Null(folder.Workspace);
 
         folder.BeginOpening();
@@ -89,9 +91,10 @@ public sealed class IndexedFolderTests
         folder.Opened(OpenWorkspace(repo.Root));
 
         folder.BeginPass();
-        folder.PassFailed("disk full");
+        folder.PassFailed("disk full", FolderErrorKind.Other);
         Assert.Equal(FolderState.Error, folder.State);
         Assert.Equal("disk full", folder.LastError);
+        Assert.Equal(FolderErrorKind.Other, folder.LastErrorKind);
         Assert.NotNull(folder.Workspace);
 
         folder.BeginPass();

@@ -23,6 +23,7 @@ public sealed class StatusHandler(ServerSession session) : IRequestHandler<NoPar
             Model = f.Model,
             ExecutionProvider = f.ExecutionProvider,
             LastError = f.LastError,
+            LastErrorKind = f.LastErrorKind,
             LastIndexed = f.LastIndexed,
             Progress = f.ProgressPercent,
         }).ToArray(),
