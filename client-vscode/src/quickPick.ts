@@ -24,8 +24,8 @@ interface HitItem extends vscode.QuickPickItem {
 /** A problem as rows: its cause, then one row per fix. */
 function problemItems(problem: Problem): HitItem[] {
   return [
-    { label: `$(error) ${problem.message}`, alwaysShow: true },
-    ...problem.actions.map((action) => ({ label: `$(arrow-right) ${action.title}`, alwaysShow: true, action })),
+    { label: problem.message, iconPath: new vscode.ThemeIcon('error'), alwaysShow: true },
+    ...problem.actions.map((action) => ({ label: action.title, iconPath: new vscode.ThemeIcon('arrow-right'), alwaysShow: true, action })),
   ];
 }
 
@@ -85,7 +85,11 @@ export async function runSearchQuickPick(
     }
     return items;
   };
-  const recentItems = (): HitItem[] => history.all.map((q) => ({ label: `$(history) ${q}`, description: 'recent query', alwaysShow: true, recent: q }));
+  // Icons go in iconPath, never as "$(…)" in the label, where a screen reader would read them out.
+  const recentItems = (): HitItem[] =>
+    history.all.map((q) => ({ label: q, iconPath: new vscode.ThemeIcon('history'), description: 'recent query', alwaysShow: true, recent: q }));
+  // Nothing can be searched while the server is not running for a known reason: the rows say why instead.
+  const blockedBy = (): Problem | undefined => (!server.running ? problems.current : undefined);
 
   // VS Code focuses the first row of every new list by itself: that is not the user moving, so it previews nothing.
   let autoFocused: HitItem | undefined;
@@ -103,9 +107,10 @@ export async function runSearchQuickPick(
       setItems(recentItems());
       return;
     }
-    if (!server.running && problems.current) {
+    const blocked = blockedBy();
+    if (blocked) {
       qp.busy = false;
-      setItems(problemItems(problems.current));
+      setItems(problemItems(blocked));
       return;
     }
     qp.busy = true;
@@ -126,7 +131,7 @@ export async function runSearchQuickPick(
         return;
       }
       qp.busy = false;
-      setItems([{ label: '$(error) Search failed', detail: errorText(err), alwaysShow: true }]);
+      setItems([{ label: 'Search failed', iconPath: new vscode.ThemeIcon('error'), detail: errorText(err), alwaysShow: true }]);
     });
   });
 
@@ -205,7 +210,7 @@ export async function runSearchQuickPick(
     ? (editor && !editor.selection.isEmpty ? queryFromSelection(editor.document.getText(editor.selection)) : '')
     : history.all[0] ?? '';
   qp.value = initial;
-  const blocked = !server.running ? problems.current : undefined;
+  const blocked = blockedBy();
   if (blocked) {
     setItems(problemItems(blocked));
   } else if (!initial) {
