@@ -163,12 +163,15 @@ public sealed unsafe class CodesFile : IDisposable
 
     /// <summary>
     /// Appends one store commit (deletions, then each update's path deleted and its chunks added) and moves the
-    /// header to <paramref name="generation"/>. Chunks appended after opening are read from the commit's own
-    /// arrays until the file is mapped again at the next open.
+    /// header to <paramref name="generation"/>. Returns the added chunks' codes inside the file, in the order of
+    /// the updates and their chunks, so that what the vector cache keeps of a commit is mapped pages rather than
+    /// the commit's own arrays (a long first index would otherwise hold every chunk it wrote on the heap until the
+    /// next open); null when the new records could not be mapped (the caller keeps its arrays).
     /// </summary>
-    public void Append(IReadOnlyList<FileUpdate> updates, IReadOnlyList<string> deletions, long generation)
+    public IReadOnlyList<ReadOnlyMemory<byte>>? Append(IReadOnlyList<FileUpdate> updates, IReadOnlyList<string> deletions, long generation)
     {
         var buffer = new ArrayBufferWriter<byte>();
+        var codesAt = new List<(int Offset, int Length)>();
         foreach (var path in deletions)
         {
             WriteDelete(buffer, path);
@@ -178,10 +181,11 @@ public sealed unsafe class CodesFile : IDisposable
             WriteDelete(buffer, update.File.Path);
             foreach (var chunk in update.Chunks)
             {
-                WriteAdd(buffer, chunk);
+                codesAt.Add(WriteAdd(buffer, chunk));
             }
         }
-        _writer.Position = HeaderBytes + _length;
+        var start = HeaderBytes + _length;
+        _writer.Position = start;
         _writer.Write(buffer.WrittenSpan);
         if (FaultDuringAppend)
         {
@@ -194,7 +198,38 @@ public sealed unsafe class CodesFile : IDisposable
         _writer.Write(Header(_codecHash, _dim, _bytesPerVector, generation, _length));
         _writer.Flush(flushToDisk: true);
         Generation = generation;
+        return codesAt.Count == 0 ? [] : MapAppended(start, buffer.WrittenCount, codesAt);
     }
+
+    /// <summary>
+    /// Maps the records one append wrote. Each append is its own small mapping (a view of its range), kept, like
+    /// the first, until the file is disposed: the cache's entries point into it. A long session adds one mapping
+    /// per commit; the next open maps the whole file as one again.
+    /// </summary>
+    private IReadOnlyList<ReadOnlyMemory<byte>>? MapAppended(long start, int length, List<(int Offset, int Length)> codesAt)
+    {
+        MemoryMappedFile? map = null;
+        MemoryMappedViewAccessor? view = null;
+        try
+        {
+            map = MemoryMappedFile.CreateFromFile(_writer, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
+            view = map.CreateViewAccessor(start, length, MemoryMappedFileAccess.Read);
+            byte* pointer = null;
+            view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+            ReadOnlyMemory<byte> memory = new MappedWindow(pointer + view.PointerOffset, length).Memory;
+            _appended.Add((map, view));
+            return codesAt.Select(c => memory.Slice(c.Offset, c.Length)).ToList();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            view?.Dispose();
+            map?.Dispose();
+            return null;
+        }
+    }
+
+    /// <summary>Mappings of appended records (see <see cref="MapAppended"/>), released with the file.</summary>
+    private readonly List<(MemoryMappedFile Map, MemoryMappedViewAccessor View)> _appended = [];
 
     /// <summary>Test fault point: the process dies after a commit's codes are written and before the header moves.</summary>
     public const string FaultDuringCodesWrite = "during-codes-write";
@@ -203,6 +238,13 @@ public sealed unsafe class CodesFile : IDisposable
 
     public void Dispose()
     {
+        foreach (var (map, view) in _appended)
+        {
+            view.SafeMemoryMappedViewHandle.ReleasePointer();
+            view.Dispose();
+            map.Dispose();
+        }
+        _appended.Clear();
         if (_view is not null)
         {
             _view.SafeMemoryMappedViewHandle.ReleasePointer();
@@ -318,7 +360,8 @@ public sealed unsafe class CodesFile : IDisposable
         return header;
     }
 
-    private static void WriteAdd(ArrayBufferWriter<byte> buffer, StoredChunk stored)
+    /// <summary>Writes an add record; returns where its codes lie in <paramref name="buffer"/>.</summary>
+    private static (int Offset, int Length) WriteAdd(ArrayBufferWriter<byte> buffer, StoredChunk stored)
     {
         if (stored.Vectors.Format != VectorFormat.Residual)
         {
@@ -333,7 +376,9 @@ public sealed unsafe class CodesFile : IDisposable
         WriteString(buffer, c.Symbol);
         WriteString(buffer, c.Container);
         WriteInt32(buffer, stored.VectorCount);
+        var offset = buffer.WrittenCount;
         buffer.Write(stored.Vectors.Bytes.Span);
+        return (offset, stored.Vectors.Bytes.Length);
     }
 
     private static void WriteDelete(ArrayBufferWriter<byte> buffer, string path)

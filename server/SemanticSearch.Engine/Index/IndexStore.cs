@@ -594,7 +594,10 @@ public sealed class IndexStore : IDisposable
             {
                 try
                 {
-                    _codes.Append(updates, deletions, generation);
+                    if (_codes.Append(updates, deletions, generation) is { } mapped)
+                    {
+                        updates = InMappedCodes(updates, mapped);
+                    }
                 }
                 catch (IOException)
                 {
@@ -606,6 +609,13 @@ public sealed class IndexStore : IDisposable
             }
             return updates;
         }
+    }
+
+    /// <summary>The updates with each chunk's vectors replaced by its codes in the codes file (same bytes, mapped).</summary>
+    private static List<FileUpdate> InMappedCodes(IReadOnlyList<FileUpdate> updates, IReadOnlyList<ReadOnlyMemory<byte>> mapped)
+    {
+        var next = 0;
+        return updates.Select(u => u with { Chunks = u.Chunks.Select(c => c with { Vectors = new VectorBlob(VectorFormat.Residual, mapped[next++]) }).ToList() }).ToList();
     }
 
     /// <summary>Applies the group and bumps the commit generation, in one transaction; returns the new generation.</summary>

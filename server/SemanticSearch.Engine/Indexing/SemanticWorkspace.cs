@@ -180,6 +180,12 @@ public sealed class SemanticWorkspace : IDisposable
     /// <summary>Chunks held in memory for search, and their vector bytes.</summary>
     public (int Chunks, long VectorBytes) CacheSize => (_cache.Count, _cache.VectorBytes);
 
+    /// <summary>
+    /// Chunks whose vectors the cache holds in managed arrays rather than in mapped codes-file pages (tests: a
+    /// compressed index keeps none there, even for chunks committed after it was opened).
+    /// </summary>
+    internal int ChunksOnHeap => _cache.View().Entries.Count(e => System.Runtime.InteropServices.MemoryMarshal.TryGetArray(e.Vectors.Bytes, out _));
+
     /// <summary>Files the index holds.</summary>
     public int FilesIndexed => Store.Info.FileCount;
 

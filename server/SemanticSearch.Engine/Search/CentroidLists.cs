@@ -103,9 +103,8 @@ internal sealed class CentroidLists
         var scores = new float[k];
         var best = new int[probes];
         var bestScore = new float[probes];
-        var approx = new float[Covered];
-        var lastToken = new int[Covered];
-        var touched = new List<int>();
+        var scratch = RentScratch();
+        var (approx, lastToken, touched) = (scratch.Approx, scratch.LastToken, scratch.Touched);
         for (var qi = 0; qi < nq; qi++)
         {
             _codec.Centroids.Scores(query.Slice(qi * dim, dim), scores);
@@ -136,26 +135,53 @@ internal sealed class CentroidLists
         var heap = new PriorityQueue<VectorCache.Entry, (float Score, int Negated)>(count + 1);
         foreach (var j in touched)
         {
-            if (bySlot[j] is not { } entry || (keep is not null && !keep(entry)))
+            // The score decides first: most touched chunks cannot enter the list, and asking the filter about them
+            // would read each one's entry (a cache miss per chunk, half the time of a filtered query at 1M chunks).
+            var key = (approx[j], -j);
+            var full = heap.Count >= count;
+            if ((full && heap.TryPeek(out _, out var worst) && key.CompareTo(worst) <= 0)
+                || bySlot[j] is not { } entry || (keep is not null && !keep(entry)))
             {
                 continue;
             }
-            var key = (approx[j], -j);
-            if (heap.Count < count)
-            {
-                heap.Enqueue(entry, key);
-            }
-            else if (heap.TryPeek(out _, out var worst) && key.CompareTo(worst) > 0)
+            if (full)
             {
                 heap.DequeueEnqueue(entry, key);
             }
+            else
+            {
+                heap.Enqueue(entry, key);
+            }
         }
+        ReturnScratch(scratch);
         var result = new List<VectorCache.Entry>(heap.Count);
         while (heap.TryDequeue(out var entry, out _))
         {
             result.Add(entry);
         }
         return result;
+    }
+
+    /// <summary>
+    /// Per-slot accumulators of one query: arrays of the index's size, which a query would otherwise allocate anew
+    /// (8 MB per query at a million chunks, garbage the next keystroke's query adds to). Kept clean between uses:
+    /// only the slots a query touched are reset, so taking one back costs O(candidates), not O(index).
+    /// </summary>
+    private sealed record Scratch(float[] Approx, int[] LastToken, List<int> Touched);
+
+    private readonly System.Collections.Concurrent.ConcurrentBag<Scratch> _scratch = [];
+
+    private Scratch RentScratch() => _scratch.TryTake(out var scratch) ? scratch : new Scratch(new float[Covered], new int[Covered], []);
+
+    private void ReturnScratch(Scratch scratch)
+    {
+        foreach (var j in scratch.Touched)
+        {
+            scratch.Approx[j] = 0;
+            scratch.LastToken[j] = 0;
+        }
+        scratch.Touched.Clear();
+        _scratch.Add(scratch);
     }
 
     /// <summary>The <c>best.Length</c> highest scores, best first (a small insertion sort: probes are few).</summary>

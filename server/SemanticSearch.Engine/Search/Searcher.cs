@@ -81,7 +81,7 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
         filters ??= SearchFilters.None;
         var view = cache.View();
         var byId = view.ById;
-        var entries = Filter(view.Entries, filters);
+        var entries = Filter(view, filters);
         var pool = Math.Max(options.Weights.CandidatesPerRetriever, count * 5);
         var prepared = new QueryMatrix(query.Data, query.Count, cache.Dim);
         var perToken = 1f / Math.Max(1, query.Count);
@@ -152,14 +152,17 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
         return e => (languages is null || languages.Contains(e.Language)) && (glob is null || glob.IsMatch(e.Path));
     }
 
-    private static VectorCache.Entry[] Filter(VectorCache.Entry[] entries, SearchFilters filters)
+    /// <summary>The view's entries that pass the filters; remembered by the view, so a repeated filter costs nothing.</summary>
+    private static VectorCache.Entry[] Filter(VectorCache.SnapshotView view, SearchFilters filters)
     {
         if (filters.Languages is not { Count: > 0 } && string.IsNullOrWhiteSpace(filters.PathGlob))
         {
-            return entries;
+            return view.Entries;
         }
-        var keep = Keeps(filters);
-        return entries.Where(keep).ToArray();
+        var languages = filters.Languages is { Count: > 0 } named
+            ? string.Join('\n', named.Select(l => l.ToLowerInvariant()).Order(StringComparer.Ordinal))
+            : "";
+        return view.Filtered(languages + "\0" + (filters.PathGlob ?? ""), Keeps(filters));
     }
 
     private List<(VectorCache.Entry Entry, float Score)> ScoreAll(QueryMatrix prepared, VectorCache.Entry[] entries, int topK, CancellationToken cancellationToken)

@@ -139,7 +139,7 @@ public sealed class VectorCache
     }
 
     /// <summary>Whether any chunk of this language id is held (query language hints only apply to those).</summary>
-    public bool HasLanguage(string language) => Snapshot().Any(e => string.Equals(e.Language, language, StringComparison.OrdinalIgnoreCase));
+    public bool HasLanguage(string language) => View().Languages.Contains(language);
 
     /// <summary>An immutable view for one search; concurrent updates do not disturb a running query.</summary>
     internal Entry[] Snapshot() => View().Entries;
@@ -207,8 +207,52 @@ public sealed class VectorCache
     /// One immutable state of the cache: the entries, the same by chunk id, and for candidate generation the
     /// centroid lists (null without a codec), the live entries by slot and the entries the lists do not cover
     /// (added since they were built, or held as half floats), which every query scores.
+    /// What a query would otherwise derive by walking every entry is derived once per view and kept with it: the
+    /// languages held (each query's language hint asks) and the entries a filter keeps (a user typing with a
+    /// language or path filter repeats the same filter on every keystroke).
     /// </summary>
-    internal sealed record SnapshotView(Entry[] Entries, IReadOnlyDictionary<string, Entry> ById, CentroidLists? Lists, Entry?[] BySlot, Entry[] Unlisted);
+    internal sealed record SnapshotView(Entry[] Entries, IReadOnlyDictionary<string, Entry> ById, CentroidLists? Lists, Entry?[] BySlot, Entry[] Unlisted)
+    {
+        /// <summary>Distinct filters whose entries a view keeps; past this the oldest are dropped.</summary>
+        public const int FiltersKept = 16;
+
+        private readonly Lazy<HashSet<string>> _languages = new(
+            () => new HashSet<string>(Entries.Select(e => e.Language), StringComparer.OrdinalIgnoreCase));
+
+        private readonly Dictionary<string, Entry[]> _filtered = new(StringComparer.Ordinal);
+        private readonly Queue<string> _filterOrder = new();
+
+        /// <summary>The language ids of the entries (case-insensitive).</summary>
+        public IReadOnlySet<string> Languages => _languages.Value;
+
+        /// <summary>
+        /// The entries <paramref name="keep"/> accepts, computed once per <paramref name="key"/> (a text that names
+        /// the filter exactly) for this view.
+        /// </summary>
+        public Entry[] Filtered(string key, Func<Entry, bool> keep)
+        {
+            lock (_filtered)
+            {
+                if (_filtered.TryGetValue(key, out var known))
+                {
+                    return known;
+                }
+            }
+            var kept = Entries.Where(keep).ToArray();
+            lock (_filtered)
+            {
+                if (_filtered.TryAdd(key, kept))
+                {
+                    _filterOrder.Enqueue(key);
+                    if (_filterOrder.Count > FiltersKept)
+                    {
+                        _filtered.Remove(_filterOrder.Dequeue());
+                    }
+                }
+                return _filtered[key];
+            }
+        }
+    }
 
     /// <summary>
     /// The token vectors of a chunk and what the ranker reads without touching the store: path, language, and the

@@ -124,6 +124,17 @@ public sealed record ScaleBench(
     /// answered (<see cref="OpenToFirstResultMs"/>; the model is already loaded). Null without a codec.
     /// </summary>
     public MappedOpenBench? Mapped { get; init; }
+
+    /// <summary>
+    /// The same queries with a language filter (the index's most common language): what a user typing with the
+    /// sidebar's language filter set gets. <see cref="FilteredLanguage"/> names it.
+    /// </summary>
+    public Percentiles? FilteredSearchMs { get; init; }
+
+    public string? FilteredLanguage { get; init; }
+
+    /// <summary>Managed bytes allocated per query with candidate generation (all threads), a garbage-per-keystroke figure.</summary>
+    public long AllocatedBytesPerQuery { get; init; }
 }
 
 /// <summary>
@@ -547,6 +558,21 @@ public static class BenchmarkRunner
                 wanted += full.Count;
             }
         }
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        for (var i = 0; i < count; i++)
+        {
+            searcher.Rank(queries[i % queries.Count], texts[i % texts.Count], 10, null, approximate, cancellationToken);
+        }
+        var allocatedPerQuery = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / count;
+        var language = cache.View().Entries.GroupBy(e => e.Language).MaxBy(g => g.Count())!.Key;
+        var filter = new SearchFilters([language]);
+        var filteredTimes = new List<double>();
+        for (var i = 0; i < count; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            searcher.Rank(queries[i % queries.Count], texts[i % texts.Count], 10, filter, approximate, cancellationToken);
+            filteredTimes.Add(clock.Elapsed.TotalMilliseconds);
+        }
         var tokens = cache.TokenVectors;
         var result = new ScaleBench(
             cache.Count,
@@ -559,7 +585,12 @@ public static class BenchmarkRunner
             Math.Round(listsMs, 1),
             Percentiles.Of(times),
             Percentiles.Of(exactTimes),
-            wanted == 0 ? 1 : Math.Round(found / wanted, 4));
+            wanted == 0 ? 1 : Math.Round(found / wanted, 4))
+        {
+            FilteredSearchMs = Percentiles.Of(filteredTimes),
+            FilteredLanguage = language,
+            AllocatedBytesPerQuery = allocatedPerQuery,
+        };
         GC.KeepAlive(cache);
         return result;
     }

@@ -188,9 +188,17 @@ public sealed class VectorCompressionTests : IDisposable
             chunks = ws.Store.Info.ChunkCount;
             Assert.True(File.Exists(codesPath));
             Assert.Equal(chunks, ws.Store.MappedChunks!.Count);
-            // A commit after the mapping is appended (and read from the commit's own arrays until the next open).
+            Assert.Equal(0, ws.ChunksOnHeap);
+            // A commit after the mapping is appended, and the cache reads the new chunks from the appended pages:
+            // no chunk's vectors stay on the heap, and the renamed method is found at once.
             _repo.Edit("src/Mail/EmailValidator.cs", "IsValidEmail", "IsWellFormedEmail");
-            ws.Index();
+            _repo.Write("src/Mail/Addresses.cs",
+                "namespace Mail;\n\npublic static class Addresses\n{\n    public static string Domain(string address) => address[(address.IndexOf('@') + 1)..];\n}\n");
+            var run = ws.Index();
+            Assert.Equal((1, 1), (run.FilesAdded, run.FilesChanged));
+            Assert.Equal(0, ws.ChunksOnHeap);
+            Assert.Equal("src/Mail/EmailValidator.cs#IsWellFormedEmail", Top(ws, "check whether an email address is well formed"));
+            Assert.Equal("src/Mail/Addresses.cs#Domain", Top(ws, "domain part of an address after the at sign"));
         }
         using (var ws = Open())
         {
