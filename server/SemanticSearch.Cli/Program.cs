@@ -35,7 +35,8 @@ namespace SemanticSearch.Cli
 
             Usage:
               semsearch index  <root> [--rebuild] [options]      build or update the index incrementally
-              semsearch search <root> "<query>" [-k N] [--lang L]... [--path GLOB] [--no-update] [--no-query-language] [--exact] [options]
+              semsearch search <root> "<query>" [-k N] [--lang L]... [--path GLOB] [--exclude-path GLOB]... [--no-tests]
+                               [--no-update] [--no-query-language] [--exact] [options]
               semsearch status <root> [options]                  what is indexed, skipped and stale
               semsearch eval   (--queries Q.jsonl (--corpus C.jsonl | --root DIR))... [--systems S,S...] [--weights NAME=V,...]
                                [--baseline bm25] [--limit N] [--output FILE] [--rebuild] [--no-query-language] [options]
@@ -51,7 +52,9 @@ namespace SemanticSearch.Cli
               --provider P         execution provider: auto, cpu, cuda, directml (default auto; falls back to cpu)
               --threads N          ONNX Runtime intra-op threads (default: runtime's choice)
               --batch-size N       documents per model run (default 16)
-              --exclude GLOB       extra gitignore-style exclude pattern (repeatable)
+              --exclude GLOB       extra gitignore-style exclude pattern (repeatable): kept out of the index
+              --exclude-path GLOB  search: leave out results whose path matches (repeatable; same syntax as --path)
+              --no-tests           search: leave out test files (tests/, *_test.go, FooTests.cs, *.spec.ts, ...)
               --max-file-size S    skip larger files (default 1m; accepts 500k, 2m, bytes)
               --no-gitignore       do not apply .gitignore files
               --json               machine-readable output on stdout
@@ -91,7 +94,8 @@ namespace SemanticSearch.Cli
                 return args[0] switch
                 {
                     "index" => IndexCommand(Parse(args, ["--rebuild"], []), cancellation.Token),
-                    "search" => SearchCommand(Parse(args, ["--no-update", "--no-query-language", "--exact"], ["-k", "--lang", "--path"]), cancellation.Token),
+                    "search" => SearchCommand(Parse(args, ["--no-update", "--no-query-language", "--exact", "--no-tests"], ["-k", "--lang", "--path", "--exclude-path"]),
+                        cancellation.Token),
                     "status" => StatusCommand(Parse(args, [], []), cancellation.Token),
                     "eval" => EvalCommand.Run(Parse(args, EvalCommand.Flags, EvalCommand.Values), cancellation.Token),
                     "bench" => BenchCommand.Run(Parse(args, BenchCommand.Flags, BenchCommand.Values), cancellation.Token),
@@ -343,6 +347,23 @@ namespace SemanticSearch.Cli
             }
         }
 
+        /// <summary>A glob option that does not parse is a usage error naming the option.</summary>
+        private static void CheckGlob(string option, string? glob)
+        {
+            if (glob is null)
+            {
+                return;
+            }
+            try
+            {
+                _ = new PathGlob(glob);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new UsageException($"{option}: {ex.Message}");
+            }
+        }
+
         private static int SearchCommand(CliArguments a, CancellationToken cancellationToken)
         {
             a.ExpectPositionals(2);
@@ -355,13 +376,19 @@ namespace SemanticSearch.Cli
             var k = a.IntValue("-k", 10, 1, 1000);
             var json = a.Flag("--json");
             var quiet = a.Flag("--quiet") || json;
+            // --exclude-path, not --exclude: that one (every command's) keeps files out of the index, so a search
+            // with it would delete them from the index first; this one only leaves them out of the results.
             var filters = new SearchFilters(
                 a.Values("--lang").SelectMany(l => l.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray(),
                 a.Value("--path"),
-                LanguageFromQuery: !a.Flag("--no-query-language"));
-            if (filters.PathGlob is not null)
+                LanguageFromQuery: !a.Flag("--no-query-language"),
+                ExcludeGlobs: a.Values("--exclude-path"),
+                ExcludeTests: a.Flag("--no-tests"));
+            // Validate before doing any work.
+            CheckGlob("--path", filters.PathGlob);
+            foreach (var glob in filters.ExcludeGlobs!)
             {
-                _ = new PathGlob(filters.PathGlob); // Validate before doing any work.
+                CheckGlob("--exclude-path", glob);
             }
             // --json silences progress, not warnings (a provider fallback still says so once on stderr); --quiet both.
             var options = WorkspaceOptionsFrom(a, root, a.Flag("--quiet"));

@@ -57,6 +57,47 @@ public sealed class CliEndToEndTests : IDisposable
     }
 
     [Fact]
+    public void TinyRandomModel_search_leaves_out_excluded_paths_and_tests_without_touching_the_index()
+    {
+        _repo.Write("tests/Mail/EmailValidatorTests.cs",
+            "namespace Acme.Mail.Tests;\npublic sealed class EmailValidatorTests\n{\n" +
+            "    /// <summary>A valid email address is accepted.</summary>\n    public void Validate_email_address() => EmailValidator.IsValidEmail(\"a@b.co\");\n}\n");
+        var index = CliProcess.Run(WithModel("index", _repo.Root, "--json"));
+        Assert.True(index.ExitCode == 0, index.ToString());
+
+        List<string> Paths(params string[] options)
+        {
+            var search = CliProcess.Run(WithModel(["search", _repo.Root, "validate an email address", "-k", "30", "--json", .. options]));
+            Assert.True(search.ExitCode == 0, search.ToString());
+            using var doc = JsonDocument.Parse(search.Stdout);
+            // The filters only narrow the results: the update before the search finds nothing to change.
+            Assert.Equal(0, doc.RootElement.GetProperty("indexUpdate").GetProperty("filesChanged").GetInt32());
+            return [.. doc.RootElement.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("path").GetString()!).Distinct()];
+        }
+
+        var all = Paths();
+        Assert.Contains("tests/Mail/EmailValidatorTests.cs", all);
+        Assert.Contains(all, p => p.StartsWith("web/", StringComparison.Ordinal));
+        var noTests = Paths("--no-tests");
+        Assert.DoesNotContain("tests/Mail/EmailValidatorTests.cs", noTests);
+        Assert.Contains("src/Mail/EmailValidator.cs", noTests);
+        var narrowed = Paths("--exclude-path", "web/**", "--exclude-path=*.py", "--no-tests");
+        Assert.NotEmpty(narrowed);
+        Assert.DoesNotContain(narrowed, p => p.StartsWith("web/", StringComparison.Ordinal) || p.EndsWith(".py", StringComparison.Ordinal)
+            || p.StartsWith("tests/", StringComparison.Ordinal));
+        // Still all there for an unfiltered search: --exclude-path never kept anything out of the index.
+        Assert.Equal(all, Paths());
+
+        var badGlob = CliProcess.Run(WithModel("search", _repo.Root, "email", "--exclude-path", "src/[z-a]*"));
+        Assert.Equal(2, badGlob.ExitCode);
+        Assert.Contains("--exclude-path: 'src/[z-a]*' is not a valid path glob", badGlob.Stderr);
+        Assert.DoesNotContain("Invalid pattern", badGlob.Stderr); // the regex parser's own wording
+        var help = CliProcess.Run("--help");
+        Assert.Contains("--exclude-path GLOB", help.Stdout);
+        Assert.Contains("--no-tests", help.Stdout);
+    }
+
+    [Fact]
     public void Without_model_option_the_shipped_default_model_is_used()
     {
         var manifest = Path.Combine(RepoPaths.Root, "models", "default", "semsearch-model.json");

@@ -18,7 +18,8 @@ public sealed class ProtocolContractTests
     [
         typeof(SearchParams), typeof(SearchFilterParams), typeof(SearchResultSet), typeof(SearchHit), typeof(MatchedToken),
         typeof(Coverage), typeof(StatusResult), typeof(FolderStatus), typeof(ReindexParams), typeof(ReindexResult),
-        typeof(FolderReindexResult), typeof(ResultOpenedParams), typeof(ResultOpenedResult),
+        typeof(FolderReindexResult), typeof(ResultOpenedParams), typeof(ResultOpenedResult), typeof(PauseIndexingResult),
+        typeof(CancelIndexingParams), typeof(CancelIndexingResult),
     ];
 
     private static string FixturePath => Path.Combine(RepoPaths.Fixtures, "contract", "protocol.json");

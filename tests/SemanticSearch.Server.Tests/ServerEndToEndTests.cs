@@ -272,6 +272,48 @@ public sealed class ServerEndToEndTests : IDisposable
         Assert.Equal(0, await client.ShutdownAndExitAsync());
     }
 
+    [Fact]
+    public async Task Search_filters_leave_out_excluded_globs_and_tests_and_bad_filters_are_invalid_params_that_name_the_field()
+    {
+        _repo.Write("tests/Mail/EmailValidatorTests.cs", "namespace Acme.Mail.Tests;\npublic sealed class EmailValidatorTests\n{\n" +
+            "    /// <summary>A valid email address is accepted.</summary>\n    public void Validate_email_address() => EmailValidator.IsValidEmail(\"a@b.co\");\n}\n");
+        _repo.Write("web/src/api/client.spec.ts",
+            "// Validate the email address field.\ndescribe('email address', () => it('validates', () => expect(valid('a@b.co')).toBe(true)));\n");
+        await using var client = LspClient.Start();
+        await client.InitializeAsync([_repo.Root], progress: false);
+        await client.WaitReadyAsync(1);
+        List<string> Paths(JsonElement search) => [.. Results(search).Select(r => r.GetProperty("path").GetString()!).Distinct()];
+        const string query = "validate an email address";
+
+        var all = Paths(await client.SearchAsync(query, topK: 40));
+        Assert.Contains("tests/Mail/EmailValidatorTests.cs", all);
+        Assert.Contains("web/src/api/client.spec.ts", all);
+        var noTests = Paths(await client.SearchAsync(query, topK: 40, filters: new { excludeTests = true }));
+        Assert.DoesNotContain("tests/Mail/EmailValidatorTests.cs", noTests);
+        Assert.DoesNotContain("web/src/api/client.spec.ts", noTests);
+        Assert.Contains("src/Mail/EmailValidator.cs", noTests);
+        var oneGlob = Paths(await client.SearchAsync(query, topK: 40, filters: new { excludeGlob = "src/**" }));
+        Assert.NotEmpty(oneGlob);
+        Assert.DoesNotContain(oneGlob, p => p.StartsWith("src/", StringComparison.Ordinal));
+        var globs = Paths(await client.SearchAsync(query, topK: 40, filters: new { excludeGlob = new[] { "src/**", "*.ts" }, excludeTests = false, language = "csharp" }));
+        Assert.Equal(["tests/Mail/EmailValidatorTests.cs"], globs);
+
+        async Task<(int Code, string Message)> ErrorOf(object filters)
+        {
+            var error = await Assert.ThrowsAnyAsync<RemoteRpcException>(() => client.SearchAsync(query, filters: filters));
+            return (await ErrorCodeOf(Task.FromException(error)), error.Message);
+        }
+        var unclosed = await ErrorOf(new { excludeGlob = new[] { "docs/**", "*.{ts,tsx" } });
+        Assert.Equal((-32602, "filters.excludeGlob: Unclosed '{' in path glob '*.{ts,tsx'."), unclosed);
+        var badClass = await ErrorOf(new { pathGlob = "src/[z-a]*" });
+        Assert.Equal((-32602, "filters.pathGlob: 'src/[z-a]*' is not a valid path glob: a [...] class is empty or has a range in reverse order."), badClass);
+        Assert.Equal((-32602, "filters.excludeGlob must be a glob or an array of globs (strings)."), await ErrorOf(new { excludeGlob = 5 }));
+        Assert.Equal((-32602, "filters.excludeGlob must be a glob or an array of globs (strings)."), await ErrorOf(new { excludeGlob = new object[] { "a/**", 3 } }));
+        Assert.Equal((-32602, "Invalid params: filters.excludeTests must be true or false."), await ErrorOf(new { excludeTests = "yes" }));
+        Assert.Equal((-32602, "Invalid params: filters.pathGlob must be a string."), await ErrorOf(new { pathGlob = 7 }));
+        Assert.Equal(0, await client.ShutdownAndExitAsync());
+    }
+
     private static async Task<int> ErrorCodeOf(Task request)
     {
         var error = await Assert.ThrowsAnyAsync<RemoteRpcException>(() => request);

@@ -8,6 +8,9 @@ export const Methods = {
   status: 'semanticSearch/status',
   reindex: 'semanticSearch/reindex',
   resultOpened: 'semanticSearch/resultOpened',
+  pauseIndexing: 'semanticSearch/pauseIndexing',
+  resumeIndexing: 'semanticSearch/resumeIndexing',
+  cancelIndexing: 'semanticSearch/cancelIndexing',
 } as const;
 
 /** 0-based line and UTF-16 character (LSP). */
@@ -20,6 +23,10 @@ export interface SearchFilterParams {
   pathGlob?: string;
   /** A language named in the query becomes the filter (default true); false searches the text as typed. */
   languageFromQuery?: boolean;
+  /** Globs (pathGlob syntax): chunks whose folder-relative path matches any of them are left out. */
+  excludeGlob?: string | string[];
+  /** Leave out test files (by path, the rule the ranker's test penalty uses); default false. */
+  excludeTests?: boolean;
 }
 
 export interface SearchParams {
@@ -109,6 +116,8 @@ export interface FolderStatus {
 export interface StatusResult {
   folders: FolderStatus[];
   queuedJobs: number;
+  /** Indexing is paused (pauseIndexing): queued jobs wait for resumeIndexing. A restarted server is not paused. */
+  paused?: boolean;
 }
 
 export interface ReindexParams { folder?: string; full?: boolean }
@@ -130,3 +139,12 @@ export interface ReindexResult { folders: FolderReindexResult[] }
 export interface ResultOpenedParams { queryId: string; resultId: string }
 
 export interface ResultOpenedResult { recorded: boolean }
+
+/** The answer of pauseIndexing and resumeIndexing (both take `{}`): whether indexing is paused now. */
+export interface PauseIndexingResult { paused: boolean }
+
+/** folder: a workspace folder URI; absent cancels the indexing of every folder. */
+export interface CancelIndexingParams { folder?: string }
+
+/** Folders whose running pass was cancelled or whose queued jobs were dropped (0 when nothing was indexing). */
+export interface CancelIndexingResult { cancelledFolders: number }

@@ -137,6 +137,9 @@ public sealed class SemanticWorkspace : IDisposable
     public IndexRunResult Index(IProgress<IndexProgress>? progress, IReadOnlyCollection<string>? first, CancellationToken cancellationToken = default) =>
         _indexer.Run(progress, first, cancellationToken);
 
+    /// <summary>The files a full pass would visit, counted by a scan (nothing read, nothing indexed).</summary>
+    public int CountFiles(CancellationToken cancellationToken = default) => _indexer.CountFiles(cancellationToken);
+
     public IndexRunResult Update(IEnumerable<string> relativePaths, CancellationToken cancellationToken = default) =>
         _indexer.Update(relativePaths, cancellationToken);
 

@@ -66,6 +66,9 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
         return Process(IndexingOrder.Sort(scan.Files, first), known, deletions, scan.Skipped, fullPass: true, progress, cancellationToken);
     }
 
+    /// <summary>The files a full pass would visit (<see cref="IndexRunResult.FilesScanned"/>): a scan, no file read.</summary>
+    public int CountFiles(CancellationToken cancellationToken = default) => new WorkspaceScanner().Scan(root, scanOptions, cancellationToken).Files.Count;
+
     /// <summary>
     /// Re-checks just these workspace-relative paths (a save, a watcher event): changed ones are re-indexed,
     /// vanished or now-excluded ones are removed.

@@ -24,14 +24,24 @@ public sealed class PathGlob
         {
             body = "**/" + body;
         }
-        _regex = new Regex("^" + Translate(body) + "$", RegexOptions.CultureInvariant | RegexOptions.Compiled);
+        var translated = "^" + Translate(body, Pattern) + "$";
+        try
+        {
+            _regex = new Regex(translated, RegexOptions.CultureInvariant | RegexOptions.Compiled);
+        }
+        catch (ArgumentException)
+        {
+            // Only a character class can make the translation invalid; the regex parser's own words name the
+            // regex, which the user never wrote.
+            throw new ArgumentException($"'{Pattern}' is not a valid path glob: a [...] class is empty or has a range in reverse order.");
+        }
     }
 
     public string Pattern { get; }
 
     public bool IsMatch(string relativePath) => _regex.IsMatch(relativePath);
 
-    private static string Translate(string glob)
+    private static string Translate(string glob, string pattern)
     {
         var sb = new StringBuilder();
         var braceDepth = 0;
@@ -81,7 +91,7 @@ public sealed class PathGlob
         }
         if (braceDepth > 0)
         {
-            throw new ArgumentException($"Unclosed '{{' in path glob '{glob}'.");
+            throw new ArgumentException($"Unclosed '{{' in path glob '{pattern}'.");
         }
         return sb.ToString();
     }

@@ -9,9 +9,22 @@ namespace SemanticSearch.Engine.Search;
 /// When no <paramref name="Languages"/> are given, a language named in the query ("python read file") becomes the
 /// language filter and leaves the scored text (<see cref="QueryLanguageHint"/>).
 /// </param>
-public sealed record SearchFilters(IReadOnlyCollection<string>? Languages = null, string? PathGlob = null, bool LanguageFromQuery = true)
+/// <param name="ExcludeGlobs">Drop chunks whose workspace-relative path matches any of these globs (<see cref="PathGlob"/> syntax).</param>
+/// <param name="ExcludeTests">Drop chunks of test files: paths <see cref="PathRoles"/> classifies as <see cref="PathRole.Test"/>.</param>
+public sealed record SearchFilters(
+    IReadOnlyCollection<string>? Languages = null,
+    string? PathGlob = null,
+    bool LanguageFromQuery = true,
+    IReadOnlyCollection<string>? ExcludeGlobs = null,
+    bool ExcludeTests = false)
 {
     public static SearchFilters None { get; } = new();
+
+    /// <summary>
+    /// Filters the lexical index cannot apply itself (it knows languages, not paths): its hits are filtered after
+    /// Lucene, so it is asked for more of them.
+    /// </summary>
+    internal bool FiltersPaths => !string.IsNullOrWhiteSpace(PathGlob) || ExcludeGlobs is { Count: > 0 } || ExcludeTests;
 }
 
 /// <summary>

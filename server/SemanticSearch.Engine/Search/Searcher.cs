@@ -105,8 +105,8 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
         if (options.Lexical && store.Lexical is { } lexical)
         {
             var keep = Keeps(filters);
-            // A path glob is applied after Lucene: ask for more so the pool survives it.
-            var hits = lexical.Search(queryText, filters.PathGlob is null ? pool : pool * 4, filters.Languages, options.Weights);
+            // Path filters (glob, excluded globs, tests) are applied after Lucene: ask for more so the pool survives them.
+            var hits = lexical.Search(queryText, filters.FiltersPaths ? pool * 4 : pool, filters.Languages, options.Weights);
             var taken = 0;
             float[]? scratch = null;
             foreach (var hit in hits)
@@ -149,20 +149,32 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
             ? new HashSet<string>(filters.Languages, StringComparer.OrdinalIgnoreCase)
             : null;
         var glob = string.IsNullOrWhiteSpace(filters.PathGlob) ? null : new PathGlob(filters.PathGlob);
-        return e => (languages is null || languages.Contains(e.Language)) && (glob is null || glob.IsMatch(e.Path));
+        var excluded = ExcludedGlobs(filters).Select(g => new PathGlob(g)).ToArray();
+        var noTests = filters.ExcludeTests;
+        return e => (languages is null || languages.Contains(e.Language))
+            && (glob is null || glob.IsMatch(e.Path))
+            && (excluded.Length == 0 || !excluded.Any(g => g.IsMatch(e.Path)))
+            // The ranker's test penalty reads the same classification: one rule for what a test is.
+            && (!noTests || PathRoles.Of(e.Path) != PathRole.Test);
     }
+
+    private static IEnumerable<string> ExcludedGlobs(SearchFilters filters) =>
+        (filters.ExcludeGlobs ?? []).Where(g => !string.IsNullOrWhiteSpace(g));
 
     /// <summary>The view's entries that pass the filters; remembered by the view, so a repeated filter costs nothing.</summary>
     private static VectorCache.Entry[] Filter(VectorCache.SnapshotView view, SearchFilters filters)
     {
-        if (filters.Languages is not { Count: > 0 } && string.IsNullOrWhiteSpace(filters.PathGlob))
+        if (filters.Languages is not { Count: > 0 } && !filters.FiltersPaths)
         {
             return view.Entries;
         }
         var languages = filters.Languages is { Count: > 0 } named
             ? string.Join('\n', named.Select(l => l.ToLowerInvariant()).Order(StringComparer.Ordinal))
             : "";
-        return view.Filtered(languages + "\0" + (filters.PathGlob ?? ""), Keeps(filters));
+        // Every field of the filter is in the key: two filters that keep different entries never share them.
+        var excluded = string.Join('\n', ExcludedGlobs(filters).Order(StringComparer.Ordinal));
+        var key = string.Join('\0', languages, filters.PathGlob ?? "", excluded, filters.ExcludeTests ? "no-tests" : "");
+        return view.Filtered(key, Keeps(filters));
     }
 
     private List<(VectorCache.Entry Entry, float Score)> ScoreAll(QueryMatrix prepared, VectorCache.Entry[] entries, int topK, CancellationToken cancellationToken)

@@ -35,6 +35,7 @@ public sealed class IndexedFolder : IDisposable
     private volatile string? _model;
     private volatile string? _executionProvider;
     private DateTime? _lastIndexed;
+    private volatile bool _needsFullPass = true;
 
     /// <param name="models">Where the workspaces' models come from; each closed workspace releases its model there.</param>
     public IndexedFolder(string uri, string name, string root, SharedModels models)
@@ -70,6 +71,13 @@ public sealed class IndexedFolder : IDisposable
     public string? ExecutionProvider => _executionProvider;
     public DateTime? LastIndexed => _lastIndexed;
 
+    /// <summary>
+    /// No full pass has finished since the index was opened, or the last pass was cancelled (or paused): files may
+    /// be missing or stale. Search coverage is then not complete, and the folder's next job is a full pass (which
+    /// skips what was committed, so it resumes where the last one stopped).
+    /// </summary>
+    public bool NeedsFullPass => _needsFullPass;
+
     /// <summary>Percentage of the pass in progress; null unless indexing.</summary>
     public int? ProgressPercent => _state == FolderState.Indexing && _progressPercent >= 0 ? _progressPercent : null;
 
@@ -92,6 +100,21 @@ public sealed class IndexedFolder : IDisposable
         _filesIndexed = workspace.FilesIndexed;
         _filesKnown = Math.Max(_filesKnown, workspace.FilesIndexed);
         _chunksIndexed = workspace.CacheSize.Chunks;
+        _needsFullPass = true; // nothing checked against the files yet
+    }
+
+    /// <summary>
+    /// Opened, and no pass follows (indexing was cancelled before one ran): it serves what its index holds, and
+    /// says how much that is of the <paramref name="filesKnown"/> files a scan found (null: unknown).
+    /// </summary>
+    public void OpenedWithoutPass(int? filesKnown)
+    {
+        Require(FolderState.Opening);
+        if (filesKnown is { } known)
+        {
+            _filesKnown = known;
+        }
+        MoveTo(FolderState.Ready, FolderState.Opening);
     }
 
     public void OpenFailed(string error, FolderErrorKind kind)
@@ -133,11 +156,23 @@ public sealed class IndexedFolder : IDisposable
         {
             _lastIndexed = DateTime.UtcNow;
         }
+        if (result.Cancelled)
+        {
+            _needsFullPass = true;
+        }
+        else if (fullPass)
+        {
+            _needsFullPass = false;
+        }
         MoveTo(FolderState.Ready, FolderState.Indexing);
     }
 
     /// <summary>The pass was cancelled before it could report (removal, shutdown, a cancelled request).</summary>
-    public void PassCancelled() => MoveTo(FolderState.Ready, FolderState.Indexing);
+    public void PassCancelled()
+    {
+        MoveTo(FolderState.Ready, FolderState.Indexing);
+        _needsFullPass = true;
+    }
 
     public void PassFailed(string error, FolderErrorKind kind)
     {

@@ -35,6 +35,9 @@ public static class HandlerTable
         typeof(StatusHandler),
         typeof(ReindexHandler),
         typeof(ResultOpenedHandler),
+        typeof(PauseIndexingHandler),
+        typeof(ResumeIndexingHandler),
+        typeof(CancelIndexingHandler),
     ];
 
     /// <summary>The method a handler type answers.</summary>
@@ -69,13 +72,55 @@ public static class HandlerTable
 
     /// <summary>The params of a message; a JsonException (InvalidParams on the wire) when they do not fit.</summary>
     private static TParams Read<TParams>(JsonElement? parameters, JsonSerializerOptions json)
-        where TParams : class, new() => parameters switch
+        where TParams : class, new()
+    {
+        try
         {
-            { ValueKind: JsonValueKind.Object } value => value.Deserialize<TParams>(json) ?? new TParams(),
-            null or { ValueKind: JsonValueKind.Null or JsonValueKind.Undefined } => new TParams(),
-            { ValueKind: JsonValueKind.Array } empty when empty.GetArrayLength() == 0 => new TParams(),
-            { } other => throw new JsonException($"The params must be an object, not {other.ValueKind}."),
+            return parameters switch
+            {
+                { ValueKind: JsonValueKind.Object } value => value.Deserialize<TParams>(json) ?? new TParams(),
+                null or { ValueKind: JsonValueKind.Null or JsonValueKind.Undefined } => new TParams(),
+                { ValueKind: JsonValueKind.Array } empty when empty.GetArrayLength() == 0 => new TParams(),
+                { } other => throw new JsonException($"The params must be an object, not {other.ValueKind}."),
+            };
+        }
+        catch (JsonException ex) when (ex.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal))
+        {
+            // System.Text.Json names the CLR type it wanted ("System.Nullable`1[System.Boolean]") and byte offsets;
+            // the client needs the field and what it takes, in the protocol's words.
+            throw new JsonException($"{path[2..]} must be {Expected(typeof(TParams), path[2..])}.", ex);
+        }
+    }
+
+    /// <summary>What the params field at <paramref name="path"/> (<c>filters.excludeTests</c>, <c>changes[0].type</c>) takes.</summary>
+    private static string Expected(Type type, string path)
+    {
+        foreach (var segment in path.Split('.'))
+        {
+            var bracket = segment.IndexOf('[', StringComparison.Ordinal);
+            var name = bracket < 0 ? segment : segment[..bracket];
+            var property = type.GetProperty(name, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
+            if (property is null)
+            {
+                return "of another type";
+            }
+            type = property.PropertyType;
+            if (bracket >= 0 && type.IsArray)
+            {
+                type = type.GetElementType()!;
+            }
+        }
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        return type switch
+        {
+            _ when type == typeof(bool) => "true or false",
+            _ when type == typeof(string) => "a string",
+            _ when type.IsEnum => "one of its names",
+            _ when type.IsPrimitive || type == typeof(decimal) => "a number",
+            _ when type.IsArray => "an array",
+            _ => "an object",
         };
+    }
 
     /// <summary>What StreamJsonRpc calls for a request: the lifecycle rule, the params, the mutation gate, then the handler.</summary>
     internal sealed class RequestBinding<TParams, TResult>(IRequestHandler<TParams, TResult> handler, LspMethodAttribute method, ServerLifecycle lifecycle,

@@ -29,12 +29,44 @@ public sealed class IndexJob(IndexedFolder folder, JobKind kind, IEnumerable<str
     public TaskCompletionSource<IndexRunResult?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public CancellationTokenSource? Running { get; set; }
+
+    private volatile bool _yieldRequested;
+    private volatile bool _yielded;
+
+    /// <summary>
+    /// Set by the queue on the running job when indexing is paused: the worker stops its pass at the next committed
+    /// group (nothing encoded is thrown away) and marks it <see cref="Yielded"/>.
+    /// </summary>
+    public bool YieldRequested
+    {
+        get => _yieldRequested;
+        set => _yieldRequested = value;
+    }
+
+    /// <summary>Set by the worker when the pass stopped for a pause: the queue puts the job back at the front to resume it.</summary>
+    public bool Yielded
+    {
+        get => _yielded;
+        set => _yielded = value;
+    }
+
+    /// <summary>
+    /// Open the folder's index (reopen it, for a <see cref="JobKind.Reopen"/>) and run no pass: what is left of the
+    /// jobs of a folder not open yet, or waiting for new settings, when indexing is cancelled. A pass merged into it
+    /// clears it.
+    /// </summary>
+    public bool OpenOnly { get; set; }
 }
 
 /// <summary>
 /// The single indexing worker: folders are indexed one at a time, in order. Background jobs (saves, watcher
 /// batches, passes after a settings change) for a folder are merged while queued: paths unite, a full pass
 /// absorbs path jobs, and more paths than the batch threshold turn into a full pass.
+/// <para>
+/// Paused (<see cref="Pause"/>, in memory only), the queue starts no job: jobs still arrive and merge, and the pass
+/// that was running stops at its next committed group and goes back to the front, so <see cref="Resume"/>
+/// continues it.
+/// </para>
 /// </summary>
 public sealed class IndexQueue : IDisposable
 {
@@ -46,6 +78,7 @@ public sealed class IndexQueue : IDisposable
     private readonly Func<int> _batchThreshold;
     private readonly Task _worker;
     private IndexJob? _current;
+    private bool _paused;
 
     public IndexQueue(Func<IndexJob, CancellationToken, IndexRunResult?> run, Func<int> batchThreshold)
     {
@@ -61,6 +94,18 @@ public sealed class IndexQueue : IDisposable
             lock (_gate)
             {
                 return _jobs.Count + (_current is null ? 0 : 1);
+            }
+        }
+    }
+
+    /// <summary>No job is started until <see cref="Resume"/>.</summary>
+    public bool Paused
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _paused;
             }
         }
     }
@@ -106,6 +151,8 @@ public sealed class IndexQueue : IDisposable
             {
                 continue;
             }
+            // What a cancel left (open only) runs the pass that comes in, as a pass of its kind (full or reopen).
+            queued.OpenOnly &= job.OpenOnly;
             if (queued.Kind != JobKind.Paths)
             {
                 // A queued full pass, reopen or rebuild covers any paths; a reopen absorbs a full pass too.
@@ -131,6 +178,92 @@ public sealed class IndexQueue : IDisposable
             return queued;
         }
         return null;
+    }
+
+    /// <summary>Starts no more jobs; the running pass stops at its next committed group and goes back to the front.</summary>
+    public void Pause()
+    {
+        lock (_gate)
+        {
+            _paused = true;
+            if (_current is { } running)
+            {
+                running.YieldRequested = true;
+            }
+        }
+    }
+
+    /// <summary>Runs the queue again (a pass that stopped for the pause first); a no-op when not paused.</summary>
+    public void Resume()
+    {
+        lock (_gate)
+        {
+            if (!_paused)
+            {
+                return;
+            }
+            _paused = false;
+            if (_current is { } running)
+            {
+                running.YieldRequested = false; // not at its boundary yet: it just carries on
+            }
+        }
+        _signal.Release();
+    }
+
+    /// <summary>
+    /// Cancels the running pass and drops the queued jobs of these folders (the user's cancel; committed groups
+    /// stay). A folder not open yet, or waiting to be reopened with new settings, keeps one job that only opens it:
+    /// cancelling stops encoding, never leaves a folder unopened or on old settings. Returns how many folders had a
+    /// pass cancelled.
+    /// </summary>
+    public int Cancel(IReadOnlyCollection<IndexedFolder> folders)
+    {
+        var cancelled = new HashSet<IndexedFolder>();
+        var added = false;
+        lock (_gate)
+        {
+            var running = _current is { OpenOnly: false } current && folders.Contains(current.Folder) ? current : null;
+            if (running is not null)
+            {
+                cancelled.Add(running.Folder);
+                running.Running?.Cancel();
+            }
+            var opens = new Dictionary<IndexedFolder, JobKind>();
+            for (var node = _jobs.First; node is not null;)
+            {
+                var next = node.Next;
+                var job = node.Value;
+                if (folders.Contains(job.Folder) && !job.OpenOnly)
+                {
+                    cancelled.Add(job.Folder);
+                    // The running job of the folder opens (or reopens) it before its pass; a later reopen still has to run.
+                    var reopens = job.Kind == JobKind.Reopen;
+                    if (reopens || (job.Folder.Workspace is null && running?.Folder != job.Folder))
+                    {
+                        opens[job.Folder] = reopens || opens.GetValueOrDefault(job.Folder) == JobKind.Reopen ? JobKind.Reopen : JobKind.Full;
+                    }
+                    _jobs.Remove(node);
+                    job.Done.TrySetCanceled();
+                }
+                node = next;
+            }
+            foreach (var (folder, kind) in opens)
+            {
+                if (_jobs.FirstOrDefault(j => j.Folder == folder && j.OpenOnly) is { } left)
+                {
+                    left.Kind = left.Kind == JobKind.Reopen ? left.Kind : kind;
+                    continue;
+                }
+                _jobs.AddLast(new IndexJob(folder, kind) { OpenOnly = true });
+                added = true;
+            }
+        }
+        if (added)
+        {
+            _signal.Release();
+        }
+        return cancelled.Count;
     }
 
     /// <summary>Cancels the running and queued jobs of one folder (removed from the workspace).</summary>
@@ -184,32 +317,30 @@ public sealed class IndexQueue : IDisposable
 
     private void Loop()
     {
-        while (true)
+        while (!_stop.IsCancellationRequested)
         {
-            try
+            // The signal only wakes the loop: it waits only when nothing can start (none queued, or paused), and
+            // every enqueue and resume releases it, so a job is never left waiting.
+            if (Next() is not { } job)
             {
-                _signal.Wait(_stop.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            IndexJob job;
-            lock (_gate)
-            {
-                if (_jobs.First is null)
+                try
                 {
-                    continue;
+                    _signal.Wait(_stop.Token);
                 }
-                job = _jobs.First.Value;
-                _jobs.RemoveFirst();
-                _current = job;
-                job.Running = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, job.RequestToken, job.Folder.Removed.Token);
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                continue;
             }
             try
             {
-                job.Running.Token.ThrowIfCancellationRequested();
+                job.Running!.Token.ThrowIfCancellationRequested();
                 job.Done.TrySetResult(_run(job, job.Running.Token));
+            }
+            catch (OperationCanceledException) when (Requeue(job))
+            {
+                // Paused at a group boundary: back at the front, its waiter (if any) still waiting.
             }
             catch (OperationCanceledException)
             {
@@ -224,11 +355,44 @@ public sealed class IndexQueue : IDisposable
                 lock (_gate)
                 {
                     _current = null;
-                    job.Running.Dispose();
+                    job.Running!.Dispose();
                     job.Running = null;
                     Monitor.PulseAll(_gate);
                 }
             }
+        }
+    }
+
+    /// <summary>Takes the first job to run, unless paused or none is queued.</summary>
+    private IndexJob? Next()
+    {
+        lock (_gate)
+        {
+            if (_paused || _stop.IsCancellationRequested || _jobs.First is not { } first)
+            {
+                return null;
+            }
+            var job = first.Value;
+            _jobs.RemoveFirst();
+            _current = job;
+            job.YieldRequested = false;
+            job.Running = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, job.RequestToken, job.Folder.Removed.Token);
+            return job;
+        }
+    }
+
+    /// <summary>A pass that stopped for the pause (and was not cancelled meanwhile) goes back to the front.</summary>
+    private bool Requeue(IndexJob job)
+    {
+        lock (_gate)
+        {
+            if (!job.Yielded || job.Running!.IsCancellationRequested)
+            {
+                return false;
+            }
+            job.Yielded = false;
+            _jobs.AddFirst(job);
+            return true;
         }
     }
 

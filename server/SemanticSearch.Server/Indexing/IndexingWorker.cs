@@ -33,30 +33,49 @@ public sealed class IndexingWorker(Func<ServerSettings> settings, EditorClient c
             var path = SemanticWorkspace.DeleteIndex(Options(current, folder.Root, modelPath: ""));
             client.Log(MessageType.Info, $"Rebuilding the index of {folder.Name} ({path}).");
         }
+        var opened = false;
         if (folder.Workspace is null)
         {
             if (!Open(folder, current))
             {
                 throw new InvalidOperationException(folder.LastError);
             }
-            job.Kind = job.Kind == JobKind.Paths ? JobKind.Full : job.Kind;
+            opened = true;
         }
         var workspace = folder.Workspace!;
+        if (job.OpenOnly)
+        {
+            // A cancel left this folder only to open: its figures, but no pass (the next save or reindex runs one).
+            if (opened)
+            {
+                folder.OpenedWithoutPass(CountFiles(workspace, cancellationToken));
+            }
+            return null;
+        }
+        // Once the index is open, what is left of a reopen or a rebuild is a full pass: what a paused job resumes as.
+        // A pass that did not finish (or none since the index opened) may have left any file out: only a full pass
+        // finds them, so a save then runs one (and so resumes a cancelled pass).
+        if (job.Kind is JobKind.Reopen or JobKind.Rebuild || (job.Kind == JobKind.Paths && folder.NeedsFullPass))
+        {
+            job.Kind = JobKind.Full;
+        }
         var paths = job.Kind == JobKind.Paths ? workspace.ExpandChangedPaths(job.Paths) : null;
         folder.BeginPass();
         var progress = paths is null && !shuttingDown() ? client.BeginProgress($"Indexing {folder.Name}") : null;
         _progressToken = progress?.Token ?? _progressToken;
         IndexRunResult result;
+        // Cancelled by a pause, at a group boundary only (PassProgress), so the group being encoded is committed.
+        using var boundary = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
             result = paths is not null
                 ? workspace.Update(paths, cancellationToken)
-                : workspace.Index(new PassProgress(folder, progress), openDocuments.Under(folder.Root), cancellationToken);
+                : workspace.Index(new PassProgress(folder, progress, job, boundary), openDocuments.Under(folder.Root), boundary.Token);
         }
         catch (OperationCanceledException)
         {
             folder.PassCancelled();
-            progress?.End("Cancelled");
+            progress?.End(job.Yielded ? "Paused" : "Cancelled");
             throw;
         }
         catch (Exception ex)
@@ -71,9 +90,13 @@ public sealed class IndexingWorker(Func<ServerSettings> settings, EditorClient c
             client.Log(MessageType.Warning, $"{folder.Name}: skipped {error}");
         }
         folder.PassEnded(result, fullPass: paths is null);
-        progress?.End(result.Cancelled ? "Cancelled" : $"{result.FilesScanned} files, {result.ChunksEncoded} chunks encoded");
+        progress?.End(result.Cancelled ? (job.Yielded ? "Paused" : "Cancelled") : $"{result.FilesScanned} files, {result.ChunksEncoded} chunks encoded");
         if (result.Cancelled)
         {
+            client.Log(MessageType.Info, job.Yielded && !cancellationToken.IsCancellationRequested
+                ? $"{folder.Name}: indexing paused after {folder.FilesIndexed}/{folder.FilesKnown} files ({result.ChunksEncoded} chunks encoded); resuming continues from there."
+                : $"{folder.Name}: indexing cancelled after {folder.FilesIndexed}/{folder.FilesKnown} files ({result.ChunksEncoded} chunks encoded); " +
+                  "the next save or reindex continues it.");
             throw new OperationCanceledException(cancellationToken);
         }
         if (result.FilesAdded + result.FilesChanged + result.FilesDeleted > 0 || paths is null)
@@ -86,6 +109,19 @@ public sealed class IndexingWorker(Func<ServerSettings> settings, EditorClient c
             client.Log(MessageType.Info, $"{folder.Name}: {drift.Describe()} {Remedy(drift.Remedy)}");
         }
         return result;
+    }
+
+    /// <summary>The files a full pass would visit (a scan, nothing read); null when cancelled meanwhile.</summary>
+    private static int? CountFiles(SemanticWorkspace workspace, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return workspace.CountFiles(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
     }
 
     /// <summary>How an editor user fixes what the engine names (the CLI words the same remedies with its flags).</summary>
@@ -143,13 +179,22 @@ public sealed class IndexingWorker(Func<ServerSettings> settings, EditorClient c
     private static WorkspaceOptions Options(ServerSettings current, string root, string modelPath) =>
         new(root, modelPath, current.IndexLocation, current.ScanOptions);
 
-    /// <summary>A full pass's progress: into the folder's figures and the client's progress bar.</summary>
-    private sealed class PassProgress(IndexedFolder folder, WorkDoneProgress? progress) : IProgress<IndexProgress>
+    /// <summary>
+    /// A full pass's progress: into the folder's figures and the client's progress bar. Reported after each committed
+    /// group, so it is also where a pause stops the pass: <paramref name="boundary"/> is cancelled there, and the
+    /// indexer checks it before the next file. The last report (no current file) ends the pass: nothing to stop.
+    /// </summary>
+    private sealed class PassProgress(IndexedFolder folder, WorkDoneProgress? progress, IndexJob job, CancellationTokenSource boundary) : IProgress<IndexProgress>
     {
         public void Report(IndexProgress value)
         {
             folder.Progressed(value);
             progress?.Report($"{value.FilesDone}/{value.FilesTotal} files, {value.ChunksEncoded} chunks encoded", folder.ProgressPercent ?? 0);
+            if (job.YieldRequested && value.CurrentFile is not null)
+            {
+                job.Yielded = true;
+                boundary.Cancel();
+            }
         }
     }
 }

@@ -17,6 +17,9 @@ public static class Methods
     public const string Status = "semanticSearch/status";
     public const string Reindex = "semanticSearch/reindex";
     public const string ResultOpened = "semanticSearch/resultOpened";
+    public const string PauseIndexing = "semanticSearch/pauseIndexing";
+    public const string ResumeIndexing = "semanticSearch/resumeIndexing";
+    public const string CancelIndexing = "semanticSearch/cancelIndexing";
 
     /// <summary>The prefix of every custom method (what <c>experimental.semanticSearch.methods</c> lists).</summary>
     public const string Prefix = "semanticSearch/";
@@ -65,6 +68,10 @@ public sealed class SearchFilterParams
     public JsonElement? Language { get; init; }
     /// <summary>Glob over folder-relative paths with '/' ("src/**/*.cs").</summary>
     public string? PathGlob { get; init; }
+    /// <summary>A glob or an array of them (<see cref="PathGlob"/> syntax): chunks whose path matches any are dropped.</summary>
+    public JsonElement? ExcludeGlob { get; init; }
+    /// <summary>True drops chunks of test files (by path: the rule the ranker's test penalty uses); default false.</summary>
+    public bool? ExcludeTests { get; init; }
     /// <summary>
     /// Without a language filter, a language named in the query ("python read file") filters to it and leaves the
     /// scored text (default true; false scores the query as typed).
@@ -135,6 +142,8 @@ public sealed class StatusResult
     public required FolderStatus[] Folders { get; init; }
     /// <summary>Folders waiting for (or in) an indexing pass, in order.</summary>
     public int QueuedJobs { get; init; }
+    /// <summary>Indexing is paused (<c>semanticSearch/pauseIndexing</c>): queued jobs wait for resumeIndexing. Not kept across restarts.</summary>
+    public bool Paused { get; init; }
 }
 
 public sealed class FolderStatus
@@ -192,4 +201,22 @@ public sealed class ResultOpenedParams
 public sealed class ResultOpenedResult
 {
     public bool Recorded { get; init; }
+}
+
+/// <summary>The answer of pauseIndexing and resumeIndexing: whether indexing is paused now.</summary>
+public sealed class PauseIndexingResult
+{
+    public bool Paused { get; init; }
+}
+
+public sealed class CancelIndexingParams
+{
+    /// <summary>A workspace folder URI; null cancels the indexing of every folder.</summary>
+    public string? Folder { get; init; }
+}
+
+public sealed class CancelIndexingResult
+{
+    /// <summary>Folders whose running pass was cancelled or whose queued jobs were dropped (0 when nothing was indexing).</summary>
+    public int CancelledFolders { get; init; }
 }

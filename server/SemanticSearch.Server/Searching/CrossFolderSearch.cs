@@ -63,7 +63,9 @@ public static class CrossFolderSearch
             QueryId = queryId,
             Query = query,
             Results = ranked.Select(r => r.Hit).ToArray(),
-            Coverage = SearchCoverage.Of(folders.Select(f => new SearchCoverage.FolderFigures(f.State, f.FilesIndexed, f.FilesKnown, jobsQueued(f))).ToList(), chunks),
+            Coverage = SearchCoverage.Of(
+                folders.Select(f => new SearchCoverage.FolderFigures(f.State, f.FilesIndexed, f.FilesKnown, jobsQueued(f)) { NeedsFullPass = f.NeedsFullPass }).ToList(),
+                chunks),
             LanguagesFromQuery = [.. intent.Languages],
             ChunksSearched = searched,
             EncodeMs = Math.Round(encodeMs, 2),
@@ -105,18 +107,23 @@ public static class CrossFolderSearch
 public static class SearchCoverage
 {
     /// <summary>One searched folder's figures when the query ran.</summary>
-    public sealed record FolderFigures(FolderState State, int FilesIndexed, int FilesKnown, int JobsQueued);
+    public sealed record FolderFigures(FolderState State, int FilesIndexed, int FilesKnown, int JobsQueued)
+    {
+        /// <summary>Its last pass was cancelled or paused, or none finished yet (<see cref="IndexedFolder.NeedsFullPass"/>).</summary>
+        public bool NeedsFullPass { get; init; }
+    }
 
     /// <summary>
     /// Files indexed over files known, summed (a folder's indexed count never exceeds its known count once that is
-    /// known); complete only when every folder is ready with nothing queued. Nothing known counts as fully covered
-    /// only when complete (an empty workspace), else as not covered (a folder not scanned yet).
+    /// known); complete only when every folder is ready with nothing queued and its last pass finished (a cancelled
+    /// pass leaves a ready folder that is not up to date). Nothing known counts as fully covered only when complete
+    /// (an empty workspace), else as not covered (a folder not scanned yet).
     /// </summary>
     public static Coverage Of(IReadOnlyList<FolderFigures> folders, int chunksIndexed)
     {
         var known = folders.Sum(f => f.FilesKnown);
         var indexed = folders.Sum(f => f.FilesKnown > 0 ? Math.Min(f.FilesIndexed, f.FilesKnown) : f.FilesIndexed);
-        var complete = folders.All(f => f.State == FolderState.Ready && f.JobsQueued == 0);
+        var complete = folders.All(f => f.State == FolderState.Ready && f.JobsQueued == 0 && !f.NeedsFullPass);
         return new Coverage
         {
             FilesIndexed = indexed,

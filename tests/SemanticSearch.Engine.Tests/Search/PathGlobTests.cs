@@ -30,5 +30,15 @@ public class PathGlobTests
         Assert.Throws<ArgumentException>(() => new PathGlob(" "));
         var error = Assert.Throws<ArgumentException>(() => new PathGlob("*.{ts,tsx"));
         Assert.Contains("Unclosed", error.Message);
+        Assert.Contains("'*.{ts,tsx'", error.Message); // what the user wrote, not its translation
+    }
+
+    [Theory]
+    [InlineData("src/[]x")]
+    [InlineData("[z-a]*.cs")]
+    public void A_bad_character_class_is_named_in_glob_terms_not_regex_terms(string pattern)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new PathGlob(pattern));
+        Assert.Equal($"'{pattern}' is not a valid path glob: a [...] class is empty or has a range in reverse order.", error.Message);
     }
 }

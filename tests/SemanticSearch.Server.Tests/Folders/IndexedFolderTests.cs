@@ -50,6 +50,57 @@ public sealed class IndexedFolderTests
         Assert.NotNull(folder.LastIndexed);
         Assert.Null(folder.LastError);
         Assert.Null(folder.LastErrorKind);
+        Assert.False(folder.NeedsFullPass);
+    }
+
+    [Fact]
+    public void A_cancelled_pass_leaves_a_ready_folder_that_needs_a_full_pass_and_a_finished_full_pass_clears_it()
+    {
+        using var repo = new SampleRepo();
+        using var folder = NewFolder(repo.Root);
+        Assert.True(folder.NeedsFullPass); // nothing checked yet
+        folder.BeginOpening();
+        folder.Opened(OpenWorkspace(repo.Root));
+        Assert.True(folder.NeedsFullPass);
+
+        folder.BeginPass();
+        // What a pass stopped between groups reports (a cancel or a pause).
+        var stopped = new IndexRunResult(12, 0, 0, 3, 0, 0, 40, 0, 40, [], [], [], Cancelled: true, TimeSpan.Zero);
+        folder.PassEnded(stopped, fullPass: true);
+        Assert.Equal(FolderState.Ready, folder.State);
+        Assert.Equal(12, folder.FilesKnown);
+        Assert.True(folder.NeedsFullPass);
+        Assert.Null(folder.LastIndexed);
+
+        folder.BeginPass();
+        folder.PassEnded(folder.Workspace!.Update(["src/Mail/EmailValidator.cs"]), fullPass: false);
+        Assert.True(folder.NeedsFullPass); // a re-check of some paths is not the full pass the folder lacks
+
+        folder.BeginPass();
+        folder.PassEnded(folder.Workspace!.Index(), fullPass: true);
+        Assert.False(folder.NeedsFullPass);
+
+        folder.BeginPass();
+        folder.PassCancelled();
+        Assert.True(folder.NeedsFullPass);
+    }
+
+    [Fact]
+    public void Opened_without_a_pass_it_is_ready_with_the_files_a_scan_found_and_still_needs_a_full_pass()
+    {
+        using var repo = new SampleRepo();
+        using var folder = NewFolder(repo.Root);
+        Assert.Throws<InvalidOperationException>(() => folder.OpenedWithoutPass(3));
+        folder.BeginOpening();
+        folder.Opened(OpenWorkspace(repo.Root));
+        var known = folder.Workspace!.CountFiles();
+        Assert.True(known > 5);
+        folder.OpenedWithoutPass(known);
+
+        Assert.Equal(FolderState.Ready, folder.State);
+        Assert.Equal((0, known), (folder.FilesIndexed, folder.FilesKnown)); // honest: nothing of it is indexed
+        Assert.True(folder.NeedsFullPass);
+        Assert.Null(folder.LastIndexed);
     }
 
     [Fact]

@@ -73,4 +73,108 @@ public sealed class IndexQueueTests
         await Task.WhenAll(running, background);
         Assert.Equal(2, runner.Seen.Count);
     }
+
+    /// <summary>A runner that behaves like the worker at a group boundary: it stops once a pause asks it to.</summary>
+    private sealed class YieldingRunner
+    {
+        public ManualResetEventSlim Started { get; } = new(false);
+        public ManualResetEventSlim Boundary { get; } = new(false);
+        public List<(string Folder, JobKind Kind, bool OpenOnly)> Ran { get; } = [];
+
+        public IndexRunResult? Run(IndexJob job, CancellationToken cancellationToken)
+        {
+            lock (Ran)
+            {
+                Ran.Add((job.Folder.Name, job.Kind, job.OpenOnly));
+            }
+            Started.Set();
+            if (job.OpenOnly)
+            {
+                return null;
+            }
+            // One "group", then the boundary: where the worker looks at the pause.
+            Boundary.Wait(cancellationToken);
+            if (job.YieldRequested)
+            {
+                job.Yielded = true;
+                throw new OperationCanceledException();
+            }
+            return null;
+        }
+    }
+
+    [Fact]
+    public async Task Paused_no_job_starts_the_running_one_goes_back_to_the_front_and_resume_runs_it_with_its_waiter_still_waiting()
+    {
+        var runner = new YieldingRunner();
+        using var queue = new IndexQueue(runner.Run, () => 100);
+        var a = Folder("a");
+        var b = Folder("b");
+        using var request = new CancellationTokenSource();
+        var waited = queue.Enqueue(new IndexJob(a, JobKind.Full, null, request.Token));
+        Assert.True(runner.Started.Wait(TimeSpan.FromSeconds(10)));
+        var other = queue.Enqueue(new IndexJob(b, JobKind.Full));
+
+        queue.Pause();
+        queue.Pause(); // twice: the same
+        Assert.True(queue.Paused);
+        runner.Boundary.Set();
+        await WaitUntil(() => queue.Count == 2 && runner.Ran.Count == 1);
+        Assert.False(waited.IsCompleted); // the request still waits for its pass
+        Assert.Equal(1, queue.CountFor(a));
+
+        // Saves while paused are queued and merged, not run.
+        var saved = queue.Enqueue(new IndexJob(b, JobKind.Paths, ["x.cs"]));
+        Assert.Same(other, saved);
+        await Task.Delay(200);
+        Assert.Single(runner.Ran);
+
+        queue.Resume();
+        queue.Resume(); // not paused any more: a no-op
+        Assert.False(queue.Paused);
+        await Task.WhenAll(waited, other).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal([("a", JobKind.Full, false), ("a", JobKind.Full, false), ("b", JobKind.Full, false)], runner.Ran);
+    }
+
+    [Fact]
+    public async Task Cancel_stops_the_running_pass_drops_the_queued_jobs_and_keeps_only_what_opens_a_folder()
+    {
+        var runner = new YieldingRunner();
+        using var queue = new IndexQueue(runner.Run, () => 100);
+        var open = Folder("open"); // its workspace is never opened here, but its running job is its opener
+        var unopened = Folder("unopened");
+        var other = Folder("other");
+        var running = queue.Enqueue(new IndexJob(open, JobKind.Full));
+        Assert.True(runner.Started.Wait(TimeSpan.FromSeconds(10)));
+        var queuedOpen = queue.Enqueue(new IndexJob(open, JobKind.Paths, ["a.cs"]));
+        var queuedUnopened = queue.Enqueue(new IndexJob(unopened, JobKind.Full));
+        var untouched = queue.Enqueue(new IndexJob(other, JobKind.Full));
+        queue.Pause();
+
+        Assert.Equal(2, queue.Cancel([open, unopened]));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queuedOpen);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queuedUnopened);
+        Assert.True(queue.Paused); // cancelling leaves the pause as it was
+        await WaitUntil(() => queue.CountFor(open) == 0);
+        Assert.Equal(1, queue.CountFor(unopened)); // a folder not open yet keeps a job that only opens it
+        Assert.Equal(0, queue.Cancel([open])); // nothing left to cancel
+        Assert.Equal(0, queue.Cancel([unopened])); // opening is not indexing
+
+        queue.Resume();
+        runner.Boundary.Set();
+        await untouched.WaitAsync(TimeSpan.FromSeconds(10));
+        await WaitUntil(() => queue.Count == 0);
+        Assert.Equal([("open", JobKind.Full, false), ("other", JobKind.Full, false), ("unopened", JobKind.Full, true)], runner.Ran);
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out");
+            await Task.Delay(10);
+        }
+    }
 }

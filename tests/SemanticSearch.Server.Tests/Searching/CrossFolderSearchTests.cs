@@ -121,6 +121,8 @@ public sealed class CrossFolderSearchTests : IDisposable
         Assert.False(SearchCoverage.Of([F(FolderState.Ready, 10, 10, queued: 1)], 0).Complete);
         Assert.False(SearchCoverage.Of([F(FolderState.Error, 10, 10)], 0).Complete);
         Assert.True(SearchCoverage.Of([F(FolderState.Ready, 10, 10), F(FolderState.Ready, 0, 0)], 0).Complete);
+        // Ready after a cancelled or paused pass: searchable, not complete.
+        Assert.False(SearchCoverage.Of([F(FolderState.Ready, 10, 10) with { NeedsFullPass = true }], 0).Complete);
     }
 
     public void Dispose()

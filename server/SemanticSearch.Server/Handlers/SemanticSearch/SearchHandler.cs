@@ -17,13 +17,30 @@ public sealed class SearchHandler(ServerSession session) : IRequestHandler<Searc
     {
         if (string.IsNullOrWhiteSpace(request.Query))
         {
-            throw new LocalRpcException("query is empty.") { ErrorCode = LspErrorCodes.InvalidParams };
+            throw InvalidParams("query is empty.");
         }
         var topK = Math.Clamp(request.TopK ?? DefaultTopK, 1, MaxTopK);
         var folders = session.Folders.FromOptionalParam(request.Folder);
-        var filters = new SearchFilters(Languages(request.Filters?.Language), request.Filters?.PathGlob, request.Filters?.LanguageFromQuery ?? true);
+        var filters = FiltersOf(request.Filters);
         // Off the dispatch path: encoding and scoring are CPU work.
         return await Task.Run(() => CrossFolderSearch.Run(request.Query, topK, filters, folders, session.Queue.CountFor, session.Feedback, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>The engine's filters; InvalidParams naming the field when a glob does not parse or a value has the wrong type.</summary>
+    internal static SearchFilters FiltersOf(SearchFilterParams? given)
+    {
+        var pathGlob = given?.PathGlob;
+        if (!string.IsNullOrWhiteSpace(pathGlob))
+        {
+            CheckGlob("filters.pathGlob", pathGlob);
+        }
+        // Blank globs mean nothing, as a blank pathGlob does.
+        var excluded = Globs(given?.ExcludeGlob).Where(g => !string.IsNullOrWhiteSpace(g)).ToArray();
+        foreach (var glob in excluded)
+        {
+            CheckGlob("filters.excludeGlob", glob);
+        }
+        return new SearchFilters(Languages(given?.Language), pathGlob, given?.LanguageFromQuery ?? true, excluded, given?.ExcludeTests ?? false);
     }
 
     /// <summary>One language id or an array of them; anything else is no filter.</summary>
@@ -33,4 +50,31 @@ public sealed class SearchHandler(ServerSession session) : IRequestHandler<Searc
         { ValueKind: JsonValueKind.Array } a => a.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToArray(),
         _ => null,
     };
+
+    /// <summary>
+    /// One glob or an array of them. Unlike a language (an unknown one only finds nothing), a dropped exclusion
+    /// would silently show what the user asked to hide, so anything but strings is an error.
+    /// </summary>
+    private static string[] Globs(JsonElement? value) => value switch
+    {
+        null or { ValueKind: JsonValueKind.Null or JsonValueKind.Undefined } => [],
+        { ValueKind: JsonValueKind.String } s => [s.GetString()!],
+        { ValueKind: JsonValueKind.Array } a when a.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String) =>
+            [.. a.EnumerateArray().Select(e => e.GetString()!)],
+        _ => throw InvalidParams("filters.excludeGlob must be a glob or an array of globs (strings)."),
+    };
+
+    private static void CheckGlob(string field, string glob)
+    {
+        try
+        {
+            _ = new PathGlob(glob);
+        }
+        catch (ArgumentException ex)
+        {
+            throw InvalidParams($"{field}: {ex.Message}");
+        }
+    }
+
+    private static LocalRpcException InvalidParams(string message) => new(message) { ErrorCode = LspErrorCodes.InvalidParams };
 }

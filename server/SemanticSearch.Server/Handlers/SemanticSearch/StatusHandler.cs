@@ -9,6 +9,7 @@ public sealed class StatusHandler(ServerSession session) : IRequestHandler<NoPar
     public Task<StatusResult> HandleAsync(NoParams request, CancellationToken cancellationToken) => Task.FromResult(new StatusResult
     {
         QueuedJobs = session.Queue.Count,
+        Paused = session.Queue.Paused,
         Folders = session.Folders.All.Select(f => new FolderStatus
         {
             Uri = f.Uri,
