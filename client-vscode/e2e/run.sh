@@ -73,13 +73,21 @@ fi
 
 # 5. A throwaway run folder: private HOME/XDG dirs, VS Code profiles, extensions, copies of the sample repo.
 run="$cache/run-$(date +%Y%m%d-%H%M%S)"
-mkdir -p "$run"/{home,config,data,cache,extensions,artifacts,artifacts-default,artifacts-broken}
-for profile in user-data user-data-default user-data-broken; do mkdir -p "$run/$profile/User" "$run/$profile/Machine"; done
+mkdir -p "$run"/{home,config,data,cache,extensions,artifacts,artifacts-default,artifacts-broken,artifacts-untrusted}
+for profile in user-data user-data-default user-data-broken user-data-untrusted; do mkdir -p "$run/$profile/User" "$run/$profile/Machine"; done
 # TMPDIR short and outside the repo: chromium and VS Code put unix sockets there (108-byte path limit).
 short_tmp=$(mktemp -d /tmp/ss-e2e.XXXXXX)
 cp -r "$repo/tests/fixtures/sample-repo" "$run/workspace"
 cp -r "$repo/tests/fixtures/sample-repo" "$run/workspace-default"
 cp -r "$repo/tests/fixtures/sample-repo" "$run/workspace-broken"
+cp -r "$repo/tests/fixtures/sample-repo" "$run/workspace-untrusted"
+# The out-of-the-box editor has no dotnet on PATH (a GUI-started editor often has a short PATH): everything else of
+# the system's, linked, except dotnet. The extension must find the runtime where its installer put it.
+mkdir -p "$run/bin-no-dotnet"
+for f in /usr/bin/* /usr/local/bin/*; do
+  case "$(basename "$f")" in dotnet) ;; *) [ -e "$run/bin-no-dotnet/$(basename "$f")" ] || ln -s "$f" "$run/bin-no-dotnet/$(basename "$f")" ;; esac
+done
+dotnet_installed=$(readlink -f "$(command -v dotnet)")
 # The out-of-the-box workspace is a git repository with everything committed: after indexing, Source Control
 # must still show nothing (the index lives in the user cache by default).
 git -C "$run/workspace-default" init -q \
@@ -98,12 +106,14 @@ cat >"$run/multi.code-workspace" <<JSON
 JSON
 # code-server is a remote window: machine-scoped settings (model path, provider) count only in the remote
 # machine's settings, not the user's. The out-of-the-box profile has none at all.
-cat >"$run/user-data/Machine/settings.json" <<JSON
+for profile in user-data user-data-untrusted; do
+cat >"$run/$profile/Machine/settings.json" <<JSON
 {
   "semanticSearch.modelPath": "$model",
   "semanticSearch.executionProvider": "cpu"
 }
 JSON
+done
 # The failure states: no .NET runtime (dotnetPath names nothing) and no model (modelPath names nothing). test.mjs
 # then removes dotnetPath from this file, as a user fixing the first cause would.
 cat >"$run/user-data-broken/Machine/settings.json" <<JSON
@@ -112,7 +122,7 @@ cat >"$run/user-data-broken/Machine/settings.json" <<JSON
   "semanticSearch.modelPath": "/nonexistent/model"
 }
 JSON
-for profile in user-data user-data-default user-data-broken; do
+for profile in user-data user-data-default user-data-broken user-data-untrusted; do
 cat >"$run/$profile/User/settings.json" <<JSON
 {
   "workbench.startupEditor": "none",
@@ -136,6 +146,8 @@ done
 # The full scenario's user hides docs/ from Search: it must not be indexed either (the default-model scenario,
 # without the setting, finds docs/README.md for the same query).
 sed -i 's|"files.autoSave": "off"|"files.autoSave": "off",\n  "search.exclude": { "**/docs": true }|' "$run/user-data/User/settings.json"
+# The untrusted scenario's user has workspace trust on (VS Code's default): the folder opens in Restricted Mode.
+sed -i 's|"security.workspace.trust.enabled": false|"security.workspace.trust.enabled": true|' "$run/user-data-untrusted/User/settings.json"
 default_model_name=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).name)' "$repo/models/default/semsearch-model.json")
 export HOME="$run/home" XDG_CONFIG_HOME="$run/config" XDG_DATA_HOME="$run/data" XDG_CACHE_HOME="$run/cache" TMPDIR="$short_tmp"
 export DOTNET_CLI_HOME="$run/home" DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
@@ -157,11 +169,15 @@ cleanup() { stop_code_server; rm -rf "$short_tmp"; }
 trap cleanup EXIT
 
 # start_code_server PROFILE FOLDER: starts code-server on a free port, sets $port once /healthz answers.
+# TRUST=1 leaves workspace trust on; SERVER_PATH replaces PATH for code-server and its extension host.
 start_code_server() {
   port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
   step "start code-server ($1) on 127.0.0.1:$port (log: $run/code-server-$1.log)"
-  "$code_server" --user-data-dir "$run/$1" --extensions-dir "$run/extensions" --auth none --bind-addr "127.0.0.1:$port" \
-    --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \
+  local trust=(--disable-workspace-trust)
+  [ -n "${TRUST:-}" ] && trust=()
+  # (VS Code would otherwise take PATH from a login shell, which puts /usr/bin back; VSCODE_CLI set skips that.)
+  env PATH="${SERVER_PATH:-$PATH}" ${SERVER_PATH:+VSCODE_CLI=1} "$code_server" --user-data-dir "$run/$1" --extensions-dir "$run/extensions" --auth none --bind-addr "127.0.0.1:$port" \
+    --disable-telemetry --disable-update-check "${trust[@]}" --disable-getting-started-override \
     --ignore-last-opened "$2" >"$run/code-server-$1.log" 2>&1 &
   cs_pid=$!
   for _ in $(seq 1 60); do
@@ -174,6 +190,8 @@ start_code_server() {
 
 total_passed=0
 total_failed=0
+# SEMSEARCH_E2E_SCENARIOS="full broken" runs only those (while working on one); CI runs all.
+want() { [ -z "${SEMSEARCH_E2E_SCENARIOS:-}" ] || [[ " $SEMSEARCH_E2E_SCENARIOS " == *" $1 "* ]]; }
 # run_scenario NAME LOG [VAR=VALUE...]: runs test.mjs against the code-server on $port and adds up its summary.
 run_scenario() {
   local name="$1" log="$2"; shift 2
@@ -191,29 +209,44 @@ run_scenario() {
 }
 
 # 6. Out of the box: no model setting, the shipped default model.
-start_code_server user-data-default "$run/workspace-default"
+if want default-model; then
+SERVER_PATH="$run/bin-no-dotnet" start_code_server user-data-default "$run/workspace-default"
 run_scenario default-model "$run/default-model.log" SEMSEARCH_E2E_WORKSPACE="$run/workspace-default" \
   SEMSEARCH_E2E_ARTIFACTS="$run/artifacts-default" SEMSEARCH_E2E_PROFILE="$run/chromium-default" \
-  SEMSEARCH_E2E_DEFAULT_MODEL_NAME="$default_model_name"
+  SEMSEARCH_E2E_DEFAULT_MODEL_NAME="$default_model_name" SEMSEARCH_E2E_DOTNET="$dotnet_installed" \
+  SEMSEARCH_E2E_LOGS="$run/user-data-default/logs"
 stop_code_server
+fi
+
+# 6c. An untrusted folder: Restricted Mode until the user trusts it.
+if want untrusted; then
+TRUST=1 start_code_server user-data-untrusted "$run/workspace-untrusted"
+run_scenario untrusted "$run/untrusted.log" SEMSEARCH_E2E_WORKSPACE="$run/workspace-untrusted" \
+  SEMSEARCH_E2E_ARTIFACTS="$run/artifacts-untrusted" SEMSEARCH_E2E_PROFILE="$run/chromium-untrusted"
+stop_code_server
+fi
 
 # 7. The full user path with the tiny test model.
 # 6b. Failure states: each names its cause where the user looks, with its fix.
+if want broken; then
 start_code_server user-data-broken "$run/workspace-broken"
 run_scenario broken "$run/broken.log" SEMSEARCH_E2E_WORKSPACE="$run/workspace-broken" \
   SEMSEARCH_E2E_ARTIFACTS="$run/artifacts-broken" SEMSEARCH_E2E_PROFILE="$run/chromium-broken" \
   SEMSEARCH_E2E_MACHINE_SETTINGS="$run/user-data-broken/Machine/settings.json"
 stop_code_server
+fi
 
 # The workbench's default keybindings, written by the extension at activation (SEMSEARCH_E2E_DEFAULT_KEYBINDINGS):
 # the test checks that ours take none of their keys.
 export SEMSEARCH_E2E_DEFAULT_KEYBINDINGS="$run/default-keybindings.json"
+if want full; then
 start_code_server user-data "$run/workspace"
 run_scenario full "$run/full.log" SEMSEARCH_E2E_WORKSPACE="$run/workspace" SEMSEARCH_E2E_ARTIFACTS="$run/artifacts" \
   SEMSEARCH_E2E_PROFILE="$run/chromium" SEMSEARCH_E2E_MULTIROOT="$run/multi.code-workspace"
 stop_code_server
+fi
 
-echo "e2e: $total_passed passed, $total_failed failed (default-model, broken and full scenarios)"
+echo "e2e: $total_passed passed, $total_failed failed (default-model, untrusted, broken and full scenarios)"
 if [ "$total_failed" -ne 0 ]; then
   echo "e2e: run folder kept: $run (screenshots in $run/artifacts*, code-server logs, extension logs under user-data*/logs)"
   exit 1

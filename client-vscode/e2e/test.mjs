@@ -3,6 +3,8 @@
 // the quick pick and the sidebar → open it → editor at the right file and line → edit and save a file → the new
 // code is found, and more. SEMSEARCH_E2E_SCENARIO=default-model (no modelPath setting at all): the packaged
 // extension indexes with the model it ships, finds the right function, and its status names that model.
+// SEMSEARCH_E2E_SCENARIO=untrusted: Restricted Mode (no server, no commands, the reason and Manage Workspace Trust),
+// then trusting the folder starts indexing. SEMSEARCH_E2E_SCENARIO=broken: the failure states and their fixes.
 // Prints one line per check and a summary.
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
@@ -103,6 +105,15 @@ const activityEntry = page.locator('.activitybar [aria-label^="Semantic Search"]
 const statusEntry = page.locator('.statusbar-item', { hasText: /^\s*\d+k? chunks( \(|\s*$)/ }).first();
 const cursorStatus = page.locator('[id="status.editor.selection"]');
 const activeTab = page.locator('.tabs-container .tab.active');
+
+/** The server processes of this run: their path is inside this run's extensions folder. */
+function serverPids() {
+  try {
+    return execFileSync('pgrep', ['-f', `${extensionsDir}/.*/SemanticSearch\\.Server\\.dll`], { encoding: 'utf8' }).split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
 
 async function cursorLine() {
   const text = await cursorStatus.innerText();
@@ -206,6 +217,16 @@ async function brokenScenario() {
 /** Out of the box: no modelPath anywhere, so the server must use the default model inside the .vsix. */
 async function defaultModelScenario() {
   await openSampleWorkspace();
+  await check('with no dotnet on PATH, the runtime is found where its installer put it', async () => {
+    const dotnet = need('SEMSEARCH_E2E_DOTNET');
+    const logs = need('SEMSEARCH_E2E_LOGS');
+    const files = fs.readdirSync(logs, { recursive: true }).map(String).filter((f) => f.endsWith('Semantic Search.log'));
+    const line = files.flatMap((f) => fs.readFileSync(path.join(logs, f), 'utf8').split('\n')).find((l) => l.includes(`Starting ${dotnet} `));
+    if (!line) {
+      throw new Error(`no "Starting ${dotnet} …" in the extension's log (${files.join(', ') || 'no log file'})`);
+    }
+    return line.replace(/^.*Starting /, 'Starting ').slice(0, 120);
+  });
   const query = 'check whether an email address is well formed';
   await check(`with no model setting, "${query}" finds ${EXPECTED_SYMBOL} first`, async () => {
     await openPaletteCommand('Semantic Search');
@@ -248,6 +269,59 @@ async function defaultModelScenario() {
       throw new Error(`no index under ${cache}`);
     }
     return `git status clean; index in $XDG_CACHE_HOME/semantic-search/${index}/`;
+  });
+}
+
+/** Restricted Mode: nothing runs, every surface says why and offers Manage Workspace Trust; trusting starts it. */
+async function untrustedScenario() {
+  await check('workbench opens the folder in Restricted Mode', async () => {
+    await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`);
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    const no = page.locator('.monaco-dialog-box .monaco-button', { hasText: /No, I don.t trust/ });
+    await no.waitFor({ state: 'visible', timeout: 30_000 });
+    await surface('untrusted-prompt');
+    await no.click();
+    await activityEntry.waitFor({ state: 'visible', timeout: 60_000 });
+  });
+  await check('untrusted: no server runs, the status entry says why, and no Semantic Search command is in the palette', async () => {
+    await page.locator('.statusbar-item', { hasText: 'Semantic Search' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await page.waitForTimeout(2000);
+    if (serverPids().length) {
+      throw new Error('a server process runs in an untrusted workspace');
+    }
+    await page.keyboard.press('F1');
+    await quickInput.waitFor({ state: 'visible', timeout: 5000 });
+    await page.keyboard.type('Semantic Search', { delay: 10 });
+    await page.waitForTimeout(1000);
+    const ours = JSON.parse(fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'package.json'), 'utf8'))
+      .contributes.commands.map((c) => (c.category ? `${c.category}: ${c.title}` : c.title));
+    const labels = (await quickRows.locator('.label-name').allInnerTexts()).map((t) => t.trim());
+    await page.keyboard.press('Escape');
+    // The log is the one command that works without the server (it shows why nothing runs).
+    const shown = labels.filter((l) => ours.includes(l) && l !== 'Semantic Search: Show Server Log');
+    if (shown.length) {
+      throw new Error(`commands offered in Restricted Mode: ${shown.join(', ')}`);
+    }
+    return `palette rows for "Semantic Search": ${labels.join(', ') || 'none'}`;
+  });
+  await check('untrusted: the sidebar explains, and Manage Workspace Trust → Trust starts indexing', async () => {
+    await activityEntry.click();
+    const welcome = page.locator('.welcome-view-content', { hasText: 'trusted workspaces' });
+    await welcome.waitFor({ state: 'visible', timeout: 10_000 });
+    await surface('untrusted-sidebar');
+    await welcome.locator('.monaco-button, a', { hasText: 'Manage Workspace Trust' }).first().click();
+    const trust = page.locator('.workspace-trust-editor .monaco-button', { hasText: /^Trust$/ }).first();
+    await trust.waitFor({ state: 'visible', timeout: 15_000 });
+    await trust.click();
+    await statusEntry.waitFor({ state: 'visible', timeout: 120_000 });
+    return (await statusEntry.innerText()).trim();
+  });
+  await check('trusted: Semantic Search finds the result', async () => {
+    await openPaletteCommand('Semantic Search');
+    const row = await searchInQuickPick(QUERY, EXPECTED_SYMBOL, 30_000);
+    const text = (await row.innerText()).replace(/\s+/g, ' ');
+    await page.keyboard.press('Escape');
+    return text;
   });
 }
 
@@ -337,10 +411,15 @@ async function fullScenario() {
     return `${path.basename(EXPECTED_PATH)}, ${selection.replace(/\s+/g, ' ')}`;
   });
 
-  await check('the sidebar lists the result under its file', async () => {
+  await check('the sidebar lists the result under its file (with the theme\'s file icon, not a folder\'s)', async () => {
     await activityEntry.click();
     const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /Results/i }) });
     await view.locator('.monaco-list-row', { hasText: path.basename(EXPECTED_PATH) }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    const fileLabel = view.locator('.monaco-list-row[aria-level="1"] .monaco-icon-label').first();
+    const classes = await fileLabel.getAttribute('class');
+    if (!classes.includes('file-icon') || classes.includes('folder-icon')) {
+      throw new Error(`the file row is drawn as: ${classes}`);
+    }
     await view.locator('.monaco-list-row', { hasText: EXPECTED_SYMBOL }).first().waitFor({ state: 'visible', timeout: 15_000 });
     await surface('sidebar-results');
   });
@@ -438,14 +517,6 @@ async function fullScenario() {
   });
 
   await check('a killed server is restarted and indexes again', async () => {
-    const serverPids = () => {
-      // Only the server this run installed: its path is inside this run's extensions folder.
-      try {
-        return execFileSync('pgrep', ['-f', `${extensionsDir}/.*/SemanticSearch\\.Server\\.dll`], { encoding: 'utf8' }).split(/\s+/).filter(Boolean).map(Number);
-      } catch {
-        return [];
-      }
-    };
     const before = serverPids();
     if (before.length !== 1) {
       throw new Error(`expected one server process, found ${before.length}`);
@@ -506,6 +577,173 @@ async function fullScenario() {
     return text;
   });
 
+  // The sidebar's search box is a webview (VS Code nests the page in two iframes).
+  const box = page.frameLocator('iframe.webview.ready >> nth=0').frameLocator('iframe#active-frame');
+  const resultsPane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /Results/i }) });
+  // File rows are the tree's first level; their label is the file name.
+  const resultFiles = async () => (await resultsPane.locator('.monaco-list-row[aria-level="1"] .label-name').allInnerTexts()).map((t) => t.trim());
+  const TEST_FILE = 'tests/EmailValidatorTests.cs';
+  await check('sidebar search box: results live as you type; exclude tests, files to exclude and languages narrow them', async () => {
+    // A test of the validator, so that "Exclude tests" has something to drop (the watcher indexes it).
+    fs.mkdirSync(path.join(workspace, 'tests'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, TEST_FILE), [
+      'namespace Mail.Tests;', '',
+      '/// <summary>Tests that validate an email address: a well formed address is accepted.</summary>',
+      'public class EmailValidatorTests', '{',
+      '    public void IsValidEmail_accepts_a_well_formed_email_address() => EmailValidator.IsValidEmail("a@b.example");', '}', '',
+    ].join('\n'));
+    await activityEntry.click();
+    const query = box.locator('#query');
+    await query.waitFor({ state: 'visible', timeout: 15_000 });
+    await query.fill('');
+    await query.pressSequentially(QUERY, { delay: 15 });
+    // No Enter: the results come while typing.
+    let seen = [];
+    await until(`${EXPECTED_PATH} and ${TEST_FILE} in Results`, 30_000, async () => {
+      const files = seen = await resultFiles();
+      return files.includes(path.basename(EXPECTED_PATH)) && files.includes(path.basename(TEST_FILE));
+    }, 500).catch(async (err) => {
+      fs.mkdirSync(artifacts, { recursive: true });
+      fs.writeFileSync(path.join(artifacts, 'results-pane.html'), await resultsPane.first().innerHTML().catch((e) => String(e)));
+      throw new Error(`${err.message}; file rows seen: ${seen.join(', ') || 'none'}`);
+    });
+    await box.locator('#message', { hasText: /\d+ results?/ }).waitFor({ state: 'visible', timeout: 5000 });
+    await box.locator('#toggle').click();
+    await box.locator('#excludeTests').check();
+    await until(`${TEST_FILE} gone with "Exclude tests"`, 15_000, async () => {
+      const files = await resultFiles();
+      return files.includes(path.basename(EXPECTED_PATH)) && !files.includes(path.basename(TEST_FILE));
+    });
+    await box.locator('#exclude').pressSequentially('src/Mail', { delay: 10 });
+    await until('src/Mail gone with "files to exclude"', 15_000, async () => {
+      const files = await resultFiles();
+      return files.length > 0 && !files.includes(path.basename(EXPECTED_PATH));
+    });
+    await box.locator('#message', { hasText: '(filtered)' }).waitFor({ state: 'visible', timeout: 5000 });
+    await box.locator('#exclude').fill('');
+    await box.locator('#languages').pressSequentially('py/thon', { delay: 10 });
+    await box.locator('#message', { hasText: 'is not a language id' }).waitFor({ state: 'visible', timeout: 5000 });
+    await box.locator('#languages').fill('');
+    await box.locator('#languages').pressSequentially('python', { delay: 10 });
+    await until('only Python files with languages = python', 15_000, async () => {
+      const files = await resultFiles();
+      return files.length > 0 && files.every((f) => f.endsWith('.py')) ? files.join(', ') : undefined;
+    });
+    await surface('sidebar-search-filters');
+    const pythonOnly = (await resultFiles()).join(', ');
+    await box.locator('#languages').fill('');
+    await box.locator('#excludeTests').uncheck();
+    await box.locator('#languages').press('Enter');
+    return `live; exclude tests, src/Mail excluded, python only: ${pythonOnly}`;
+  });
+
+  await check('sidebar search box: ↑ brings back the previous query, ↓ the one typed', async () => {
+    const query = box.locator('#query');
+    await query.fill('');
+    await query.pressSequentially(QUERY, { delay: 5 });
+    await query.press('Enter');
+    await query.fill('');
+    await query.pressSequentially(NEW_QUERY, { delay: 5 });
+    await query.press('Enter');
+    await query.fill('');
+    await query.pressSequentially('half typed', { delay: 5 });
+    await query.press('ArrowUp');
+    await until('the last query after ↑', 5000, async () => (await query.inputValue()) === NEW_QUERY);
+    await query.press('ArrowUp');
+    await until('the query before it after ↑ again', 5000, async () => (await query.inputValue()) === QUERY);
+    await query.press('ArrowDown');
+    await query.press('ArrowDown');
+    await until('the half-typed query back after ↓ ↓', 5000, async () => (await query.inputValue()) === 'half typed');
+    await surface('sidebar-search');
+    return `${NEW_QUERY} ← ${QUERY} → half typed`;
+  });
+
+  // The language client's own progress entry is switched off: ours is the one Semantic Search entry.
+  const ourEntries = page.locator('.statusbar-item', { hasText: /Indexing|chunks|Semantic Search/ });
+  const openStatusMenu = async (label) => {
+    await page.locator('.statusbar-item', { hasText: /Indexing|chunks/ }).first().click();
+    const row = quickRows.filter({ hasText: label }).first();
+    await row.waitFor({ state: 'visible', timeout: 10_000 });
+    await row.click();
+  };
+  const UNSUBSCRIBE = 'UnsubscribeLink';
+  const UNSUBSCRIBE_QUERY = 'build the unsubscribe link of a newsletter recipient';
+  await check('Pause Indexing (status entry) holds a new file back; Resume indexes it', async () => {
+    await openStatusMenu('Pause Indexing');
+    await page.locator('.statusbar-item', { hasText: 'Indexing paused' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    fs.writeFileSync(path.join(workspace, 'src/Mail/Newsletter.cs'), [
+      'namespace Mail;', '', 'public static class Newsletter', '{',
+      '    /// <summary>Builds the unsubscribe link of a newsletter recipient.</summary>',
+      `    public static string ${UNSUBSCRIBE}(string recipient) => "https://example.invalid/unsubscribe?to=" + recipient;`, '}', '',
+    ].join('\n'));
+    const query = box.locator('#query');
+    await query.fill('');
+    await query.pressSequentially(UNSUBSCRIBE_QUERY, { delay: 5 });
+    await page.locator('.statusbar-item', { hasText: /Indexing paused \d+%/ }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await page.waitForTimeout(3000);
+    await query.press('Enter');
+    await page.waitForTimeout(1500);
+    const whilePaused = await resultsPane.innerText();
+    if (whilePaused.includes(UNSUBSCRIBE)) {
+      throw new Error('the new file was indexed while indexing was paused');
+    }
+    const entries = await ourEntries.count();
+    if (entries !== 1) {
+      throw new Error(`${entries} status bar entries report Semantic Search: ${(await ourEntries.allInnerTexts()).join(' | ')}`);
+    }
+    await surface('status-paused');
+    await openStatusMenu('Resume Indexing');
+    await until(`${UNSUBSCRIBE} found after Resume`, 30_000, async () => {
+      await query.press('Enter');
+      await page.waitForTimeout(700);
+      return (await resultsPane.innerText()).includes(UNSUBSCRIBE);
+    }, 300);
+    await statusEntry.waitFor({ state: 'visible', timeout: 15_000 });
+    return `paused: not found, one status entry; resumed: ${UNSUBSCRIBE} found`;
+  });
+
+  await check('Rebuild Index shows its progress in the one status entry only', async () => {
+    await openPaletteCommand('Semantic Search: Rebuild Index');
+    await page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Rebuild' }).first().click();
+    let most = 0;
+    const end = Date.now() + 8000;
+    let sawIndexing = false;
+    while (Date.now() < end) {
+      const texts = await page.locator('.statusbar-item').allInnerTexts();
+      const ours = texts.filter((t) => /Indexing|Rebuilding|Reindexing|chunks|Semantic Search/.test(t));
+      most = Math.max(most, ours.length);
+      sawIndexing ||= ours.some((t) => t.includes('Indexing'));
+      await page.waitForTimeout(100);
+    }
+    if (most !== 1) {
+      throw new Error(`up to ${most} status bar entries reported the rebuild`);
+    }
+    await statusEntry.waitFor({ state: 'visible', timeout: 60_000 });
+    return `one entry throughout${sawIndexing ? ' (it showed the pass)' : ''}`;
+  });
+
+  await check('reopening the window: the up-to-date index answers at once', async () => {
+    const t = Date.now();
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    const shown = Date.now();
+    const seen = new Set();
+    await until('the status entry back to chunks', 60_000, async () => {
+      for (const text of await page.locator('.statusbar-item').allInnerTexts()) {
+        if (/Indexing|chunks|Opening index/.test(text)) {
+          seen.add(text.trim());
+        }
+      }
+      return statusEntry.isVisible();
+    }, 50);
+    const ready = Date.now();
+    const said = [...seen].join(' → ');
+    if (said.includes('Indexing')) {
+      throw new Error(`an up-to-date index was shown as indexing on reopen: ${said}`);
+    }
+    return `workbench ${shown - t} ms, then ready ${ready - shown} ms later; status texts seen: ${said}`;
+  });
+
   await check('multi-root: both folders are indexed and searched, results name their folder', async () => {
     // Under heavy machine load code-server has opened the workspace once with no folders (the file read late):
     // load it again if the explorer does not show its folders.
@@ -544,6 +782,8 @@ try {
     await defaultModelScenario();
   } else if (scenario === 'broken') {
     await brokenScenario();
+  } else if (scenario === 'untrusted') {
+    await untrustedScenario();
   } else {
     await fullScenario();
   }

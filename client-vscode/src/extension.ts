@@ -1,11 +1,13 @@
 // Entry point: wires the server, quick pick, results tree, status bar and commands together.
 import * as vscode from 'vscode';
-import { statusReport } from './logic/format';
+import { statusReport, summarizeStatus } from './logic/format';
+import { statusMenu } from './logic/statusMenu';
 import { Methods, ReindexResult, SearchHit, StatusResult } from './logic/protocol';
 import { clearMatchHighlightsOnEdit, showHit } from './navigate';
 import { ProblemReporter } from './problemReporter';
 import { folderScope } from './logic/results';
-import { QueryHistory, runSearchQuickPick, runSidebarSearch } from './quickPick';
+import { QueryHistory, runSearchQuickPick } from './quickPick';
+import { SearchBoxView } from './searchView';
 import { errorText, ServerManager } from './server';
 import { StatusBar } from './statusBar';
 import { ResultsTree } from './tree';
@@ -54,7 +56,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     const scope = workspaceFolder && uri ? folderScope(workspaceFolder.uri.toString(), workspaceFolder.name, uri.toString()) : undefined;
     return runSearchQuickPick(srv, tree, history, problems, false, scope);
   });
-  command('semanticSearch.searchInSidebar', () => runSidebarSearch(srv, tree, history));
+  const searchBox = new SearchBoxView(context, srv, tree, history, problems);
+  context.subscriptions.push(searchBox);
+  command('semanticSearch.searchInSidebar', () => searchBox.focus());
   command('semanticSearch.openResult', (hit: SearchHit, queryId?: string) => open(hit, queryId));
   command('semanticSearch.nextResult', async () => open(await tree.step(1)));
   command('semanticSearch.previousResult', async () => open(await tree.step(-1)));
@@ -67,6 +71,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     log.show(true);
     status.refresh();
   });
+  command('semanticSearch.statusMenu', async () => {
+    const entries = statusMenu(status.status, srv.running);
+    const pick = await vscode.window.showQuickPick(
+      entries.map((e) => ({ label: e.label, iconPath: new vscode.ThemeIcon(e.icon), detail: e.detail, entry: e })),
+      { title: 'Semantic Search', placeHolder: summarizeStatus(status.status, srv.running).tooltip.split('\n')[1] ?? '' });
+    if (pick) {
+      await vscode.commands.executeCommand(pick.entry.command);
+    }
+  });
+  const control = async (method: string, params: object) => {
+    srv.ensureReady();
+    await srv.request(method, params);
+    status.refresh();
+  };
+  command('semanticSearch.pauseIndexing', () => control(Methods.pauseIndexing, {}));
+  command('semanticSearch.resumeIndexing', () => control(Methods.resumeIndexing, {}));
+  command('semanticSearch.cancelIndexing', () => control(Methods.cancelIndexing, {}));
   command('semanticSearch.reindexFolder', () => reindex(srv, status, false));
   command('semanticSearch.rebuildIndex', async () => {
     const pick = await vscode.window.showWarningMessage('Delete the index and build it again? Search results will be incomplete until it finishes.', { modal: true }, 'Rebuild');
@@ -103,10 +124,10 @@ async function reindex(srv: ServerManager, status: StatusBar, full: boolean): Pr
   } else {
     folder = folders[0];
   }
-  const title = `${full ? 'Rebuilding' : 'Reindexing'} ${folder?.name ?? 'workspace'}`;
+  // The status entry shows the pass (polled while busy): no second progress entry of its own.
+  const pending = srv.request<ReindexResult>(Methods.reindex, { folder: folder?.uri.toString(), full });
   status.refresh();
-  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title }, () =>
-    srv.request<ReindexResult>(Methods.reindex, { folder: folder?.uri.toString(), full }));
+  const result = await pending;
   status.refresh();
   const f = result.folders?.[0];
   if (f) {

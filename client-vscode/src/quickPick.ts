@@ -244,20 +244,3 @@ async function restore(origin: vscode.TextEditor | undefined, selection: vscode.
     editor.revealRange(visible, vscode.TextEditorRevealType.AtTop);
   }
 }
-
-/** The sidebar's own search box: a plain input starting from the last query, results only in the tree. */
-export async function runSidebarSearch(server: ServerManager, tree: ResultsTree, history: QueryHistory): Promise<void> {
-  const query = await vscode.window.showInputBox({
-    title: 'Semantic Search',
-    prompt: 'Describe the code you are looking for',
-    value: history.all[0] ?? '',
-  });
-  if (!query?.trim()) {
-    return;
-  }
-  history.add(query);
-  const topK = maxResults(vscode.workspace.getConfiguration('semanticSearch'));
-  const set = await vscode.window.withProgress({ location: { viewId: 'semanticSearch.results' } }, () =>
-    server.request<SearchResultSet>(Methods.search, { query, topK }));
-  tree.show(set);
-}

@@ -1,5 +1,6 @@
 // Owns the language client: starts the bundled (or configured) server, restarts it when it dies, forwards settings.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import * as vscode from 'vscode';
@@ -9,6 +10,7 @@ import {
 } from 'vscode-languageclient/node';
 import { noRuntime, noServer, Problem, serverStopped } from './logic/problems';
 import { RestartPolicy } from './logic/restart';
+import { findDotnet } from './logic/runtime';
 import { buildServerSettings, ConfigReader, excludesFromGlobs, serverCommand, ServerSettingsPayload } from './logic/settings';
 
 const SECTION = 'semanticSearch';
@@ -61,7 +63,9 @@ export class ServerManager implements vscode.Disposable {
     const cfg = vscode.workspace.getConfiguration(SECTION);
     const bundled = this.context.asAbsolutePath('server/SemanticSearch.Server.dll');
     const configured = cfg.get<string>('serverPath', '');
-    const cmd = serverCommand(configured, bundled, cfg.get<string>('dotnetPath', ''));
+    const dotnetSetting = cfg.get<string>('dotnetPath', '').trim();
+    const found = dotnetSetting ? undefined : findDotnet({ env: process.env, platform: process.platform, home: os.homedir(), exists: (f) => fs.existsSync(f) });
+    const cmd = serverCommand(configured, bundled, dotnetSetting || found || '');
     const target = cmd.args[0] ?? cmd.command;
     const remote = vscode.env.remoteName !== undefined;
     if (!fs.existsSync(target)) {
@@ -108,6 +112,16 @@ export class ServerManager implements vscode.Disposable {
       },
     };
     const client = new LanguageClient('semanticSearch', 'Semantic Search', serverOptions, clientOptions);
+    // One status entry: ours shows indexing (with pause, resume and cancel). Without this the language client
+    // would show the server's work-done progress as a second entry for the same indexing.
+    client.registerFeature({
+      fillClientCapabilities: (capabilities) => {
+        capabilities.window = { ...capabilities.window, workDoneProgress: false };
+      },
+      initialize: () => undefined,
+      getState: () => ({ kind: 'static' }),
+      clear: () => undefined,
+    });
     this.client = client;
     client.onDidChangeState((e) => {
       if (e.newState === State.Running) {

@@ -1,8 +1,10 @@
-// Status bar entry: indexing progress / coverage, model and execution provider. Polls semanticSearch/status
-// (fast while indexing, slow when idle) rather than hooking $/progress, which the language client already shows.
+// The one status bar entry: indexing progress / coverage, model and execution provider; a click offers pause,
+// resume and cancel. Polls semanticSearch/status (fast while indexing, slow when idle); the language client's own
+// progress entry is switched off (server.ts), so nothing else reports the same indexing.
 import * as vscode from 'vscode';
 import { summarizeStatus } from './logic/format';
 import { Methods, StatusResult } from './logic/protocol';
+import { indexingPending } from './logic/statusMenu';
 import type { ServerManager } from './server';
 
 export class StatusBar implements vscode.Disposable {
@@ -14,7 +16,7 @@ export class StatusBar implements vscode.Disposable {
   /** @param onStatus receives every poll's folder states (undefined when the server is not running). */
   constructor(private readonly server: ServerManager, private readonly onStatus: (status: StatusResult | undefined) => void = () => undefined) {
     this.item.name = 'Semantic Search';
-    this.item.command = 'semanticSearch.showStatus';
+    this.item.command = 'semanticSearch.statusMenu';
     this.render();
     this.item.show();
   }
@@ -52,9 +54,22 @@ export class StatusBar implements vscode.Disposable {
       this.last = undefined;
     }
     this.render();
+    this.setContexts(indexingPending(this.last), this.last?.paused === true);
     this.onStatus(this.last);
     if (!this.disposed) {
-      this.timer = setTimeout(() => void this.poll(), busy ? 1000 : 5000);
+      this.timer = setTimeout(() => void this.poll(), busy ? 500 : 5000);
+    }
+  }
+
+  private contexts: string | undefined;
+
+  /** The context keys that show Pause / Resume / Cancel Indexing in the palette only when they apply. */
+  private setContexts(indexing: boolean, paused: boolean): void {
+    const key = `${indexing}/${paused}`;
+    if (key !== this.contexts) {
+      this.contexts = key;
+      void vscode.commands.executeCommand('setContext', 'semanticSearch.indexing', indexing);
+      void vscode.commands.executeCommand('setContext', 'semanticSearch.paused', paused);
     }
   }
 

@@ -113,6 +113,8 @@ export class ResultsTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
       // resourceUri gives the file icon of the theme; the label is the file name, the description its folder.
       const item = new vscode.TreeItem(vscode.Uri.parse(g.uri), vscode.TreeItemCollapsibleState.Expanded);
       item.id = `file:${g.uri}`;
+      // An expandable item with a resourceUri gets the theme's folder icon unless told it is a file.
+      item.iconPath = vscode.ThemeIcon.File;
       const dir = g.path.includes('/') ? g.path.slice(0, g.path.lastIndexOf('/')) : '';
       const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
       const folderName = multiRoot ? vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(g.uri))?.name : undefined;

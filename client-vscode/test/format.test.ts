@@ -115,3 +115,29 @@ test('a language taken from the query is shown before incomplete coverage', () =
     'go only (named in the query) — index 50% complete (5/10 files) — results may be missing');
   assert.equal(resultNotes({ coverage: partial }), 'index 50% complete (5/10 files) — results may be missing');
 });
+
+test('status bar: paused says so, with what is indexed of a first pass that stopped (not 100%)', () => {
+  const partial = folder({ state: 'ready', filesIndexed: 3, filesKnown: 12, queued: 1 });
+  assert.equal(percentOf([partial]), 25);
+  const paused = summarizeStatus({ folders: [partial], queuedJobs: 1, paused: true }, true);
+  assert.equal(paused.text, '$(debug-pause) Indexing paused 25%');
+  assert.match(paused.tooltip, /Indexing is paused/);
+  assert.equal(summarizeStatus({ folders: [folder()], queuedJobs: 0, paused: true }, true).text, '$(debug-pause) Indexing paused');
+  assert.equal(summarizeStatus({ folders: [folder()], queuedJobs: 0, paused: false }, true).text, '$(search) 31 chunks (cpu)');
+});
+
+test('status bar: reopening a complete index shows the index with a spinner while changes are checked, not "Indexing 0%"', () => {
+  const checking = summarizeStatus({ folders: [folder({ state: 'indexing' })], queuedJobs: 1 }, true);
+  assert.equal(checking.text, '$(sync~spin) 31 chunks');
+  assert.equal(checking.busy, true);
+  assert.match(checking.tooltip, /Checking for changes/);
+  // A real pass (a percentage, or files still to index) is indexing.
+  assert.equal(summarizeStatus({ folders: [folder({ state: 'indexing', progress: 30 })], queuedJobs: 1 }, true).text, '$(sync~spin) Indexing 30%');
+  assert.equal(summarizeStatus({ folders: [folder({ state: 'indexing', filesIndexed: 2 })], queuedJobs: 1 }, true).text, '$(sync~spin) Indexing 20%');
+  assert.equal(summarizeStatus({ folders: [folder({ state: 'opening', chunksIndexed: 0, filesKnown: 0, filesIndexed: 0 })], queuedJobs: 1 }, true).text,
+    '$(sync~spin) Opening index');
+  assert.equal(summarizeStatus({ folders: [folder({ state: 'queued', chunksIndexed: 0, filesKnown: 0, filesIndexed: 0 })], queuedJobs: 1 }, true).text,
+    '$(sync~spin) Opening index');
+  assert.equal(summarizeStatus({ folders: [folder({ state: 'indexing', chunksIndexed: 0, filesKnown: 9, filesIndexed: 0 })], queuedJobs: 1 }, true).text,
+    '$(sync~spin) Indexing 0%');
+});

@@ -216,6 +216,21 @@ export function summarizeStatus(status: StatusResult | undefined, running: boole
   if (errors.length) {
     return { text: '$(error) Semantic Search', tooltip, busy: busy.length > 0, error: true };
   }
+  if (status.paused) {
+    const left = busy.length || status.queuedJobs > 0;
+    return { text: `$(debug-pause) Indexing paused${left ? ` ${percentOf(folders)}%` : ''}`,
+      tooltip: `${tooltip}\nIndexing is paused: searches use what is indexed. Click to resume.`, busy: false, error: false };
+  }
+  // Reopening an index that was complete: the server checks what changed while the session was closed, and
+  // searches answer from the index meanwhile. That is not "Indexing 0%": show the index, with a spinner.
+  if (busy.length && busy.every((f) => f.chunksIndexed > 0 && f.filesKnown > 0 && f.filesIndexed >= f.filesKnown && !f.progress)) {
+    return { text: `$(sync~spin) ${formatCount(chunks)} chunks`, tooltip: `${tooltip}\nChecking for changes since the last session; search answers from the index meanwhile.`,
+      busy: true, error: false };
+  }
+  // Before a folder's index is open (the model loading, the database opening) nothing is known of it yet.
+  if (busy.length && busy.every((f) => (f.state === 'queued' || f.state === 'opening') && !f.chunksIndexed)) {
+    return { text: '$(sync~spin) Opening index', tooltip, busy: true, error: false };
+  }
   if (busy.length) {
     const pct = percentOf(folders);
     return { text: `$(sync~spin) Indexing ${pct}%`, tooltip, busy: true, error: false };
@@ -228,8 +243,11 @@ export function summarizeStatus(status: StatusResult | undefined, running: boole
 export function percentOf(folders: FolderStatus[]): number {
   let total = 0;
   for (const f of folders) {
-    if (f.state === 'ready') {
+    // A ready folder after a paused or cancelled first pass has files left: count what it holds, not 100%.
+    if (f.state === 'ready' && !(f.filesKnown > 0 && f.filesIndexed < f.filesKnown)) {
       total += 100;
+    } else if (f.state === 'ready') {
+      total += (100 * f.filesIndexed) / f.filesKnown;
     } else if (typeof f.progress === 'number') {
       total += f.progress;
     } else if (f.filesKnown > 0) {

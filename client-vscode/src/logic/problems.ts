@@ -37,13 +37,13 @@ export const untrusted: Problem = {
   actions: [{ title: 'Manage Workspace Trust', command: 'workbench.trust.manage' }],
 };
 
-/** The runtime that runs the server's .dll is missing: `dotnet` not on PATH, or the dotnetPath setting is wrong. */
+/** The runtime that runs the server's .dll is missing: no `dotnet` found (logic/runtime.ts), or the dotnetPath setting is wrong. */
 export function noRuntime(dotnet: string, configured: boolean, remote: boolean): Problem {
   return {
     kind: 'noRuntime',
     message: configured
       ? `The .NET runtime set in semanticSearch.dotnetPath (${dotnet}) does not exist. Semantic Search needs .NET 10.`
-      : 'The .NET 10 runtime was not found (no "dotnet" on PATH). Semantic Search needs it to run its server.',
+      : 'The .NET 10 runtime was not found (no "dotnet" on PATH, in DOTNET_ROOT or in the usual install folders). Semantic Search needs it to run its server.',
     actions: [{ title: 'Install .NET', url: DotnetDownload }, openSetting('dotnetPath', remote), showLog],
   };
 }

@@ -1,0 +1,86 @@
+// What an editor meets when it reopens a workspace whose index is up to date: the real language server over stdio,
+// started the way the VS Code client starts it, timed from spawn to `initialize` answered, to every folder `ready`
+// with nothing queued, and to the first search. The first run indexes the folder (cold); the next --runs reopen it.
+// Prints JSON. Usage (after `dotnet build SemanticSearch.sln -c Release`):
+//   node scripts/bench-server-reopen.mjs <folder> [--runs 5] [--model DIR]
+// The index goes to a temporary cache folder (XDG_CACHE_HOME), never into the folder; the default model is used
+// unless --model is given.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(path.join(repo, 'client-vscode', 'package.json'));
+const rpc = require('vscode-jsonrpc/node');
+
+const args = process.argv.slice(2);
+const folder = args[0] && !args[0].startsWith('--') ? path.resolve(args[0]) : undefined;
+const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+if (!folder || !fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
+  console.error('usage: node scripts/bench-server-reopen.mjs <folder> [--runs 5] [--model DIR]');
+  process.exit(2);
+}
+const runs = Number(option('--runs', '5'));
+const model = option('--model', undefined);
+const serverDll = path.join(repo, 'server/SemanticSearch.Server/bin/Release/net10.0/SemanticSearch.Server.dll');
+if (!fs.existsSync(serverDll)) {
+  console.error(`no server at ${serverDll}: run dotnet build SemanticSearch.sln -c Release first`);
+  process.exit(2);
+}
+const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'semsearch-reopen-'));
+
+async function session() {
+  const started = performance.now();
+  const child = spawn('dotnet', [serverDll], { env: { ...process.env, XDG_CACHE_HOME: cache, DOTNET_CLI_TELEMETRY_OPTOUT: '1' }, stdio: ['pipe', 'pipe', 'ignore'] });
+  const connection = rpc.createMessageConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
+  connection.onRequest(() => null); // window/workDoneProgress/create, client/registerCapability
+  connection.onNotification(() => undefined);
+  connection.listen();
+  const options = { executionProvider: 'cpu', fileWatcher: 'off', ...(model ? { modelPath: model } : {}) };
+  await connection.sendRequest('initialize', {
+    processId: process.pid, rootUri: null, capabilities: { window: { workDoneProgress: false } },
+    workspaceFolders: [{ uri: pathToFileURL(folder).href, name: path.basename(folder) }], initializationOptions: options,
+  });
+  const initialized = performance.now() - started;
+  await connection.sendNotification('initialized', {});
+  const states = new Set();
+  let status;
+  for (;;) {
+    status = await connection.sendRequest('semanticSearch/status', {});
+    const folders = status.folders ?? [];
+    folders.forEach((f) => states.add(f.state));
+    if (folders.length === 1 && folders[0].state === 'ready' && folders[0].queued === 0 && status.queuedJobs === 0) {
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const ready = performance.now() - started;
+  const searchStart = performance.now();
+  await connection.sendRequest('semanticSearch/search', { query: 'open the index and read its header', topK: 10 });
+  const firstSearch = performance.now() - searchStart;
+  await connection.sendRequest('shutdown');
+  await connection.sendNotification('exit');
+  await new Promise((r) => child.once('exit', r));
+  connection.dispose();
+  const f = status.folders[0];
+  return { initializedMs: Math.round(initialized), readyMs: Math.round(ready), firstSearchMs: Math.round(firstSearch), statesSeen: [...states],
+    files: f.filesIndexed, chunks: f.chunksIndexed };
+}
+
+try {
+  const cold = await session();
+  const reopen = [];
+  for (let i = 0; i < runs; i++) {
+    reopen.push(await session());
+  }
+  const sorted = reopen.map((r) => r.readyMs).sort((a, b) => a - b);
+  console.log(JSON.stringify({
+    folder, files: cold.files, chunks: cold.chunks, cores: os.cpus().length, cold, reopen,
+    reopenReadyMs: { min: sorted[0], median: sorted[Math.floor(sorted.length / 2)], max: sorted.at(-1) },
+  }, null, 2));
+} finally {
+  fs.rmSync(cache, { recursive: true, force: true });
+}
