@@ -76,6 +76,12 @@ namespace SemanticSearch.Cli
                 return Ok;
             }
 
+            if (args.Skip(1).Any(a => a is "-h" or "--help") && CommandHelp(args[0]) is { } help)
+            {
+                Console.Out.WriteLine(help);
+                return Ok;
+            }
+
             using var cancellation = new CancellationTokenSource();
             var interrupts = 0;
             Console.CancelKeyPress += (_, e) =>
@@ -129,6 +135,27 @@ namespace SemanticSearch.Cli
                 await Console.Error.WriteLineAsync($"semsearch: unexpected {ex.GetType().Name}: {ex.Message}\n{ex.StackTrace}");
                 return Failure;
             }
+        }
+
+        /// <summary>
+        /// <c>semsearch COMMAND --help</c>: that command's lines of <see cref="UsageText"/> and the options (one text
+        /// for both, so they cannot drift); null for a command that does not exist.
+        /// </summary>
+        internal static string? CommandHelp(string command)
+        {
+            var lines = UsageText.Split('\n');
+            var start = Array.FindIndex(lines, l => l.StartsWith($"  semsearch {command} ", StringComparison.Ordinal));
+            if (start < 0)
+            {
+                return null;
+            }
+            var end = start + 1;
+            while (end < lines.Length && lines[end].StartsWith("   ", StringComparison.Ordinal) && !lines[end].TrimStart().StartsWith("semsearch ", StringComparison.Ordinal))
+            {
+                end++;
+            }
+            var options = Array.FindIndex(lines, l => l.StartsWith("Options:", StringComparison.Ordinal));
+            return string.Join('\n', ["Usage:", .. lines[start..end], "", .. lines[options..]]);
         }
 
         internal static CliArguments Parse(string[] args, HashSet<string> extraFlags, HashSet<string> extraValues) =>

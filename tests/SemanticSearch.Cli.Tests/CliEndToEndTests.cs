@@ -166,6 +166,51 @@ public sealed class CliEndToEndTests : IDisposable
     }
 
     [Fact]
+    public void Every_command_answers_help_with_its_own_usage_and_the_options()
+    {
+        foreach (var (command, own) in new[] { ("index", "--rebuild"), ("search", "--exclude-path"), ("status", "what is indexed"), ("eval", "--queries"), ("bench", "--scale") })
+        {
+            foreach (var flag in new[] { "--help", "-h" })
+            {
+                var run = CliProcess.Run(command, flag);
+                Assert.Equal(0, run.ExitCode);
+                Assert.Contains($"semsearch {command} ", run.Stdout);
+                Assert.Contains(own, run.Stdout);
+                Assert.Contains("--model DIR", run.Stdout);
+                Assert.Empty(run.Stderr);
+            }
+        }
+        // With other arguments too, and nothing runs: no index appears.
+        var withRoot = CliProcess.Run("index", _repo.Root, "--help");
+        Assert.Equal(0, withRoot.ExitCode);
+        Assert.False(Directory.Exists(Path.Combine(_repo.Root, ".semantic-search")));
+        Assert.Equal(2, CliProcess.Run("explode", "--help").ExitCode);
+    }
+
+    [Fact]
+    public void TinyRandomModel_a_file_that_is_not_an_index_is_refused_by_every_command_and_left_as_it_was()
+    {
+        var notes = Path.Combine(_repo.Root, "notes.txt");
+        var text = "my notes: not an index\n" + new string('x', 30_000);
+        File.WriteAllText(notes, text);
+        foreach (var args in new[]
+        {
+            new[] { "status", _repo.Root, "--index", notes },
+            ["search", _repo.Root, "email", "--no-update", "--index", notes],
+            ["index", _repo.Root, "--index", notes],
+            ["index", _repo.Root, "--rebuild", "--index", notes],
+        })
+        {
+            var run = CliProcess.Run(WithModel(args));
+            Assert.Equal(1, run.ExitCode);
+            Assert.Contains("is not a SemanticSearch index", run.Stderr);
+            Assert.DoesNotContain("   at ", run.Stderr); // no stack trace
+            Assert.Equal(text, File.ReadAllText(notes));
+            Assert.False(File.Exists(Path.Combine(_repo.Root, "notes-log.txt")), string.Join(' ', args));
+        }
+    }
+
+    [Fact]
     public void TinyRandomModel_a_corrupt_index_is_reported_and_rebuild_recovers()
     {
         var indexFile = Path.Combine(_repo.Root, ".semantic-search", "index.db");

@@ -36,15 +36,7 @@ public sealed partial class IndexingControlTests : IDisposable
     {
         var root = Directory.CreateTempSubdirectory("semsearch-control-").FullName;
         _tempDirs.Add(root);
-        for (var i = 0; i < Files; i++)
-        {
-            File.WriteAllText(Path.Combine(root, $"Module{i:D3}.cs"), string.Join('\n',
-                $"namespace Big.M{i};",
-                $"public static class Module{i}",
-                "{",
-                string.Join('\n', Enumerable.Range(0, 6).Select(m => $"    public static int Compute{m}Value{i}(int input) {{ var total = input * {m}; return total + {i}; }}")),
-                "}"));
-        }
+        TestSupport.ModuleWorkspace.Write(root, Files);
         return root;
     }
 

@@ -191,15 +191,7 @@ public sealed class ServerEndToEndTests : IDisposable
     {
         // Enough files that a rebuild is still running when the cancel arrives.
         var root = TempFolder("semsearch-big-");
-        for (var i = 0; i < 400; i++)
-        {
-            File.WriteAllText(Path.Combine(root, $"Module{i:D3}.cs"), string.Join('\n',
-                $"namespace Big.M{i};",
-                $"public static class Module{i}",
-                "{",
-                string.Join('\n', Enumerable.Range(0, 6).Select(m => $"    public static int Compute{m}Value{i}(int input) {{ var total = input * {m}; return total + {i}; }}")),
-                "}"));
-        }
+        TestSupport.ModuleWorkspace.Write(root, 400);
         await using var client = LspClient.Start();
         await client.InitializeAsync([root]);
 

@@ -66,9 +66,69 @@ public sealed record IndexFiles
         ? Directory.EnumerateFiles(LexicalFolder, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length)
         : 0;
 
-    /// <summary>Deletes every file of the index (for a rebuild); files that are not there are fine.</summary>
+    /// <summary>
+    /// Where LiteDB (v5) writes its signature in the first page of every database file. Checked before anything
+    /// opens or deletes <see cref="Database"/>: LiteDB opening any other file would overwrite it with an empty
+    /// database, and a rebuild would delete it, so a mistyped <c>--index notes.txt</c> must never reach either.
+    /// </summary>
+    private const int SignatureOffset = 32;
+
+    private static readonly byte[] Signature = "** This is a LiteDB file **"u8.ToArray();
+
+    /// <summary>
+    /// Checks <see cref="Database"/> before anything opens or deletes it. Fine: no file, an empty one (a new index),
+    /// or a LiteDB file. A file without LiteDB's signature is a damaged index (<see cref="IndexCorruptException"/>:
+    /// a rebuild may replace it) only where there is evidence it was one — the index's other files beside it, or
+    /// the workspace's own index folder — and otherwise someone's file given as the index
+    /// (<see cref="InvalidDataException"/>: never opened, rewritten or deleted). Nothing is written either way.
+    /// </summary>
+    public void EnsureDatabaseOrNew()
+    {
+        if (Directory.Exists(Database))
+        {
+            throw new InvalidDataException($"{Database} is a folder, not an index file; nothing was changed.");
+        }
+        if (!File.Exists(Database))
+        {
+            return;
+        }
+        var head = new byte[SignatureOffset + Signature.Length];
+        int read;
+        using (var stream = new FileStream(Database, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+        {
+            if (stream.Length == 0)
+            {
+                return;
+            }
+            read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        }
+        if (read == head.Length && head.AsSpan(SignatureOffset).SequenceEqual(Signature))
+        {
+            return;
+        }
+        var wasIndex = File.Exists(Log) || File.Exists(Codes) || Directory.Exists(LexicalFolder)
+            || Path.GetFileName(Folder) == IndexLocation.WorkspaceFolderName;
+        throw wasIndex
+            ? new IndexCorruptException(Database, new InvalidDataException("its first page is not a LiteDB header"))
+            : new InvalidDataException(
+                $"{Database} is not a SemanticSearch index (not a LiteDB database file); nothing was changed. Give --index a new path or an index file.");
+    }
+
+    /// <summary>
+    /// Deletes every file of the index (for a rebuild); files that are not there are fine. A database path that
+    /// holds someone's file rather than an index, damaged or not, is refused (<see cref="EnsureDatabaseOrNew"/>),
+    /// and nothing is deleted.
+    /// </summary>
     public void Delete()
     {
+        try
+        {
+            EnsureDatabaseOrNew();
+        }
+        catch (IndexCorruptException)
+        {
+            // A damaged index: deleting it is what a rebuild is for.
+        }
         File.Delete(Database);
         File.Delete(Log);
         File.Delete(Codes);

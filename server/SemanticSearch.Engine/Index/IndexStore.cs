@@ -267,6 +267,8 @@ public sealed class IndexStore : IDisposable
 
     private static IndexStore OpenDatabase(string full)
     {
+        // Before LiteDB sees it: LiteDB would turn any other file into an empty database.
+        new IndexFiles(full).EnsureDatabaseOrNew();
         try
         {
             var db = new LiteDatabase(new ConnectionString { Filename = full, Connection = ConnectionType.Direct });

@@ -96,6 +96,42 @@ public sealed class IndexLocationTests
     }
 
     [Fact]
+    public void A_file_that_is_not_an_index_is_never_opened_rewritten_or_deleted()
+    {
+        using var repo = new SampleRepo();
+        var folder = Path.Combine(repo.Root, "mine");
+        Directory.CreateDirectory(folder);
+        // Text, a file shorter than LiteDB's signature, and a big binary file: each one a user's, given as --index.
+        var files = new Dictionary<string, byte[]>
+        {
+            ["notes.txt"] = "my notes, not an index\n"u8.ToArray(),
+            ["tiny.db"] = [1, 2, 3],
+            ["data.bin"] = [.. Enumerable.Range(0, 30_000).Select(i => (byte)(i * 7))],
+        };
+        foreach (var (name, bytes) in files)
+        {
+            var path = Path.Combine(folder, name);
+            File.WriteAllBytes(path, bytes);
+            var options = new WorkspaceOptions(repo.Root, TinyModel.ColbertFolder, IndexLocation.AtFile(path));
+            var opened = Assert.Throws<InvalidDataException>(() => SemanticWorkspace.Open(options).Dispose());
+            Assert.Contains("not a SemanticSearch index", opened.Message, StringComparison.Ordinal);
+            Assert.Contains("nothing was changed", opened.Message, StringComparison.Ordinal);
+            Assert.Throws<InvalidDataException>(() => SemanticWorkspace.DeleteIndex(options));
+            Assert.Equal(bytes, File.ReadAllBytes(path));
+            Assert.False(File.Exists(new IndexFiles(path).Log), "no LiteDB log created beside it");
+        }
+        Assert.Equal(files.Keys.Order(), Directory.GetFileSystemEntries(folder).Select(Path.GetFileName).Order());
+
+        // A folder is refused too; an empty file is a new index (nothing in it to lose).
+        var options2 = new WorkspaceOptions(repo.Root, TinyModel.ColbertFolder, IndexLocation.AtFile(folder));
+        Assert.Throws<InvalidDataException>(() => SemanticWorkspace.Open(options2).Dispose());
+        var empty = Path.Combine(repo.Root, "empty.db");
+        File.WriteAllBytes(empty, []);
+        using var workspace = SemanticWorkspace.Open(new WorkspaceOptions(repo.Root, TinyModel.ColbertFolder, IndexLocation.AtFile(empty)));
+        Assert.True(workspace.Index().ChunksEncoded > 0);
+    }
+
+    [Fact]
     public void An_index_inside_the_workspace_never_shows_in_git_status()
     {
         using var repo = new SampleRepo();

@@ -147,6 +147,8 @@ public sealed class IndexStoreTests : IDisposable
     [Fact]
     public void A_corrupt_file_gives_a_clear_error_that_offers_a_rebuild()
     {
+        // An index whose file was overwritten (its lexical folder beside it says it was one).
+        IndexStore.Open(IndexPath, ModelA, 4, _dir).Dispose();
         var bytes = new byte[64 * 1024];
         new Random(1).NextBytes(bytes);
         File.WriteAllBytes(IndexPath, bytes);
