@@ -81,7 +81,9 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
         filters ??= SearchFilters.None;
         var view = cache.View();
         var byId = view.ById;
-        var entries = Filter(view, filters);
+        // One predicate per query (its globs are compiled regexes), null when nothing is filtered.
+        var keep = filters.Languages is { Count: > 0 } || filters.FiltersPaths ? Keeps(filters) : null;
+        var entries = keep is null ? view.Entries : view.Filtered(FilterKey(filters), keep);
         var pool = Math.Max(options.Weights.CandidatesPerRetriever, count * 5);
         var prepared = new QueryMatrix(query.Data, query.Count, cache.Dim);
         var perToken = 1f / Math.Max(1, query.Count);
@@ -93,9 +95,10 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
             var exactCandidates = Math.Max(options.Weights.ExactCandidates, pool);
             if (!options.Exact && entries.Length > exactCandidates && view.Lists is { } lists)
             {
-                var keep = entries.Length == view.Entries.Length ? null : Keeps(filters);
-                var listed = lists.Candidates(query.Data, query.Count, options.Weights.CentroidProbes, exactCandidates, view.BySlot, keep);
-                scored = [.. listed, .. keep is null ? view.Unlisted : view.Unlisted.Where(keep)];
+                // A filter that keeps everything need not be asked.
+                var listedKeep = entries.Length == view.Entries.Length ? null : keep;
+                var listed = lists.Candidates(query.Data, query.Count, options.Weights.CentroidProbes, exactCandidates, view.BySlot, listedKeep);
+                scored = [.. listed, .. listedKeep is null ? view.Unlisted : view.Unlisted.Where(listedKeep)];
             }
             foreach (var (entry, score) in ScoreAll(prepared, scored, pool, cancellationToken))
             {
@@ -104,14 +107,13 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
         }
         if (options.Lexical && store.Lexical is { } lexical)
         {
-            var keep = Keeps(filters);
             // Path filters (glob, excluded globs, tests) are applied after Lucene: ask for more so the pool survives them.
             var hits = lexical.Search(queryText, filters.FiltersPaths ? pool * 4 : pool, filters.Languages, options.Weights);
             var taken = 0;
             float[]? scratch = null;
             foreach (var hit in hits)
             {
-                if (taken >= pool || !byId.TryGetValue(hit.ChunkId, out var entry) || !keep(entry))
+                if (taken >= pool || !byId.TryGetValue(hit.ChunkId, out var entry) || (keep is not null && !keep(entry)))
                 {
                     continue;
                 }
@@ -161,20 +163,17 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
     private static IEnumerable<string> ExcludedGlobs(SearchFilters filters) =>
         (filters.ExcludeGlobs ?? []).Where(g => !string.IsNullOrWhiteSpace(g));
 
-    /// <summary>The view's entries that pass the filters; remembered by the view, so a repeated filter costs nothing.</summary>
-    private static VectorCache.Entry[] Filter(VectorCache.SnapshotView view, SearchFilters filters)
+    /// <summary>
+    /// A text that names the filter exactly, for the view's memo of filtered entries (<see cref="VectorCache.SnapshotView.Filtered"/>):
+    /// every field is in it, so two filters that keep different entries never share them.
+    /// </summary>
+    private static string FilterKey(SearchFilters filters)
     {
-        if (filters.Languages is not { Count: > 0 } && !filters.FiltersPaths)
-        {
-            return view.Entries;
-        }
         var languages = filters.Languages is { Count: > 0 } named
             ? string.Join('\n', named.Select(l => l.ToLowerInvariant()).Order(StringComparer.Ordinal))
             : "";
-        // Every field of the filter is in the key: two filters that keep different entries never share them.
         var excluded = string.Join('\n', ExcludedGlobs(filters).Order(StringComparer.Ordinal));
-        var key = string.Join('\0', languages, filters.PathGlob ?? "", excluded, filters.ExcludeTests ? "no-tests" : "");
-        return view.Filtered(key, Keeps(filters));
+        return string.Join('\0', languages, filters.PathGlob ?? "", excluded, filters.ExcludeTests ? "no-tests" : "");
     }
 
     private List<(VectorCache.Entry Entry, float Score)> ScoreAll(QueryMatrix prepared, VectorCache.Entry[] entries, int topK, CancellationToken cancellationToken)
