@@ -152,17 +152,17 @@ public sealed class IndexedFolder : IDisposable
         }
         _chunksIndexed = _workspace?.CacheSize.Chunks ?? 0;
         _error = result.Errors.Count > 0 ? new FolderError($"{result.Errors.Count} file(s) could not be read; see the log.", FolderErrorKind.Other) : null;
-        if (!result.Cancelled)
-        {
-            _lastIndexed = DateTime.UtcNow;
-        }
         if (result.Cancelled)
         {
             _needsFullPass = true;
         }
-        else if (fullPass)
+        else
         {
-            _needsFullPass = false;
+            _lastIndexed = DateTime.UtcNow;
+            if (fullPass)
+            {
+                _needsFullPass = false;
+            }
         }
         MoveTo(FolderState.Ready, FolderState.Indexing);
     }

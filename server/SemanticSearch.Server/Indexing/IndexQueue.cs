@@ -180,27 +180,35 @@ public sealed class IndexQueue : IDisposable
         return null;
     }
 
-    /// <summary>Starts no more jobs; the running pass stops at its next committed group and goes back to the front.</summary>
-    public void Pause()
+    /// <summary>
+    /// Starts no more jobs; the running pass stops at its next committed group and goes back to the front. Returns
+    /// whether this paused the queue (false: it already was).
+    /// </summary>
+    public bool Pause()
     {
         lock (_gate)
         {
+            if (_paused)
+            {
+                return false;
+            }
             _paused = true;
             if (_current is { } running)
             {
                 running.YieldRequested = true;
             }
         }
+        return true;
     }
 
-    /// <summary>Runs the queue again (a pass that stopped for the pause first); a no-op when not paused.</summary>
-    public void Resume()
+    /// <summary>Runs the queue again (a pass that stopped for the pause first). Returns false when it was not paused (nothing done).</summary>
+    public bool Resume()
     {
         lock (_gate)
         {
             if (!_paused)
             {
-                return;
+                return false;
             }
             _paused = false;
             if (_current is { } running)
@@ -209,6 +217,7 @@ public sealed class IndexQueue : IDisposable
             }
         }
         _signal.Release();
+        return true;
     }
 
     /// <summary>

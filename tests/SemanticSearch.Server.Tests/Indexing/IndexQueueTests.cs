@@ -115,8 +115,8 @@ public sealed class IndexQueueTests
         Assert.True(runner.Started.Wait(TimeSpan.FromSeconds(10)));
         var other = queue.Enqueue(new IndexJob(b, JobKind.Full));
 
-        queue.Pause();
-        queue.Pause(); // twice: the same
+        Assert.True(queue.Pause());
+        Assert.False(queue.Pause()); // twice: the same
         Assert.True(queue.Paused);
         runner.Boundary.Set();
         await WaitUntil(() => queue.Count == 2 && runner.Ran.Count == 1);
@@ -129,8 +129,8 @@ public sealed class IndexQueueTests
         await Task.Delay(200);
         Assert.Single(runner.Ran);
 
-        queue.Resume();
-        queue.Resume(); // not paused any more: a no-op
+        Assert.True(queue.Resume());
+        Assert.False(queue.Resume()); // not paused any more: a no-op
         Assert.False(queue.Paused);
         await Task.WhenAll(waited, other).WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal([("a", JobKind.Full, false), ("a", JobKind.Full, false), ("b", JobKind.Full, false)], runner.Ran);

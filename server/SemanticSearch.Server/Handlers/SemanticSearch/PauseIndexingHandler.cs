@@ -12,9 +12,8 @@ public sealed class PauseIndexingHandler(ServerSession session) : IRequestHandle
 {
     public Task<PauseIndexingResult> HandleAsync(NoParams request, CancellationToken cancellationToken)
     {
-        if (!session.Queue.Paused)
+        if (session.Queue.Pause())
         {
-            session.Queue.Pause();
             session.Client.Log(MessageType.Info, "Indexing paused: saved files wait until it is resumed.");
         }
         return Task.FromResult(new PauseIndexingResult { Paused = true });

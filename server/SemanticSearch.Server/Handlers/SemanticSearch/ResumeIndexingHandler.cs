@@ -8,9 +8,8 @@ public sealed class ResumeIndexingHandler(ServerSession session) : IRequestHandl
 {
     public Task<PauseIndexingResult> HandleAsync(NoParams request, CancellationToken cancellationToken)
     {
-        if (session.Queue.Paused)
+        if (session.Queue.Resume())
         {
-            session.Queue.Resume();
             session.Client.Log(MessageType.Info, "Indexing resumed.");
         }
         return Task.FromResult(new PauseIndexingResult { Paused = false });
