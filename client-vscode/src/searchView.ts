@@ -7,7 +7,7 @@ import { LatestDebouncer } from './logic/debounce';
 import { resultNotes } from './logic/format';
 import { filtersOf, HistoryCursor, readForm, SearchForm } from './logic/searchForm';
 import { maxResults, typingDelay } from './logic/settings';
-import { Methods, SearchResultSet } from './logic/protocol';
+import { Methods, SearchFilterParams, SearchResultSet } from './logic/protocol';
 import type { ProblemReporter } from './problemReporter';
 import type { QueryHistory } from './quickPick';
 import { errorText, ServerManager } from './server';
@@ -23,12 +23,18 @@ type FromView =
   | { type: 'run'; form: unknown }
   | { type: 'history'; direction: 'up' | 'down'; current: string };
 
+/** A query whose filters passed the check: what the debouncer runs. */
+interface Checked {
+  query: string;
+  filters: SearchFilterParams | undefined;
+}
+
 export class SearchBoxView implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
   private form: SearchForm;
   private readonly cursor: HistoryCursor;
   private cts: vscode.CancellationTokenSource | undefined;
-  private readonly debouncer: LatestDebouncer<SearchForm>;
+  private readonly debouncer: LatestDebouncer<Checked>;
   private readonly registration: vscode.Disposable;
 
   constructor(
@@ -41,7 +47,7 @@ export class SearchBoxView implements vscode.WebviewViewProvider, vscode.Disposa
     this.form = readForm(context.workspaceState.get(FormKey));
     this.cursor = new HistoryCursor(history.all);
     const cfg = () => vscode.workspace.getConfiguration('semanticSearch');
-    this.debouncer = new LatestDebouncer<SearchForm>(() => typingDelay(cfg()), (form, seq) => void this.search(form, seq));
+    this.debouncer = new LatestDebouncer<Checked>(() => typingDelay(cfg()), (checked, seq) => void this.search(checked, seq));
     this.registration = vscode.window.registerWebviewViewProvider(SearchBoxViewId, this);
   }
 
@@ -101,16 +107,17 @@ export class SearchBoxView implements vscode.WebviewViewProvider, vscode.Disposa
       this.say(checked.error, 'error');
       return;
     }
+    const search = { query: form.query, filters: checked.filters };
     if (now) {
       this.history.add(form.query);
       this.cursor.reset(this.history.all);
-      this.debouncer.flush(form);
+      this.debouncer.flush(search);
     } else {
-      this.debouncer.push(form);
+      this.debouncer.push(search);
     }
   }
 
-  private async search(form: SearchForm, seq: number): Promise<void> {
+  private async search({ query, filters }: Checked, seq: number): Promise<void> {
     this.cts?.cancel();
     this.cts = new vscode.CancellationTokenSource();
     const token = this.cts.token;
@@ -119,13 +126,11 @@ export class SearchBoxView implements vscode.WebviewViewProvider, vscode.Disposa
       this.say(blocked.message, 'error');
       return;
     }
-    const checked = filtersOf(form);
-    const filters = checked.filters;
     this.say('Searching…', 'busy');
     try {
       const topK = maxResults(vscode.workspace.getConfiguration('semanticSearch'));
       const set = await vscode.window.withProgress({ location: { viewId: 'semanticSearch.results' } }, () =>
-        this.server.request<SearchResultSet>(Methods.search, { query: form.query, topK, ...(filters ? { filters } : {}) }, token));
+        this.server.request<SearchResultSet>(Methods.search, { query, topK, ...(filters ? { filters } : {}) }, token));
       if (!this.debouncer.isCurrent(seq) || token.isCancellationRequested) {
         return;
       }
