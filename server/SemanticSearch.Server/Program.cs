@@ -15,6 +15,9 @@ var json = new System.Text.Json.JsonSerializerOptions(formatter.JsonSerializerOp
 ProtocolJson.Configure(json);
 formatter.JsonSerializerOptions = json;
 
+// How a CLI run or another window that finds this server writing an index names it (IndexLock's holder file).
+SemanticSearch.Engine.Index.IndexLock.ProgramName = "the SemanticSearch language server of an editor window";
+
 ServerSession? session = null;
 var input = new FramedInput(stdin, message => session?.Client.Log(MessageType.Warning, message));
 var handler = new HeaderDelimitedMessageHandler(PipeWriter.Create(stdout), input.Reader, formatter);

@@ -22,7 +22,7 @@ public sealed class ServerSession : IDisposable
     public ServerSession(JsonRpc rpc)
     {
         Client = new EditorClient(rpc);
-        Worker = new IndexingWorker(() => _settings, Client, Models, OpenDocuments, () => Lifecycle.IsShuttingDown);
+        Worker = new IndexingWorker(() => _settings, Client, Models, OpenDocuments, () => Lifecycle.IsShuttingDown, RetryWhenFree);
         Queue = new IndexQueue(Worker.Run, () => _settings.BatchThreshold);
         Folders = new FolderRegistry(Models, () => _settings.DebounceMs, (folder, paths, everything) =>
         {
@@ -56,6 +56,33 @@ public sealed class ServerSession : IDisposable
     {
         Watching.Watch(folder);
         _ = Queue.Enqueue(new IndexJob(folder, JobKind.Full));
+    }
+
+    /// <summary>How often a folder whose index another process writes tries again to open it.</summary>
+    internal static readonly TimeSpan InUseRetry = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Queues a full pass (its first step opens the index) for a folder whose index another process writes, after
+    /// <see cref="InUseRetry"/>, unless the folder was removed, the server is stopping or something else reopened it.
+    /// </summary>
+    private void RetryWhenFree(IndexedFolder folder)
+    {
+        CancellationToken removed;
+        try
+        {
+            removed = folder.Removed.Token;
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
+        _ = Task.Delay(InUseRetry, removed).ContinueWith(delay =>
+        {
+            if (!delay.IsCanceled && !Lifecycle.IsShuttingDown && folder.LastErrorKind == FolderErrorKind.InUse && folder.Workspace is null)
+            {
+                _ = Queue.Enqueue(new IndexJob(folder, JobKind.Full));
+            }
+        }, TaskScheduler.Default);
     }
 
     /// <summary>Stops serving a folder: its jobs cancelled, its index closed once the worker has let go of it.</summary>

@@ -93,7 +93,7 @@ export interface SearchResultSet {
 export type FolderState = 'queued' | 'opening' | 'indexing' | 'ready' | 'error';
 
 /** What kind of failure lastError is: the client offers its fix from this, never from the message text. */
-export type FolderErrorKind = 'model' | 'corruptIndex' | 'other';
+export type FolderErrorKind = 'model' | 'corruptIndex' | 'inUse' | 'other';
 
 export interface FolderStatus {
   uri: string;

@@ -74,9 +74,10 @@ public sealed unsafe class CodesFile : IDisposable
     /// <summary>
     /// Opens the codes file of an index whose store is at <paramref name="generation"/> with <paramref name="codec"/>
     /// and reads its chunks. Null when there is none, or it is not this codec's, or it is behind (a crash between
-    /// commits), or it is damaged: the caller rebuilds it (<see cref="Create"/>).
+    /// commits), or it is damaged: the caller rebuilds it (<see cref="Create"/>). <paramref name="readOnly"/>: for
+    /// a reader of the index (<see cref="IndexStore.OpenReader"/>), which maps it beside the writer and never appends.
     /// </summary>
-    public static CodesFile? TryOpen(string indexPath, ResidualCodec codec, long generation, out List<MappedChunk> chunks)
+    public static CodesFile? TryOpen(string indexPath, ResidualCodec codec, long generation, out List<MappedChunk> chunks, bool readOnly = false)
     {
         chunks = [];
         var path = new IndexFiles(indexPath).Codes;
@@ -88,7 +89,9 @@ public sealed unsafe class CodesFile : IDisposable
         CodesFile? file = null;
         try
         {
-            stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
+            stream = readOnly
+                ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete)
+                : new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
             var header = new byte[HeaderBytes];
             if (stream.Length < HeaderBytes || stream.Read(header) != HeaderBytes)
             {

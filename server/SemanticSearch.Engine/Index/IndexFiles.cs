@@ -3,8 +3,9 @@ namespace SemanticSearch.Engine.Index;
 /// <summary>
 /// The files one index consists of, all named after its LiteDB file (<c>index.db</c>): LiteDB's log
 /// (<c>index-log.db</c>), the mapped codes (<c>index.codes</c>, and <c>index.codes.tmp</c> while it is written
-/// anew) and the lexical index folder (<c>index.lexical/</c>). The one home of those names: opening, deleting,
-/// measuring, and keeping the scanner and the watchers out of them all go through here.
+/// anew), the lexical index folder (<c>index.lexical/</c>) and the cross-process locks (<c>index.lock</c>,
+/// <c>index.read.lock</c>, <c>index.holder</c>: <see cref="IndexLock"/>). The one home of those names: opening,
+/// deleting, measuring, and keeping the scanner and the watchers out of them all go through here.
 /// </summary>
 public sealed record IndexFiles
 {
@@ -30,13 +31,24 @@ public sealed record IndexFiles
 
     public string LexicalFolder => Path.Combine(Folder, Stem + ".lexical");
 
+    /// <summary>The writer lock (<see cref="IndexLock"/>): exclusive, held by the one process that writes the index.</summary>
+    public string WriterLock => Path.Combine(Folder, Stem + ".lock");
+
+    /// <summary>The read gate (<see cref="IndexLock"/>): shared by readers, exclusive while the writer changes the files.</summary>
+    public string ReadGate => Path.Combine(Folder, Stem + ".read.lock");
+
+    /// <summary>Who holds the writer lock: one line the holder writes when it takes the lock (<see cref="IndexHolder"/>).</summary>
+    public string Holder => Path.Combine(Folder, Stem + ".holder");
+
+    /// <summary>Every file of the index (not the lexical folder's contents).</summary>
+    private string[] AllFiles => [Database, Log, Codes, CodesTemporary, WriterLock, ReadGate, Holder];
+
     /// <summary>True for a path that is one of these files or inside the lexical folder.</summary>
     public bool Contains(string path)
     {
         var full = Path.GetFullPath(path);
         var comparison = OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-        return string.Equals(full, Database, comparison) || string.Equals(full, Log, comparison)
-            || string.Equals(full, Codes, comparison) || string.Equals(full, CodesTemporary, comparison)
+        return AllFiles.Any(file => string.Equals(full, file, comparison))
             || string.Equals(full, LexicalFolder, comparison) || full.StartsWith(LexicalFolder + Path.DirectorySeparatorChar, comparison);
     }
 
@@ -53,8 +65,7 @@ public sealed record IndexFiles
             return relative.StartsWith("../", StringComparison.Ordinal) || relative == ".." || Path.IsPathRooted(relative) ? null : "/" + relative;
         }
         var lexical = Relative(LexicalFolder);
-        return new[] { Relative(Database), Relative(Log), Relative(Codes), Relative(CodesTemporary), lexical is null ? null : lexical + "/" }
-            .OfType<string>().ToList();
+        return AllFiles.Select(Relative).Append(lexical is null ? null : lexical + "/").OfType<string>().ToList();
     }
 
     /// <summary>Bytes of the database and its log (what LiteDB holds).</summary>
@@ -115,11 +126,11 @@ public sealed record IndexFiles
     }
 
     /// <summary>
-    /// Deletes every file of the index (for a rebuild); files that are not there are fine. A database path that
-    /// holds someone's file rather than an index, damaged or not, is refused (<see cref="EnsureDatabaseOrNew"/>),
-    /// and nothing is deleted.
+    /// Refuses (<see cref="InvalidDataException"/>) a database path that holds someone's file rather than an index,
+    /// before anything is created beside it (the lock files) or deleted; a damaged index passes, since a rebuild is
+    /// what repairs it (opening it reports it as corrupt).
     /// </summary>
-    public void Delete()
+    public void EnsureNotForeign()
     {
         try
         {
@@ -127,8 +138,19 @@ public sealed record IndexFiles
         }
         catch (IndexCorruptException)
         {
-            // A damaged index: deleting it is what a rebuild is for.
+            // A damaged index: ours to report, rebuild or delete.
         }
+    }
+
+    /// <summary>
+    /// Deletes every file of the index (for a rebuild); files that are not there are fine. A database path that
+    /// holds someone's file rather than an index, damaged or not, is refused (<see cref="EnsureDatabaseOrNew"/>),
+    /// and nothing is deleted. The lock files stay (<see cref="IndexLock"/>: a lock file must never be replaced), so
+    /// the caller should hold the writer lock.
+    /// </summary>
+    public void Delete()
+    {
+        EnsureNotForeign();
         File.Delete(Database);
         File.Delete(Log);
         File.Delete(Codes);

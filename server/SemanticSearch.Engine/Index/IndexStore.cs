@@ -11,6 +11,9 @@ public enum ErrorRemedy
 {
     /// <summary>Delete the index and build it again (nothing else is lost: the workspace is the source).</summary>
     RebuildIndex,
+
+    /// <summary>Run an update (an index pass), which writes what a reader found missing or out of date.</summary>
+    UpdateIndex,
 }
 
 /// <summary>The index file cannot be read. The fix is a rebuild (<see cref="Remedy"/>), which each front end names.</summary>
@@ -20,6 +23,18 @@ public sealed class IndexCorruptException(string path, Exception inner)
     public string IndexPath { get; } = path;
 
     public ErrorRemedy Remedy => ErrorRemedy.RebuildIndex;
+}
+
+/// <summary>
+/// A reader (<see cref="IndexStore.OpenReader"/>) found no index it can use as it is (none yet, another model's,
+/// an older format): only a writer's update makes it usable, and a reader never writes.
+/// </summary>
+public sealed class IndexNeedsUpdateException(string path, string reason)
+    : Exception($"The index at {path} {reason}; an update writes it.")
+{
+    public string IndexPath { get; } = path;
+
+    public ErrorRemedy Remedy => ErrorRemedy.UpdateIndex;
 }
 
 /// <summary>
@@ -52,6 +67,10 @@ public sealed class IndexStore : IDisposable
     private const string MetaId = "index";
     private readonly object _gate = new();
     private readonly LiteDatabase _db;
+    /// <summary>The writer lock (<see cref="IndexLock"/>) of a writer store; null for a reader.</summary>
+    private readonly IndexLock? _writer;
+    /// <summary>A reader's shared hold of the read gate and its file streams, let go when it closes; empty for a writer.</summary>
+    private readonly List<IDisposable> _readerResources = [];
     private readonly ILiteCollection<BsonDocument> _meta;
     private readonly ILiteCollection<BsonDocument> _files;
     private readonly ILiteCollection<BsonDocument> _chunks;
@@ -71,17 +90,32 @@ public sealed class IndexStore : IDisposable
 
     private static readonly bool DieAfterStoreCommit = Environment.GetEnvironmentVariable(FaultVariable) == FaultAfterStoreCommit;
 
-    private IndexStore(string path, LiteDatabase db)
+    private IndexStore(string path, LiteDatabase db, IndexLock? writer, IEnumerable<IDisposable?> readerResources)
     {
         IndexPath = path;
         _db = db;
+        _writer = writer;
+        _readerResources.AddRange(readerResources.OfType<IDisposable>());
         _meta = db.GetCollection("meta");
         _files = db.GetCollection("files");
         _chunks = db.GetCollection("chunks");
-        _chunks.EnsureIndex("path");
+        if (writer is not null)
+        {
+            _chunks.EnsureIndex("path");
+        }
     }
 
     public string IndexPath { get; }
+
+    /// <summary>Opened by <see cref="OpenReader"/> or <see cref="OpenExisting"/>: LiteDB read-only, nothing ever written.</summary>
+    public bool IsReader => _writer is null;
+
+    /// <summary>
+    /// The writer's hold of the read gate around a change of the files (<see cref="IndexLock.Writing"/>). Every
+    /// method that writes takes it, inside <c>_gate</c>; a reader store cannot write at all.
+    /// </summary>
+    private IDisposable Writing() =>
+        _writer?.Writing() ?? throw new InvalidOperationException($"The index at {IndexPath} was opened for reading only.");
 
     /// <summary>Why the index was wiped on open (model or schema changed), or null if it was reused or new.</summary>
     public string? ResetReason { get; private set; }
@@ -99,32 +133,107 @@ public sealed class IndexStore : IDisposable
     /// <remarks>
     /// <paramref name="poolFactor"/> (1, or 2: <see cref="TokenPooling"/>) is recorded when the header is written
     /// (a new or cleared index); an existing index keeps the factor it was built with (<see cref="PoolFactor"/>).
+    /// The store is the index's one writer: it holds <paramref name="writer"/> (taken here, failing at once with
+    /// <see cref="IndexBusyException"/> when another process holds it, if none is given) until it is disposed.
     /// </remarks>
-    public static IndexStore Open(string path, ModelIdentity model, int dim, string root, int poolFactor = 1)
+    public static IndexStore Open(string path, ModelIdentity model, int dim, string root, int poolFactor = 1, IndexLock? writer = null)
     {
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var store = OpenDatabase(full);
-        try
+        if (writer is null)
         {
-            store.EnsureHeader(model, dim, root, poolFactor);
+            new IndexFiles(full).EnsureNotForeign();
+            writer = IndexLock.AcquireWriter(new IndexFiles(full), TimeSpan.Zero);
         }
-        catch (Exception ex) when (ex is LiteException or IndexCorruptException)
+        IndexStore store;
+        using (writer.Writing())
         {
-            store.Dispose();
-            throw ex as IndexCorruptException ?? new IndexCorruptException(full, ex);
-        }
-        try
-        {
-            store.OpenLexical();
-            store.OpenCodes();
-        }
-        catch
-        {
-            store.Dispose();
-            throw;
+            try
+            {
+                store = OpenDatabase(full, writer, readerGate: null);
+            }
+            catch
+            {
+                writer.Dispose();
+                throw;
+            }
+            try
+            {
+                store.EnsureHeader(model, dim, root, poolFactor);
+            }
+            catch (Exception ex) when (ex is LiteException or IndexCorruptException)
+            {
+                store.Dispose();
+                throw ex as IndexCorruptException ?? new IndexCorruptException(full, ex);
+            }
+            try
+            {
+                store.OpenLexical();
+                store.OpenCodes();
+            }
+            catch
+            {
+                store.Dispose();
+                throw;
+            }
         }
         return store;
+    }
+
+    /// <summary>
+    /// Opens an index to search it as it is, never writing (<c>search --no-update</c>, and a search whose update
+    /// another process's writer lock prevents): LiteDB read-only, the lexical index read-only, the codes file
+    /// mapped only when it is current (otherwise vectors come from LiteDB). Holds the read gate shared until
+    /// disposed (<see cref="IndexLock"/>). An index that only a writer can make usable (none yet, another model's,
+    /// an older format) is <see cref="IndexNeedsUpdateException"/>.
+    /// </summary>
+    public static IndexStore OpenReader(string path, ModelIdentity model, int dim, CancellationToken cancellationToken = default)
+    {
+        var full = Path.GetFullPath(path);
+        var files = new IndexFiles(full);
+        if (!File.Exists(full) || new FileInfo(full).Length == 0)
+        {
+            throw new IndexNeedsUpdateException(full, "does not exist yet");
+        }
+        files.EnsureNotForeign();
+        var gate = IndexLock.EnterReader(files, cancellationToken);
+        IndexStore? store = null;
+        try
+        {
+            store = OpenDatabase(full, writer: null, gate);
+            var info = store.ReadInfo();
+            if (!IsReadableSchema(info.SchemaVersion))
+            {
+                throw new IndexNeedsUpdateException(full, $"has format {info.SchemaVersion} (this build reads {SchemaVersion})");
+            }
+            if (info.ModelKey != model.Key || info.Dim != dim)
+            {
+                throw new IndexNeedsUpdateException(full, $"was built with model {info.ModelName}, not {model.Name}");
+            }
+            var meta = store._meta.FindById(MetaId);
+            store._codec = store.CodecOf(meta);
+            store.PoolFactor = meta.TryGetValue("pool", out var pool) && pool.IsInt32 ? pool.AsInt32 : 1;
+            store._lexical = LexicalIndex.TryOpenReader(files.LexicalFolder);
+            if (store._codec is { } codec && store.CodesComplete)
+            {
+                store._codes = CodesFile.TryOpen(full, codec, GenerationOf(meta), out var chunks, readOnly: true);
+                store._mapped = store._codes is null ? null : chunks;
+            }
+            return store;
+        }
+        catch (Exception ex)
+        {
+            if (store is null)
+            {
+                gate?.Dispose();
+            }
+            store?.Dispose();
+            if (ex is LiteException)
+            {
+                throw new IndexCorruptException(full, ex);
+            }
+            throw;
+        }
     }
 
     /// <summary>
@@ -219,6 +328,7 @@ public sealed class IndexStore : IDisposable
     {
         lock (_gate)
         {
+            using var writing = Writing();
             var meta = _meta.FindById(MetaId);
             meta["gen"] = 0L;
             _meta.Update(meta);
@@ -242,14 +352,30 @@ public sealed class IndexStore : IDisposable
     private static long GenerationOf(BsonDocument meta) =>
         meta.TryGetValue("gen", out var gen) && gen.IsNumber ? gen.AsInt64 : -1;
 
-    /// <summary>Opens an existing index as it is, whatever model built it (for status); null when there is none.</summary>
-    public static IndexStore? OpenExisting(string path)
+    /// <summary>
+    /// Opens an existing index as it is, whatever model built it (for status), read-only and holding the read gate
+    /// shared (<see cref="IndexLock"/>); null when there is none.
+    /// </summary>
+    public static IndexStore? OpenExisting(string path, CancellationToken cancellationToken = default)
     {
-        if (!File.Exists(path))
+        var full = Path.GetFullPath(path);
+        if (!File.Exists(full) || new FileInfo(full).Length == 0)
         {
             return null;
         }
-        var store = OpenDatabase(Path.GetFullPath(path));
+        var files = new IndexFiles(full);
+        files.EnsureNotForeign();
+        var gate = IndexLock.EnterReader(files, cancellationToken);
+        IndexStore store;
+        try
+        {
+            store = OpenDatabase(full, writer: null, gate);
+        }
+        catch
+        {
+            gate?.Dispose();
+            throw;
+        }
         try
         {
             _ = store.Info;
@@ -265,17 +391,34 @@ public sealed class IndexStore : IDisposable
     /// <summary>Deletes the index file, its LiteDB log, its codes file and its lexical index.</summary>
     public static void Delete(string path) => new IndexFiles(path).Delete();
 
-    private static IndexStore OpenDatabase(string full)
+    /// <summary>
+    /// Opens the LiteDB file: for the writer holding <paramref name="writer"/>, or read-only for a reader. A reader
+    /// hands LiteDB streams it opened read-only rather than the file names: given a name, even a read-only LiteDB
+    /// deletes an empty log file as it closes, the very file the writer keeps appending to (its later commits would
+    /// then go to a file nobody else can see).
+    /// </summary>
+    private static IndexStore OpenDatabase(string full, IndexLock? writer, IDisposable? readerGate)
     {
         // Before LiteDB sees it: LiteDB would turn any other file into an empty database.
-        new IndexFiles(full).EnsureDatabaseOrNew();
+        var files = new IndexFiles(full);
+        files.EnsureDatabaseOrNew();
+        FileStream? data = null;
+        Stream? log = null;
         try
         {
-            var db = new LiteDatabase(new ConnectionString { Filename = full, Connection = ConnectionType.Direct });
-            return new IndexStore(full, db);
+            if (writer is not null)
+            {
+                return new IndexStore(full, new LiteDatabase(new ConnectionString { Filename = full, Connection = ConnectionType.Direct }), writer, []);
+            }
+            data = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            log = File.Exists(files.Log) ? new FileStream(files.Log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete) : new MemoryStream();
+            var engine = new LiteDB.Engine.LiteEngine(new LiteDB.Engine.EngineSettings { DataStream = data, LogStream = log, ReadOnly = true });
+            return new IndexStore(full, new LiteDatabase(engine), writer: null, [readerGate, data, log]);
         }
         catch (Exception ex) when (ex is LiteException or InvalidCastException or IOException or InvalidOperationException or ArgumentException or IndexOutOfRangeException)
         {
+            data?.Dispose();
+            log?.Dispose();
             if (ex is IOException && ex.Message.Contains("lock", StringComparison.OrdinalIgnoreCase))
             {
                 throw new IOException($"The index at {full} is in use by another process.", ex);
@@ -401,6 +544,7 @@ public sealed class IndexStore : IDisposable
             {
                 throw new InvalidOperationException("The index already has a codec; a new one needs a rebuild.");
             }
+            using var writing = Writing();
             var meta = _meta.FindById(MetaId);
             meta["codec"] = codec.ToBytes();
             meta["codesDone"] = false;
@@ -431,6 +575,7 @@ public sealed class IndexStore : IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             lock (_gate)
             {
+                using var writing = Writing();
                 _db.BeginTrans();
                 try
                 {
@@ -458,6 +603,7 @@ public sealed class IndexStore : IDisposable
         // (VectorCompression.MinTokens), so the pages freed here are reused by the groups that follow.
         lock (_gate)
         {
+            using var writing = Writing();
             var meta = _meta.FindById(MetaId);
             meta["codesDone"] = true;
             _meta.Update(meta);
@@ -490,6 +636,7 @@ public sealed class IndexStore : IDisposable
     {
         lock (_gate)
         {
+            using var writing = Writing();
             var meta = _meta.FindById(MetaId);
             var (sumSoFar, countSoFar) = CodecErrorOf(meta);
             meta["codecErrSum"] = sumSoFar + sum;
@@ -520,6 +667,7 @@ public sealed class IndexStore : IDisposable
     {
         lock (_gate)
         {
+            using var writing = Writing();
             var doc = _meta.FindById(MetaId);
             doc["completed"] = DateTime.UtcNow;
             _meta.Update(doc);
@@ -582,6 +730,7 @@ public sealed class IndexStore : IDisposable
         }
         lock (_gate)
         {
+            using var writing = Writing();
             if (_codec is { } codec)
             {
                 updates = updates.Select(u => u with { Chunks = u.Chunks.Select(c => c with { Vectors = c.Vectors.ToResidual(c.VectorCount, codec) }).ToList() }).ToList();
@@ -659,6 +808,7 @@ public sealed class IndexStore : IDisposable
     {
         lock (_gate)
         {
+            using var writing = Writing();
             _files.Upsert(ToDocument(record));
         }
     }
@@ -668,21 +818,34 @@ public sealed class IndexStore : IDisposable
     {
         lock (_gate)
         {
+            using var writing = Writing();
             _db.Checkpoint();
         }
     }
 
-    /// <summary>Closes the file; waits for a commit in flight on another thread, so committed work is on disk.</summary>
+    /// <summary>
+    /// Closes the file; waits for a commit in flight on another thread, so committed work is on disk. A writer
+    /// closes inside the read gate (LiteDB writes its log into the data file as it closes) and then lets go of its
+    /// writer lock; a reader leaves the gate.
+    /// </summary>
     public void Dispose()
     {
         lock (_gate)
         {
-            _db.Dispose();
-            _lexical?.Dispose();
-            _codes?.Dispose();
-            foreach (var retired in _retiredCodes)
+            using (_writer?.Writing())
             {
-                retired.Dispose();
+                _db.Dispose();
+                _lexical?.Dispose();
+                _codes?.Dispose();
+                foreach (var retired in _retiredCodes)
+                {
+                    retired.Dispose();
+                }
+            }
+            _writer?.Dispose();
+            foreach (var resource in _readerResources)
+            {
+                resource.Dispose();
             }
         }
     }

@@ -41,17 +41,46 @@ public sealed class LexicalIndex : IDisposable
     private const string GenerationKey = "semsearch-store-generation";
 
     private readonly LuceneDirectory _directory;
-    private readonly IndexWriter _writer;
+    /// <summary>Null for a reader (<see cref="TryOpenReader"/>), which searches the last commit and never writes.</summary>
+    private readonly IndexWriter? _writer;
     private readonly SearcherManager _searchers;
     private readonly object _gate = new();
 
-    private LexicalIndex(string folder, LuceneDirectory directory, IndexWriter writer, long generation)
+    private LexicalIndex(string folder, LuceneDirectory directory, IndexWriter? writer, long generation)
     {
         Folder = folder;
         _directory = directory;
         _writer = writer;
-        _searchers = new SearcherManager(writer, true, new Bm25SearcherFactory());
+        _searchers = writer is null
+            ? new SearcherManager(directory, new Bm25SearcherFactory())
+            : new SearcherManager(writer, true, new Bm25SearcherFactory());
         Generation = generation;
+    }
+
+    /// <summary>
+    /// Opens the lexical index read-only, as of its last commit (Lucene's write lock is not taken, so the index's
+    /// writer keeps it); null when there is none or it cannot be read: the search then has no lexical side.
+    /// </summary>
+    public static LexicalIndex? TryOpenReader(string folder)
+    {
+        if (!System.IO.Directory.Exists(folder))
+        {
+            return null;
+        }
+        var directory = FSDirectory.Open(folder);
+        try
+        {
+            if (DirectoryReader.IndexExists(directory) && ReadCommit(directory) is { } generation)
+            {
+                return new LexicalIndex(folder, directory, writer: null, generation);
+            }
+        }
+        catch (Exception ex) when (ex is CorruptIndexException or IndexFormatTooOldException or IndexFormatTooNewException or EndOfStreamException or IOException)
+        {
+            // Unreadable: searched without a lexical side (the writer's next open rebuilds it).
+        }
+        directory.Dispose();
+        return null;
     }
 
     public string Folder { get; }
@@ -94,16 +123,8 @@ public sealed class LexicalIndex : IDisposable
             var generation = -1L;
             if (DirectoryReader.IndexExists(directory))
             {
-                using var reader = DirectoryReader.Open(directory);
-                var data = reader.IndexCommit.UserData;
-                if (!data.TryGetValue(FormatKey, out var format) || format != Format)
-                {
-                    throw new IndexFormatTooOldException($"lexical index format {format ?? "none"}, expected {Format}", Format);
-                }
-                generation = data.TryGetValue(GenerationKey, out var g)
-                    && long.TryParse(g, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n)
-                    ? n
-                    : -1;
+                generation = ReadCommit(directory)
+                    ?? throw new IndexFormatTooOldException($"lexical index of another format, expected {Format}", Format);
             }
             var config = new IndexWriterConfig(Version, new CodeAnalyzer())
             {
@@ -118,6 +139,21 @@ public sealed class LexicalIndex : IDisposable
             directory.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The store generation of the last commit (-1: not recorded); null when the commit is of another format.</summary>
+    private static long? ReadCommit(LuceneDirectory directory)
+    {
+        using var reader = DirectoryReader.Open(directory);
+        var data = reader.IndexCommit.UserData;
+        if (!data.TryGetValue(FormatKey, out var format) || format != Format)
+        {
+            return null;
+        }
+        return data.TryGetValue(GenerationKey, out var g)
+            && long.TryParse(g, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n)
+            ? n
+            : -1;
     }
 
     /// <summary>Chunk ids held per file path (what <see cref="IndexStore"/> compares with its file records at open).</summary>
@@ -178,24 +214,25 @@ public sealed class LexicalIndex : IDisposable
     {
         lock (_gate)
         {
+            var writer = _writer ?? throw new InvalidOperationException($"The lexical index at {Folder} was opened for reading only.");
             foreach (var path in deletions)
             {
-                _writer.DeleteDocuments(new Term(PathField, path));
+                writer.DeleteDocuments(new Term(PathField, path));
             }
             foreach (var update in updates)
             {
-                _writer.DeleteDocuments(new Term(PathField, update.File.Path));
+                writer.DeleteDocuments(new Term(PathField, update.File.Path));
                 foreach (var stored in update.Chunks)
                 {
-                    _writer.AddDocument(ToDocument(stored));
+                    writer.AddDocument(ToDocument(stored));
                 }
             }
-            _writer.SetCommitData(new Dictionary<string, string>
+            writer.SetCommitData(new Dictionary<string, string>
             {
                 [FormatKey] = Format,
                 [GenerationKey] = generation.ToString(System.Globalization.CultureInfo.InvariantCulture),
             });
-            _writer.Commit();
+            writer.Commit();
             _searchers.MaybeRefreshBlocking();
             Generation = generation;
         }
@@ -302,7 +339,7 @@ public sealed class LexicalIndex : IDisposable
         lock (_gate)
         {
             _searchers.Dispose();
-            _writer.Dispose();
+            _writer?.Dispose();
             _directory.Dispose();
         }
     }

@@ -11,13 +11,27 @@ namespace SemanticSearch.Engine.Indexing;
 /// <param name="Root">The workspace folder.</param>
 /// <param name="ModelPath">A model folder (with semsearch-model.json) or a manifest file.</param>
 /// <param name="Index">Where the index lives; null means inside the workspace (<see cref="IndexLocation.Workspace"/>).</param>
+/// <param name="ReadOnly">Open the index as a reader (<see cref="IndexStore.OpenReader"/>): search it as it is, never write it.</param>
+/// <param name="WriterWait">How long a writer waits for another process's writer lock (<see cref="IndexLock"/>); zero: fail at once.</param>
+/// <param name="WaitingForWriter">Told once who holds the writer lock when a writer starts to wait for it.</param>
 public sealed record WorkspaceOptions(
     string Root,
     string ModelPath,
     IndexLocation? Index = null,
     ScanOptions? Scan = null,
     EncoderOptions? Encoder = null,
-    VectorCompression? Compression = null);
+    VectorCompression? Compression = null,
+    bool ReadOnly = false,
+    TimeSpan WriterWait = default,
+    Action<IndexHolder?>? WaitingForWriter = null)
+{
+    /// <summary>The files of the index these options point at.</summary>
+    public IndexFiles IndexFiles => (Index ?? IndexLocation.Workspace).For(Root);
+
+    /// <summary>Takes the index's writer lock as these options say (waiting up to <see cref="WriterWait"/>).</summary>
+    internal IndexLock AcquireWriter(CancellationToken cancellationToken = default) =>
+        IndexLock.AcquireWriter(IndexFiles, WriterWait, WaitingForWriter, cancellationToken);
+}
 
 /// <summary>One workspace's share of a search across workspaces (<see cref="SemanticWorkspace.Candidates"/>).</summary>
 public sealed record WorkspaceCandidates(TokenVectors Query, List<RankCandidate> Candidates, int ChunksSearched, double EncodeMilliseconds, double SearchMilliseconds);
@@ -59,7 +73,11 @@ public sealed class SemanticWorkspace : IDisposable
     /// <summary>The search path over this workspace's index (what <see cref="Search"/> runs, and <c>semsearch eval</c> scores).</summary>
     public Searcher Searcher => _searcher;
 
-    /// <summary>Opens the workspace: loads the model, opens (or creates, or resets) the index, loads vectors.</summary>
+    /// <summary>
+    /// Opens the workspace: loads the model, opens (or creates, or resets) the index, loads vectors. As the index's
+    /// writer unless <see cref="WorkspaceOptions.ReadOnly"/>: another process writing it is
+    /// <see cref="IndexBusyException"/> (after <see cref="WorkspaceOptions.WriterWait"/>).
+    /// </summary>
     public static SemanticWorkspace Open(WorkspaceOptions options)
     {
         var root = CheckRoot(options.Root);
@@ -93,14 +111,20 @@ public sealed class SemanticWorkspace : IDisposable
     {
         var location = options.Index ?? IndexLocation.Workspace;
         var files = location.For(root);
+        // An index placed inside the workspace must never index itself.
+        var scan = options.Scan ?? ScanOptions.Default;
+        scan = scan with { Excludes = [.. scan.Excludes, .. files.ExcludesUnder(root)] };
+        if (options.ReadOnly)
+        {
+            return new SemanticWorkspace(root, files, model, IndexStore.OpenReader(files.Database, model.Identity, model.Dimension), scan, options.Compression, ownsModel);
+        }
         if (location.Placement == IndexPlacement.Workspace)
         {
             KeepOutOfGit(files.Folder);
         }
-        // An index placed inside the workspace must never index itself.
-        var scan = options.Scan ?? ScanOptions.Default;
-        scan = scan with { Excludes = [.. scan.Excludes, .. files.ExcludesUnder(root)] };
-        var store = IndexStore.Open(files.Database, model.Identity, model.Dimension, root, (options.Compression ?? VectorCompression.Default).PoolFactor);
+        files.EnsureNotForeign(); // before the lock files are made beside it
+        var writer = options.AcquireWriter();
+        var store = IndexStore.Open(files.Database, model.Identity, model.Dimension, root, (options.Compression ?? VectorCompression.Default).PoolFactor, writer);
         return new SemanticWorkspace(root, files, model, store, scan, options.Compression, ownsModel);
     }
 
@@ -130,18 +154,25 @@ public sealed class SemanticWorkspace : IDisposable
         }
     }
 
+    /// <summary>Opened as a reader (<see cref="WorkspaceOptions.ReadOnly"/>): searches only; every update throws.</summary>
+    public bool IsReadOnly => Store.IsReader;
+
     public IndexRunResult Index(IProgress<IndexProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        _indexer.Run(progress, cancellationToken);
+        Index(progress, null, cancellationToken);
 
     /// <summary>A full pass that takes <paramref name="first"/> (relative paths, e.g. the files open in an editor) before the others.</summary>
     public IndexRunResult Index(IProgress<IndexProgress>? progress, IReadOnlyCollection<string>? first, CancellationToken cancellationToken = default) =>
-        _indexer.Run(progress, first, cancellationToken);
+        _indexer.Run(progress, first, RequireWriter(cancellationToken));
+
+    private CancellationToken RequireWriter(CancellationToken cancellationToken) => IsReadOnly
+        ? throw new InvalidOperationException($"The index at {IndexPath} was opened for reading only; it cannot be updated.")
+        : cancellationToken;
 
     /// <summary>The files a full pass would visit, counted by a scan (nothing read, nothing indexed).</summary>
     public int CountFiles(CancellationToken cancellationToken = default) => _indexer.CountFiles(cancellationToken);
 
     public IndexRunResult Update(IEnumerable<string> relativePaths, CancellationToken cancellationToken = default) =>
-        _indexer.Update(relativePaths, cancellationToken);
+        _indexer.Update(relativePaths, RequireWriter(cancellationToken));
 
     /// <summary>Searches with the hybrid ranker (or <paramref name="ranking"/>: the benchmark's model-only comparison).</summary>
     public SearchResponse Search(string query, int topK = 10, SearchFilters? filters = null, CancellationToken cancellationToken = default, RankingOptions? ranking = null)
@@ -243,13 +274,24 @@ public sealed class SemanticWorkspace : IDisposable
         return result;
     }
 
-    /// <summary>Deletes the index these options point at (its data, log, codes and lexical files), for a rebuild; returns its path.</summary>
+    /// <summary>
+    /// Deletes the index these options point at (its data, log, codes and lexical files), for a rebuild, holding its
+    /// writer lock meanwhile (<see cref="WorkspaceOptions.WriterWait"/>: another process's index is never deleted
+    /// under it); returns its path.
+    /// </summary>
     public static string DeleteIndex(WorkspaceOptions options)
     {
-        var files = (options.Index ?? IndexLocation.Workspace).For(options.Root);
-        files.Delete();
+        var files = options.IndexFiles;
+        files.EnsureNotForeign();
+        using (options.AcquireWriter())
+        {
+            files.Delete();
+        }
         return files.Database;
     }
+
+    /// <summary>Who writes the index these options point at now (another process, or this one); null when nobody does.</summary>
+    public static IndexHolder? CurrentWriter(WorkspaceOptions options, out bool held) => IndexLock.CurrentWriter(options.IndexFiles, out held);
 
     public void Dispose()
     {

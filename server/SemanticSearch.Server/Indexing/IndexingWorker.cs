@@ -11,9 +11,11 @@ namespace SemanticSearch.Server.Indexing;
 /// <summary>
 /// What the single indexing thread does with one <see cref="IndexJob"/>: open (or reopen, or delete and rebuild)
 /// the folder's index, run the pass, step the folder's state, report progress and log the outcome. The only code
-/// that opens, swaps or closes a workspace.
+/// that opens, swaps or closes a workspace. A folder whose index another process writes
+/// (<see cref="IndexBusyException"/>) is handed to <paramref name="retryLater"/>, which queues it again a little later.
 /// </summary>
-public sealed class IndexingWorker(Func<ServerSettings> settings, EditorClient client, SharedModels models, OpenDocuments openDocuments, Func<bool> shuttingDown)
+public sealed class IndexingWorker(
+    Func<ServerSettings> settings, EditorClient client, SharedModels models, OpenDocuments openDocuments, Func<bool> shuttingDown, Action<IndexedFolder> retryLater)
 {
     private volatile string? _progressToken;
 
@@ -158,6 +160,15 @@ public sealed class IndexingWorker(Func<ServerSettings> settings, EditorClient c
             }
             return true;
         }
+        catch (IndexBusyException busy)
+        {
+            // A second writer waits: another process (the CLI, another window) has the index; this window takes it over
+            // when that process lets go, and meanwhile says who has it.
+            folder.OpenFailed($"{busy.Message} Waiting: this window opens it when that process lets go.", FolderErrorKind.InUse);
+            client.Log(MessageType.Warning, $"{folder.Name}: {folder.LastError}");
+            retryLater(folder);
+            return false;
+        }
         catch (Exception ex)
         {
             // The engine's advice names the CLI; from an editor the same fix is a full reindex.
@@ -171,6 +182,7 @@ public sealed class IndexingWorker(Func<ServerSettings> settings, EditorClient c
     private static FolderErrorKind KindOf(Exception ex) => ex switch
     {
         IndexCorruptException => FolderErrorKind.CorruptIndex,
+        IndexBusyException => FolderErrorKind.InUse,
         ModelLoadException or NoModelException => FolderErrorKind.Model,
         _ => FolderErrorKind.Other,
     };

@@ -33,6 +33,11 @@ public enum FolderErrorKind
     Model,
     /// <summary>The index file is damaged: the fix is a rebuild (reindex with full).</summary>
     CorruptIndex,
+    /// <summary>
+    /// Another process writes the index (the CLI, or another editor window's server): the folder waits, retrying,
+    /// and opens it when that process lets go; the message names the process.
+    /// </summary>
+    InUse,
     /// <summary>Anything else (unreadable files, I/O): the log says more.</summary>
     Other,
 }

@@ -60,13 +60,17 @@ public sealed class IndexLocationTests
         Assert.Equal(Path.Combine(folder, "index.codes"), files.Codes);
         Assert.Equal(Path.Combine(folder, "index.codes.tmp"), files.CodesTemporary);
         Assert.Equal(Path.Combine(folder, "index.lexical"), files.LexicalFolder);
+        Assert.Equal(Path.Combine(folder, "index.lock"), files.WriterLock);
+        Assert.Equal(Path.Combine(folder, "index.read.lock"), files.ReadGate);
+        Assert.Equal(Path.Combine(folder, "index.holder"), files.Holder);
         Assert.True(files.Contains(Path.Combine(folder, "index.lexical", "segments_1")));
+        Assert.True(files.Contains(files.ReadGate));
         Assert.True(files.Contains(files.Log));
         Assert.False(files.Contains(Path.Combine(folder, "feedback.jsonl")));
         Assert.False(files.Contains(Path.Combine(folder, "index.lexicalish")));
         Assert.Equal(
             ["/.semantic-search/index.db", "/.semantic-search/index-log.db", "/.semantic-search/index.codes", "/.semantic-search/index.codes.tmp",
-                "/.semantic-search/index.lexical/"],
+                "/.semantic-search/index.lock", "/.semantic-search/index.read.lock", "/.semantic-search/index.holder", "/.semantic-search/index.lexical/"],
             files.ExcludesUnder(Root));
         Assert.Empty(IndexLocation.UserCache.For(Root).ExcludesUnder(Root));
     }
