@@ -58,6 +58,20 @@ public sealed class ServerSession : IDisposable
         _ = Queue.Enqueue(new IndexJob(folder, JobKind.Full));
     }
 
+    /// <summary>
+    /// A search found <paramref name="folder"/>'s index damaged: from now on it serves nothing, and a job closes it and
+    /// puts it in error (with the rebuild remedy) for the client to show.
+    /// </summary>
+    public void ReportDamage(IndexedFolder folder, SemanticSearch.Engine.Index.IndexCorruptException damage)
+    {
+        folder.MarkDamaged($"{damage.Message} {IndexingWorker.Remedy(damage.Remedy)}");
+        Client.Log(MessageType.Error, $"{folder.Name}: {folder.Damage}");
+        if (!Lifecycle.IsShuttingDown)
+        {
+            _ = Queue.Enqueue(new IndexJob(folder, JobKind.Reopen));
+        }
+    }
+
     /// <summary>How often a folder whose index another process writes tries again to open it.</summary>
     internal static readonly TimeSpan InUseRetry = TimeSpan.FromSeconds(2);
 

@@ -23,6 +23,13 @@ public sealed class IndexCorruptException(string path, Exception inner)
     public string IndexPath { get; } = path;
 
     public ErrorRemedy Remedy => ErrorRemedy.RebuildIndex;
+
+    /// <summary>
+    /// What reading a damaged LiteDB file throws, past its open: LiteDB's own page checks, a string whose bytes are
+    /// no longer UTF-8, a field of the wrong type, a blob cut short. Turned into this exception (with the remedy)
+    /// wherever a front end reads the index, never shown raw.
+    /// </summary>
+    public static bool IsDamage(Exception ex) => ex is LiteException or System.Text.DecoderFallbackException or InvalidCastException or EndOfStreamException;
 }
 
 /// <summary>

@@ -116,7 +116,7 @@ public sealed class SemanticWorkspace : IDisposable
         scan = scan with { Excludes = [.. scan.Excludes, .. files.ExcludesUnder(root)] };
         if (options.ReadOnly)
         {
-            return new SemanticWorkspace(root, files, model, IndexStore.OpenReader(files.Database, model.Identity, model.Dimension), scan, options.Compression, ownsModel);
+            return Loaded(root, files, model, IndexStore.OpenReader(files.Database, model.Identity, model.Dimension), scan, options.Compression, ownsModel);
         }
         if (location.Placement == IndexPlacement.Workspace)
         {
@@ -125,7 +125,37 @@ public sealed class SemanticWorkspace : IDisposable
         files.EnsureNotForeign(); // before the lock files are made beside it
         var writer = options.AcquireWriter();
         var store = IndexStore.Open(files.Database, model.Identity, model.Dimension, root, (options.Compression ?? VectorCompression.Default).PoolFactor, writer);
-        return new SemanticWorkspace(root, files, model, store, scan, options.Compression, ownsModel);
+        return Loaded(root, files, model, store, scan, options.Compression, ownsModel);
+    }
+
+    /// <summary>The workspace over an opened store (its vectors loaded); the store is closed when that fails.</summary>
+    private static SemanticWorkspace Loaded(string root, IndexFiles files, EmbeddingModel model, IndexStore store, ScanOptions scan, VectorCompression? compression, bool ownsModel)
+    {
+        try
+        {
+            return new SemanticWorkspace(root, files, model, store, scan, compression, ownsModel);
+        }
+        catch (Exception ex)
+        {
+            store.Dispose();
+            throw IndexCorruptException.IsDamage(ex) ? new IndexCorruptException(files.Database, ex) : ex;
+        }
+    }
+
+    /// <summary>
+    /// Runs a step that reads (or writes) the index, reporting a damaged file as <see cref="IndexCorruptException"/>
+    /// (with its remedy) rather than as whatever LiteDB threw where it noticed.
+    /// </summary>
+    private T Guarded<T>(Func<T> step)
+    {
+        try
+        {
+            return step();
+        }
+        catch (Exception ex) when (IndexCorruptException.IsDamage(ex))
+        {
+            throw new IndexCorruptException(IndexPath, ex);
+        }
     }
 
     /// <summary>What the index folder inside a workspace holds, so that none of it ever shows in Source Control.</summary>
@@ -162,7 +192,7 @@ public sealed class SemanticWorkspace : IDisposable
 
     /// <summary>A full pass that takes <paramref name="first"/> (relative paths, e.g. the files open in an editor) before the others.</summary>
     public IndexRunResult Index(IProgress<IndexProgress>? progress, IReadOnlyCollection<string>? first, CancellationToken cancellationToken = default) =>
-        _indexer.Run(progress, first, RequireWriter(cancellationToken));
+        Guarded(() => _indexer.Run(progress, first, RequireWriter(cancellationToken)));
 
     private CancellationToken RequireWriter(CancellationToken cancellationToken) => IsReadOnly
         ? throw new InvalidOperationException($"The index at {IndexPath} was opened for reading only; it cannot be updated.")
@@ -172,7 +202,7 @@ public sealed class SemanticWorkspace : IDisposable
     public int CountFiles(CancellationToken cancellationToken = default) => _indexer.CountFiles(cancellationToken);
 
     public IndexRunResult Update(IEnumerable<string> relativePaths, CancellationToken cancellationToken = default) =>
-        _indexer.Update(relativePaths, RequireWriter(cancellationToken));
+        Guarded(() => _indexer.Update(relativePaths, RequireWriter(cancellationToken)));
 
     /// <summary>Searches with the hybrid ranker (or <paramref name="ranking"/>: the benchmark's model-only comparison).</summary>
     public SearchResponse Search(string query, int topK = 10, SearchFilters? filters = null, CancellationToken cancellationToken = default, RankingOptions? ranking = null)
@@ -185,7 +215,7 @@ public sealed class SemanticWorkspace : IDisposable
         var clock = Stopwatch.StartNew();
         var encoded = Model.EncodeQuery(intent.Text);
         var encodeMs = clock.Elapsed.TotalMilliseconds;
-        var response = _searcher.Search(encoded, intent.Text, topK, filters, ranking ?? RankingOptions.Hybrid, cancellationToken);
+        var response = Guarded(() => _searcher.Search(encoded, intent.Text, topK, filters, ranking ?? RankingOptions.Hybrid, cancellationToken));
         return response with { EncodeMilliseconds = encodeMs, LanguagesFromQuery = intent.Languages, ScoredText = intent.Text };
     }
 
@@ -201,12 +231,12 @@ public sealed class SemanticWorkspace : IDisposable
         var encoded = Model.EncodeQuery(text);
         var encodeMs = clock.Elapsed.TotalMilliseconds;
         clock.Restart();
-        var (candidates, searched) = _searcher.Candidates(encoded, text, topK, filters, RankingOptions.Hybrid, cancellationToken);
+        var (candidates, searched) = Guarded(() => _searcher.Candidates(encoded, text, topK, filters, RankingOptions.Hybrid, cancellationToken));
         return new WorkspaceCandidates(encoded, candidates, searched, encodeMs, clock.Elapsed.TotalMilliseconds);
     }
 
     /// <summary>The results (read from this workspace's store) of its chunks among a ranking made across workspaces.</summary>
-    public List<SearchResult> Results(IReadOnlyList<RankedChunk> ranked, TokenVectors query, string text) => _searcher.Results(ranked, query, text);
+    public List<SearchResult> Results(IReadOnlyList<RankedChunk> ranked, TokenVectors query, string text) => Guarded(() => _searcher.Results(ranked, query, text));
 
     /// <summary>Whether the index holds chunks of this language id.</summary>
     public bool HoldsLanguage(string language) => _cache.HasLanguage(language);
@@ -221,7 +251,7 @@ public sealed class SemanticWorkspace : IDisposable
     internal int ChunksOnHeap => _cache.View().Entries.Count(e => System.Runtime.InteropServices.MemoryMarshal.TryGetArray(e.Vectors.Bytes, out _));
 
     /// <summary>Files the index holds.</summary>
-    public int FilesIndexed => Store.Info.FileCount;
+    public int FilesIndexed => Guarded(() => Store.Info.FileCount);
 
     /// <summary>Why the index was cleared when it opened (another model, an old format); null when it was not.</summary>
     public string? ResetReason => Store.ResetReason;
@@ -266,7 +296,7 @@ public sealed class SemanticWorkspace : IDisposable
             result.Add(path);
             if (!File.Exists(full))
             {
-                known ??= [.. Store.LoadFiles().Keys];
+                known ??= [.. Guarded(Store.LoadFiles).Keys];
                 var prefix = path + "/";
                 result.AddRange(known.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)));
             }

@@ -36,6 +36,7 @@ public sealed class IndexedFolder : IDisposable
     private volatile string? _executionProvider;
     private DateTime? _lastIndexed;
     private volatile bool _needsFullPass = true;
+    private volatile string? _damage;
 
     /// <param name="models">Where the workspaces' models come from; each closed workspace releases its model there.</param>
     public IndexedFolder(string uri, string name, string root, SharedModels models)
@@ -83,6 +84,19 @@ public sealed class IndexedFolder : IDisposable
 
     /// <summary>The workspace for the indexing worker (which alone swaps it, so it may read it without the lock).</summary>
     public SemanticWorkspace? Workspace => _workspace;
+
+    /// <summary>
+    /// Why its index was found damaged (by a search or a pass), with the remedy; null when it was not. From the moment
+    /// it is set the folder serves nothing (<see cref="WithWorkspace{T}"/>), and the worker keeps it in
+    /// <see cref="FolderState.Error"/> until a rebuild clears it: a damaged index never answers again, rightly or not.
+    /// </summary>
+    public string? Damage => _damage;
+
+    /// <summary>Records that its index is damaged (any thread: a search may find it); the worker closes it at its next job.</summary>
+    public void MarkDamaged(string message) => _damage ??= message;
+
+    /// <summary>A rebuild starts: the damaged index is about to be deleted.</summary>
+    public void ClearDamage() => _damage = null;
 
     // ------------------------------------------------------------ steps (the indexing worker only)
 
@@ -184,13 +198,13 @@ public sealed class IndexedFolder : IDisposable
 
     // ------------------------------------------------------------ the workspace
 
-    /// <summary>Runs <paramref name="action"/> with the workspace held open; null when it is not open.</summary>
+    /// <summary>Runs <paramref name="action"/> with the workspace held open; null when it is not open or found damaged.</summary>
     public T? WithWorkspace<T>(Func<SemanticWorkspace, T> action)
     {
         _lock.EnterReadLock();
         try
         {
-            return _workspace is null ? default : action(_workspace);
+            return _workspace is null || _damage is not null ? default : action(_workspace);
         }
         finally
         {

@@ -26,12 +26,21 @@ public sealed class IndexingWorker(
     {
         var folder = job.Folder;
         var current = settings();
+        if (folder.Damage is { } damage && job.Kind != JobKind.Rebuild)
+        {
+            // Found damaged: closed, and kept in error until a rebuild (every other job ends here).
+            folder.Close();
+            folder.BeginOpening();
+            folder.OpenFailed(damage, FolderErrorKind.CorruptIndex);
+            throw new InvalidOperationException(damage);
+        }
         if (job.Kind is JobKind.Reopen or JobKind.Rebuild)
         {
             folder.Close();
         }
         if (job.Kind == JobKind.Rebuild)
         {
+            folder.ClearDamage();
             var path = SemanticWorkspace.DeleteIndex(Options(current, folder.Root, modelPath: ""));
             client.Log(MessageType.Info, $"Rebuilding the index of {folder.Name} ({path}).");
         }
@@ -82,9 +91,15 @@ public sealed class IndexingWorker(
         }
         catch (Exception ex)
         {
-            folder.PassFailed(ex.Message, KindOf(ex));
+            var message = ex is IndexCorruptException corrupt ? $"{ex.Message} {Remedy(corrupt.Remedy)}" : ex.Message;
+            folder.PassFailed(message, KindOf(ex));
             progress?.End("Failed");
-            client.Log(MessageType.Error, $"Indexing {folder.Name} failed: {ex.Message}");
+            client.Log(MessageType.Error, $"Indexing {folder.Name} failed: {message}");
+            if (ex is IndexCorruptException)
+            {
+                folder.MarkDamaged(message);
+                folder.Close();
+            }
             throw;
         }
         foreach (var error in result.Errors)
@@ -174,6 +189,10 @@ public sealed class IndexingWorker(
             // The engine's advice names the CLI; from an editor the same fix is a full reindex.
             folder.OpenFailed(ex is IndexCorruptException corrupt ? $"{ex.Message} {Remedy(corrupt.Remedy)}" : ex.Message, KindOf(ex));
             client.Log(MessageType.Error, $"Cannot open {folder.Name}: {folder.LastError}");
+            if (ex is IndexCorruptException)
+            {
+                folder.MarkDamaged(folder.LastError!);
+            }
             return false;
         }
     }

@@ -1,3 +1,4 @@
+using SemanticSearch.Engine.Index;
 using SemanticSearch.Engine.Indexing;
 using SemanticSearch.Engine.Search;
 using SemanticSearch.Server.Folders;
@@ -8,13 +9,27 @@ namespace SemanticSearch.Server.Searching;
 /// <summary>
 /// One search over several workspace folders, as <c>semanticSearch/search</c> answers it: the query is read once,
 /// every open folder proposes candidates, they are ranked as one list (<see cref="HybridRanker.RankAcross"/>: a
-/// folder's BM25 is not comparable with another's), and each folder builds its winners' results.
+/// folder's BM25 is not comparable with another's), and each folder builds its winners' results. A folder whose
+/// index turns out damaged on the way is left out and handed to <c>damaged</c> (nothing it holds is answered).
 /// </summary>
 public static class CrossFolderSearch
 {
     public static SearchResultSet Run(string query, int topK, SearchFilters filters, IReadOnlyList<IndexedFolder> folders, Func<IndexedFolder, int> jobsQueued,
-        FeedbackLog feedback, CancellationToken cancellationToken)
+        FeedbackLog feedback, Action<IndexedFolder, IndexCorruptException> damaged, CancellationToken cancellationToken)
     {
+        T? Read<T>(IndexedFolder folder, Func<SemanticWorkspace, T> read) where T : class
+        {
+            try
+            {
+                return folder.WithWorkspace(read);
+            }
+            catch (IndexCorruptException ex)
+            {
+                damaged(folder, ex);
+                return null;
+            }
+        }
+
         double encodeMs = 0, searchMs = 0;
         int searched = 0, chunks = 0;
         // One reading of the query for all folders: "… in python" limits every folder to Python when any of them
@@ -26,7 +41,7 @@ public static class CrossFolderSearch
         foreach (var folder in folders)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var share = folder.WithWorkspace(ws =>
+            var share = Read(folder, ws =>
             {
                 chunks += ws.CacheSize.Chunks;
                 return ws.Candidates(intent.Text, topK, filters, cancellationToken);
@@ -46,7 +61,7 @@ public static class CrossFolderSearch
         foreach (var group in order.GroupBy(o => o.Folder))
         {
             var (folder, share) = open[group.Key];
-            var built = folder.WithWorkspace(ws => ws.Results(group.Select(g => g.Ranked).ToList(), share.Query, intent.Text)) ?? [];
+            var built = Read(folder, ws => ws.Results(group.Select(g => g.Ranked).ToList(), share.Query, intent.Text)) ?? [];
             foreach (var r in built)
             {
                 results[(group.Key, r.Chunk.Id)] = r;

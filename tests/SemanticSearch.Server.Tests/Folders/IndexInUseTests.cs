@@ -24,7 +24,7 @@ public sealed class IndexInUseTests
             options["indexLocation"] = "workspace";
             await client.InitializeAsync([repo.Root], options);
 
-            var waiting = await WaitForFolderAsync(client, f => f.TryGetProperty("lastErrorKind", out var kind) && kind.ValueKind == JsonValueKind.String, TimeSpan.FromSeconds(120));
+            var waiting = await FolderStatus.WaitForAsync(client, f => f.TryGetProperty("lastErrorKind", out var kind) && kind.ValueKind == JsonValueKind.String, TimeSpan.FromSeconds(120));
             Assert.Equal("error", waiting.GetProperty("state").GetString());
             Assert.Equal("inUse", waiting.GetProperty("lastErrorKind").GetString());
             var message = waiting.GetProperty("lastError").GetString()!;
@@ -34,7 +34,7 @@ public sealed class IndexInUseTests
 
             holder.Dispose();
             // It tries again by itself (WaitReadyAsync would stop at the error state it leaves now).
-            await WaitForFolderAsync(client, f => f.GetProperty("state").GetString() == "ready" && f.GetProperty("queued").GetInt32() == 0, TimeSpan.FromSeconds(180));
+            await FolderStatus.WaitForAsync(client, f => f.GetProperty("state").GetString() == "ready" && f.GetProperty("queued").GetInt32() == 0, TimeSpan.FromSeconds(180));
             var results = (await client.SearchAsync("validate an email address")).GetProperty("results");
             Assert.True(results.GetArrayLength() > 0);
 
@@ -46,25 +46,6 @@ public sealed class IndexInUseTests
         finally
         {
             holder.Dispose();
-        }
-    }
-
-    private static async Task<JsonElement> WaitForFolderAsync(LspClient client, Func<JsonElement, bool> match, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var status = await client.RequestAsync("semanticSearch/status");
-            var folder = status.GetProperty("folders").EnumerateArray().FirstOrDefault();
-            if (folder.ValueKind == JsonValueKind.Object && match(folder))
-            {
-                return folder;
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"No such folder state: {status}\n{client.Stderr}");
-            }
-            await Task.Delay(100);
         }
     }
 }

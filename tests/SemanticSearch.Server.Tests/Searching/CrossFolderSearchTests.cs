@@ -52,7 +52,8 @@ public sealed class CrossFolderSearchTests : IDisposable
     }
 
     private static SearchResultSet Search(string query, int topK, IReadOnlyList<IndexedFolder> folders, FeedbackLog? feedback = null, Func<IndexedFolder, int>? queued = null) =>
-        CrossFolderSearch.Run(query, topK, SearchFilters.None, folders, queued ?? (_ => 0), feedback ?? new FeedbackLog(), CancellationToken.None);
+        CrossFolderSearch.Run(query, topK, SearchFilters.None, folders, queued ?? (_ => 0), feedback ?? new FeedbackLog(),
+            (folder, damage) => throw new InvalidOperationException($"{folder.Name} reported damaged: {damage.Message}"), CancellationToken.None);
 
     [Fact]
     public void Folders_are_ranked_as_one_list_with_one_rank_sequence()
