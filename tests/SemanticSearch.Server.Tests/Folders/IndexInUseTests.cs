@@ -24,7 +24,7 @@ public sealed class IndexInUseTests
             options["indexLocation"] = "workspace";
             await client.InitializeAsync([repo.Root], options);
 
-            var waiting = await FolderStatus.WaitForAsync(client, f => f.TryGetProperty("lastErrorKind", out var kind) && kind.ValueKind == JsonValueKind.String, TimeSpan.FromSeconds(120));
+            var waiting = await FolderStatus.WaitForAsync(client, f => f.TryGetProperty("lastErrorKind", out var kind) && kind.ValueKind == JsonValueKind.String);
             Assert.Equal("error", waiting.GetProperty("state").GetString());
             Assert.Equal("inUse", waiting.GetProperty("lastErrorKind").GetString());
             var message = waiting.GetProperty("lastError").GetString()!;

@@ -23,7 +23,9 @@ public sealed class SearchHandler(ServerSession session) : IRequestHandler<Searc
         var folders = session.Folders.FromOptionalParam(request.Folder);
         var filters = FiltersOf(request.Filters);
         // Off the dispatch path: encoding and scoring are CPU work.
-        return await Task.Run(() => CrossFolderSearch.Run(request.Query, topK, filters, folders, session.Queue.CountFor, session.Feedback, session.ReportDamage, cancellationToken), cancellationToken);
+        return await Task.Run(
+            () => CrossFolderSearch.Run(request.Query, topK, filters, folders, session.Queue.CountFor, session.Feedback, session.ReportDamage, cancellationToken),
+            cancellationToken);
     }
 
     /// <summary>The engine's filters; InvalidParams naming the field when a glob does not parse or a value has the wrong type.</summary>
