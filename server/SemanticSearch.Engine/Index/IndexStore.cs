@@ -28,8 +28,10 @@ public sealed class IndexCorruptException(string path, Exception inner)
     /// What reading a damaged LiteDB file throws, past its open: LiteDB's own page checks, a string whose bytes are
     /// no longer UTF-8, a field of the wrong type, a blob cut short. Turned into this exception (with the remedy)
     /// wherever a front end reads the index, never shown raw.
+    /// A reader's LiteDB asked to write (to fix up a file of the wrong length) is damage too: its streams refuse.
     /// </summary>
-    public static bool IsDamage(Exception ex) => ex is LiteException or System.Text.DecoderFallbackException or InvalidCastException or EndOfStreamException;
+    public static bool IsDamage(Exception ex) =>
+        ex is LiteException or System.Text.DecoderFallbackException or InvalidCastException or EndOfStreamException or NotSupportedException;
 }
 
 /// <summary>
@@ -422,7 +424,8 @@ public sealed class IndexStore : IDisposable
             var engine = new LiteDB.Engine.LiteEngine(new LiteDB.Engine.EngineSettings { DataStream = data, LogStream = log, ReadOnly = true });
             return new IndexStore(full, new LiteDatabase(engine), writer: null, [readerGate, data, log]);
         }
-        catch (Exception ex) when (ex is LiteException or InvalidCastException or IOException or InvalidOperationException or ArgumentException or IndexOutOfRangeException)
+        catch (Exception ex) when (ex is LiteException or InvalidCastException or IOException or InvalidOperationException or ArgumentException
+            or IndexOutOfRangeException or NotSupportedException)
         {
             data?.Dispose();
             log?.Dispose();

@@ -16,7 +16,20 @@ public sealed record WorkspaceStatus(
     IReadOnlyDictionary<string, int> SkippedByReason,
     int StaleFiles)
 {
+    /// <summary>Reads the status as a reader of the index (<see cref="IndexStore.OpenExisting"/>: nothing is written); a damaged index is <see cref="IndexCorruptException"/>.</summary>
     public static WorkspaceStatus Read(string root, string indexPath, ScanOptions scanOptions, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return ReadIndex(root, indexPath, scanOptions, cancellationToken);
+        }
+        catch (Exception ex) when (IndexCorruptException.IsDamage(ex))
+        {
+            throw new IndexCorruptException(Path.GetFullPath(indexPath), ex);
+        }
+    }
+
+    private static WorkspaceStatus ReadIndex(string root, string indexPath, ScanOptions scanOptions, CancellationToken cancellationToken)
     {
         var fullRoot = Path.GetFullPath(root);
         if (!Directory.Exists(fullRoot))
