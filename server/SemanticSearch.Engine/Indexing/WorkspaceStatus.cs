@@ -16,7 +16,10 @@ public sealed record WorkspaceStatus(
     IReadOnlyDictionary<string, int> SkippedByReason,
     int StaleFiles)
 {
-    /// <summary>Reads the status as a reader of the index (<see cref="IndexStore.OpenExisting"/>: nothing is written); a damaged index is <see cref="IndexCorruptException"/>.</summary>
+    /// <summary>
+    /// Reads the status as a reader of the index (<see cref="IndexStore.OpenExisting"/>: nothing is written); a
+    /// damaged index is <see cref="IndexCorruptException"/>.
+    /// </summary>
     public static WorkspaceStatus Read(string root, string indexPath, ScanOptions scanOptions, CancellationToken cancellationToken = default)
     {
         try
