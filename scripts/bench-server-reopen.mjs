@@ -4,7 +4,8 @@
 // Prints JSON. Usage (after `dotnet build SemanticSearch.sln -c Release`):
 //   node scripts/bench-server-reopen.mjs <folder> [--runs 5] [--model DIR]
 // The index goes to a temporary cache folder (XDG_CACHE_HOME), never into the folder; the default model is used
-// unless --model is given.
+// unless --model is given. Each session also reports the server's resident memory once it is idle after its first
+// search (idleMemoryMB, from /proc on Linux): for the cold session, what the server keeps after its first pass.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -61,13 +62,30 @@ async function session() {
   const searchStart = performance.now();
   await connection.sendRequest('semanticSearch/search', { query: 'open the index and read its header', topK: 10 });
   const firstSearch = performance.now() - searchStart;
+  await new Promise((r) => setTimeout(r, 3000));
+  const idleMemoryMB = residentMemory(child.pid);
   await connection.sendRequest('shutdown');
   await connection.sendNotification('exit');
   await new Promise((r) => child.once('exit', r));
   connection.dispose();
   const f = status.folders[0];
   return { initializedMs: Math.round(initialized), readyMs: Math.round(ready), firstSearchMs: Math.round(firstSearch), statesSeen: [...states],
-    files: f.filesIndexed, chunks: f.chunksIndexed };
+    files: f.filesIndexed, chunks: f.chunksIndexed, idleMemoryMB };
+}
+
+/** VmRSS, RssAnon (the heap, the model: private) and RssFile (mapped index and binaries: shared, reclaimable), in MB; null off Linux. */
+function residentMemory(pid) {
+  let text;
+  try {
+    text = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return null;
+  }
+  const field = (name) => {
+    const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text);
+    return match ? Math.round(Number(match[1]) / 1024) : null;
+  };
+  return { rss: field('VmRSS'), anon: field('RssAnon'), file: field('RssFile') };
 }
 
 try {

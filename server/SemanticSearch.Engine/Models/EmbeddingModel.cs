@@ -138,7 +138,7 @@ public sealed class EmbeddingModel : IDisposable, ITokenCounter
         {
             ct.ThrowIfCancellationRequested();
             var indices = order.AsSpan(start, Math.Min(_maxBatch, order.Length - start)).ToArray();
-            RunBatch(indices.Select(i => encoded[i]).ToArray(), indices, result);
+            RunBatch(indices.Select(i => encoded[i]).ToArray(), indices, result, shrinkArena: start + _maxBatch >= order.Length);
         }
         return result;
     }
@@ -147,7 +147,15 @@ public sealed class EmbeddingModel : IDisposable, ITokenCounter
 
     public void Dispose() => _session.Dispose();
 
-    private void RunBatch(EncodedText[] batch, int[] targets, TokenVectors[] result)
+    /// <summary>
+    /// ONNX Runtime's CPU arena keeps the peak of what a run needed (the longest batch of a group: hundreds of MB) for
+    /// the life of the session; an indexing pass then leaves the process that much bigger for good. Shrinking it at the
+    /// end of each document group hands back what the next group would only reuse — the arena grows again in one
+    /// allocation per group, not per batch — and queries, one short sequence each, never grow it.
+    /// </summary>
+    private const string ShrinkCpuArena = "memory.enable_memory_arena_shrinkage";
+
+    private void RunBatch(EncodedText[] batch, int[] targets, TokenVectors[] result, bool shrinkArena = false)
     {
         var b = batch.Length;
         var t = batch.Max(e => e.Length);
@@ -176,6 +184,10 @@ public sealed class EmbeddingModel : IDisposable, ITokenCounter
             inputs[Manifest.Inputs.TokenTypeIds!] = typesValue;
         }
         using var runOptions = new RunOptions();
+        if (shrinkArena && ExecutionProvider == ExecutionProvider.Cpu)
+        {
+            runOptions.AddRunConfigEntry(ShrinkCpuArena, "cpu:0");
+        }
         using var outputs = _session.Run(runOptions, inputs, _outputNames);
         var output = outputs[0];
         var outShape = output.GetTensorTypeAndShape().Shape;

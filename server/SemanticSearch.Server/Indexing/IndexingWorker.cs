@@ -107,6 +107,10 @@ public sealed class IndexingWorker(
             client.Log(MessageType.Warning, $"{folder.Name}: skipped {error}");
         }
         folder.PassEnded(result, fullPass: paths is null);
+        if (paths is null && result.ChunksEncoded > 0)
+        {
+            MemoryRelease.AfterPass(); // what the pass needed only while it ran goes back to the OS
+        }
         progress?.End(result.Cancelled ? (job.Yielded ? "Paused" : "Cancelled") : $"{result.FilesScanned} files, {result.ChunksEncoded} chunks encoded");
         if (result.Cancelled)
         {
