@@ -64,14 +64,33 @@ public sealed class IndexStore : IDisposable
 {
     /// <summary>
     /// Bump when the stored layout changes; an index of another version is rebuilt, never misread. 2: chunks may
-    /// hold residual codes (<c>codes</c>) instead of half floats (<c>vec</c>), the header a codec. An index of
-    /// version 1 (half floats only) is read as it is and its header is moved to 2; older builds rebuild a version 2
-    /// index rather than misread its codes.
+    /// hold residual codes (<c>codes</c>) instead of half floats (<c>vec</c>), the header a codec. 3: a path too long
+    /// for a LiteDB index key is keyed by its hash (<see cref="PathKey"/>) and kept whole in <c>longPath</c>. An index
+    /// of version 1 or 2 is read as it is (its layout is contained in 3: every path it holds was short enough to be
+    /// its own key) and its header is moved to 3; older builds rebuild a newer index rather than misread it.
     /// </summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
-    /// <summary>The versions this build reads: <see cref="SchemaVersion"/> and 1, whose layout it contains.</summary>
-    private static bool IsReadableSchema(int schema) => schema is 1 or SchemaVersion;
+    /// <summary>The versions this build reads: <see cref="SchemaVersion"/>, and 1 and 2, whose layouts it contains.</summary>
+    private static bool IsReadableSchema(int schema) => schema is 1 or 2 or SchemaVersion;
+
+    /// <summary>
+    /// The longest key LiteDB indexes, in UTF-8 bytes ("Index key must be less than 1023 bytes" counts a type byte
+    /// too). Exactly LiteDB's limit, so that every path an older index could hold is still its own key.
+    /// </summary>
+    internal const int MaxKeyBytes = 1021;
+
+    /// <summary>
+    /// What a file's path is stored under (<c>files._id</c>, <c>chunks.path</c>): the path itself when LiteDB can
+    /// index it, else '/' and the SHA-256 of the path in hex (a workspace-relative path never starts with '/', so the
+    /// two never meet); such a document holds the path whole in <c>longPath</c>.
+    /// </summary>
+    internal static string PathKey(string path) =>
+        System.Text.Encoding.UTF8.GetByteCount(path) <= MaxKeyBytes ? path : "/" + Common.ContentHash.Of(path, 64);
+
+    /// <summary>The path of a <c>files</c> or <c>chunks</c> document, whose key field is <paramref name="keyField"/>.</summary>
+    private static string PathOf(BsonDocument doc, string keyField) =>
+        doc.TryGetValue("longPath", out var longPath) && longPath.IsString ? longPath.AsString : doc[keyField].AsString;
 
     private const string MetaId = "index";
     private readonly object _gate = new();
@@ -704,7 +723,7 @@ public sealed class IndexStore : IDisposable
         var result = new Dictionary<string, StoredChunk>(StringComparer.Ordinal);
         lock (_gate)
         {
-            foreach (var doc in _chunks.Find(Query.EQ("path", path)))
+            foreach (var doc in _chunks.Find(Query.EQ("path", PathKey(path))))
             {
                 var chunk = ToStoredChunk(doc);
                 result[chunk.Chunk.Id] = chunk;
@@ -791,12 +810,12 @@ public sealed class IndexStore : IDisposable
             _meta.Update(meta);
             foreach (var path in deletions)
             {
-                _chunks.DeleteMany(Query.EQ("path", path));
-                _files.Delete(path);
+                _chunks.DeleteMany(Query.EQ("path", PathKey(path)));
+                _files.Delete(PathKey(path));
             }
             foreach (var update in updates)
             {
-                _chunks.DeleteMany(Query.EQ("path", update.File.Path));
+                _chunks.DeleteMany(Query.EQ("path", PathKey(update.File.Path)));
                 if (update.Chunks.Count > 0)
                 {
                     _chunks.InsertBulk(update.Chunks.Select(ToDocument));
@@ -860,20 +879,34 @@ public sealed class IndexStore : IDisposable
         }
     }
 
-    private static BsonDocument ToDocument(FileRecord file) => new()
+    private static BsonDocument ToDocument(FileRecord file)
     {
-        ["_id"] = file.Path,
-        ["size"] = file.Size,
-        ["mtime"] = file.LastWriteTicks,
-        ["hash"] = file.ContentHash,
-        ["lang"] = file.Language,
-        ["chunks"] = new BsonArray(file.ChunkIds.Select(id => new BsonValue(id))),
-        ["skipped"] = file.Skipped is { } reason ? reason.ToString() : BsonValue.Null,
-        ["skipDetail"] = file.SkipDetail is null ? BsonValue.Null : file.SkipDetail,
-    };
+        var doc = new BsonDocument
+        {
+            ["_id"] = PathKey(file.Path),
+            ["size"] = file.Size,
+            ["mtime"] = file.LastWriteTicks,
+            ["hash"] = file.ContentHash,
+            ["lang"] = file.Language,
+            ["chunks"] = new BsonArray(file.ChunkIds.Select(id => new BsonValue(id))),
+            ["skipped"] = file.Skipped is { } reason ? reason.ToString() : BsonValue.Null,
+            ["skipDetail"] = file.SkipDetail is null ? BsonValue.Null : file.SkipDetail,
+        };
+        KeepLongPath(doc, file.Path);
+        return doc;
+    }
+
+    /// <summary>Adds <c>longPath</c> to a document whose path is too long to be its own key.</summary>
+    private static void KeepLongPath(BsonDocument doc, string path)
+    {
+        if (PathKey(path) != path)
+        {
+            doc["longPath"] = path;
+        }
+    }
 
     private static FileRecord ToFileRecord(BsonDocument doc) => new(
-        doc["_id"].AsString,
+        PathOf(doc, "_id"),
         doc["size"].AsInt64,
         doc["mtime"].AsInt64,
         doc["hash"].AsString,
@@ -885,10 +918,10 @@ public sealed class IndexStore : IDisposable
     private static BsonDocument ToDocument(StoredChunk stored)
     {
         var c = stored.Chunk;
-        return new BsonDocument
+        var doc = new BsonDocument
         {
             ["_id"] = c.Id,
-            ["path"] = c.Path,
+            ["path"] = PathKey(c.Path),
             ["lang"] = c.Language,
             ["kind"] = c.Kind.ToString(),
             ["symbol"] = c.Symbol is null ? BsonValue.Null : c.Symbol,
@@ -907,6 +940,8 @@ public sealed class IndexStore : IDisposable
             ["ts"] = MemoryMarshal.AsBytes(stored.TokenStarts.AsSpan()).ToArray(),
             ["tl"] = MemoryMarshal.AsBytes(stored.TokenLengths.AsSpan()).ToArray(),
         };
+        KeepLongPath(doc, c.Path);
+        return doc;
     }
 
     private static StoredChunk ToStoredChunk(BsonDocument doc)
@@ -915,7 +950,7 @@ public sealed class IndexStore : IDisposable
         var chunk = new Chunk
         {
             Id = doc["_id"].AsString,
-            Path = doc["path"].AsString,
+            Path = PathOf(doc, "path"),
             Language = doc["lang"].AsString,
             Kind = Enum.Parse<ChunkKind>(doc["kind"].AsString),
             Symbol = NullableString(doc["symbol"]),

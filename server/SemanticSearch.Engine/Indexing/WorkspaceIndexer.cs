@@ -133,7 +133,14 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
             byte[] bytes;
             try
             {
-                bytes = File.ReadAllBytes(file.FullPath);
+                if (WorkspaceFileReader.Read(file, scanOptions.MaxFileBytes, out var unread) is not { } read)
+                {
+                    // Became something else since the scan (grew past the limit, replaced by a pipe): keep the old record.
+                    skipped.Add(unread!);
+                    done++;
+                    continue;
+                }
+                bytes = read;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -13,6 +13,15 @@ public enum SkipReason
     Generated,
     Minified,
     Unreadable,
+
+    /// <summary>A named pipe, a socket or a device: never opened.</summary>
+    SpecialFile,
+
+    /// <summary>A symbolic link (to a file or a folder) whose real target lies outside the workspace root: not followed.</summary>
+    OutsideWorkspace,
+
+    /// <summary>On an ignore source: one of its lines is a pattern git would never match, left out (the detail names it).</summary>
+    InvalidPattern,
 }
 
 /// <summary>A skipped file or pruned directory (<see cref="IsDirectory"/>), with a human-readable detail.</summary>

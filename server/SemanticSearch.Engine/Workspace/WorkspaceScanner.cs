@@ -4,7 +4,9 @@ namespace SemanticSearch.Engine.Workspace;
 
 /// <summary>
 /// Walks a workspace and decides, from paths and metadata only (no file is opened except ignore files), which
-/// files are indexed and why the others are not.
+/// files are indexed and why the others are not. Nothing it accepts can block, run without end or lie outside
+/// the workspace: the indexer then reads only what it was given, within the size limit
+/// (<see cref="WorkspaceFileReader"/>).
 /// </summary>
 /// <remarks>
 /// Rules, in order of precedence:
@@ -17,10 +19,21 @@ namespace SemanticSearch.Engine.Workspace;
 /// matching line wins; the first source with a matching line decides, so an Excludes "!pattern" can re-include
 /// a gitignored file. An ignored directory is reported once (<see cref="SkippedFile.IsDirectory"/>) and not
 /// descended into, so nothing below it can be re-included (as in git).</item>
-/// <item>Directory symlinks are not followed (no cycles, no escaping the workspace) and not reported; file
-/// symlinks are indexed like the file they point to; broken ones are <see cref="SkipReason.Unreadable"/>.</item>
+/// <item>Symbolic links are judged by their real target (every link on the way resolved, as realpath(3)): one
+/// that leads outside the workspace root is never followed, file or directory, and is reported as
+/// <see cref="SkipReason.OutsideWorkspace"/> (a link to /etc/hostname, to /dev/zero, to a folder elsewhere).
+/// Inside the root, directory symlinks are not followed either (no cycles) and not reported; file symlinks are
+/// indexed like the file they point to; broken ones (and loops) are <see cref="SkipReason.Unreadable"/>.</item>
+/// <item>Only regular files are content: a named pipe, a socket or a device (itself or as a link's target) is
+/// <see cref="SkipReason.SpecialFile"/> and never opened (open(2) on a pipe blocks until a writer comes; a device
+/// may never end).</item>
 /// <item>Binary extensions → Binary; lock files and generated names → Generated; *.min.js/css → Minified;
 /// size over <see cref="ScanOptions.MaxFileBytes"/> → TooLarge.</item>
+/// <item>An ignore file is read only when it could be indexed itself (the two rules above, and the size limit);
+/// otherwise its rules do not apply and the file's own skip says why. A line that is a pattern git would never
+/// match (a reversed range such as <c>[z-a]</c>, an unknown <c>[:class:]</c>, a trailing backslash) is left out
+/// and reported as <see cref="SkipReason.InvalidPattern"/> on its ignore file, with the line number; the rest of
+/// the file applies. Matching takes time linear in path × pattern length (<see cref="Wildmatch"/>).</item>
 /// </list>
 /// </remarks>
 public sealed class WorkspaceScanner
@@ -77,55 +90,84 @@ public sealed class WorkspaceScanner
         foreach (var path in relativePaths.Distinct(StringComparer.Ordinal))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            walk.SinglePath(fullRoot, path);
+            walk.SinglePath(path);
         }
         return walk.Result();
     }
 
     private static Walk NewWalk(string fullRoot, ScanOptions options, CancellationToken cancellationToken)
     {
-        var ignoreCase = IgnoreRuleSet.PlatformIgnoreCase;
-        var walk = new Walk(options, cancellationToken, ignoreCase)
-        {
-            Excludes = options.Excludes.Count > 0
-                ? new IgnoreRuleSet("", "Excludes option", options.Excludes, ignoreCase)
-                : null,
-        };
+        var walk = new Walk(fullRoot, options, cancellationToken);
+        walk.Excludes = walk.Report(options.Excludes.Count > 0 ? new IgnoreRuleSet("", ExcludesSource, options.Excludes, walk.IgnoreCase) : null);
         if (options.UseGitIgnore)
         {
-            walk.InfoExclude = LoadIgnoreFile(Path.Combine(fullRoot, ".git", "info", "exclude"), "", ".git/info/exclude", ignoreCase, walk.Skipped);
+            walk.InfoExclude = walk.LoadIgnoreFile(Path.Combine(fullRoot, ".git", "info", "exclude"), "", ".git/info/exclude");
         }
         return walk;
     }
 
-    private static IgnoreRuleSet? LoadIgnoreFile(string path, string baseDirectory, string sourceName, bool ignoreCase, List<SkippedFile> skipped)
-    {
-        try
-        {
-            if (!File.Exists(path))
-            {
-                return null;
-            }
-            // ReadAllLines splits on \n and \r\n alike, so CRLF ignore files work; the parser also strips a stray \r.
-            var set = new IgnoreRuleSet(baseDirectory, sourceName, File.ReadAllLines(path), ignoreCase);
-            return set.Count > 0 ? set : null;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            skipped.Add(new SkippedFile(sourceName, SkipReason.Unreadable, ex.Message));
-            return null;
-        }
-    }
+    /// <summary>The source name of <see cref="ScanOptions.Excludes"/> in skip details.</summary>
+    private const string ExcludesSource = "Excludes option";
 
-    private sealed class Walk(ScanOptions options, CancellationToken cancellationToken, bool ignoreCase)
+    private sealed class Walk(string fullRoot, ScanOptions options, CancellationToken cancellationToken)
     {
+        /// <summary>Case sensitivity of ignore patterns and of "inside the root" (the platform's, as git's core.ignorecase).</summary>
+        public bool IgnoreCase { get; } = IgnoreRuleSet.PlatformIgnoreCase;
+
+        /// <summary>The root with its own links resolved: what "inside the workspace" is measured against.</summary>
+        private readonly string _realRoot = FileKinds.RealPath(fullRoot) ?? fullRoot;
+
         public List<WorkspaceFile> Files { get; } = [];
 
         public List<SkippedFile> Skipped { get; } = [];
 
-        public IgnoreRuleSet? Excludes { get; init; }
+        public IgnoreRuleSet? Excludes { get; set; }
 
         public IgnoreRuleSet? InfoExclude { get; set; }
+
+        /// <summary>Reports the lines of <paramref name="set"/> that cannot be used; returns the set, or null when no rule is left.</summary>
+        public IgnoreRuleSet? Report(IgnoreRuleSet? set)
+        {
+            if (set is null)
+            {
+                return null;
+            }
+            foreach (var invalid in set.Invalid)
+            {
+                var where = set.SourceName == ExcludesSource ? $"pattern {invalid.Line}" : $"line {invalid.Line}";
+                Skipped.Add(new SkippedFile(set.SourceName, SkipReason.InvalidPattern,
+                    $"{where} '{invalid.Text}': {invalid.Problem}; that line is skipped, the others apply"));
+            }
+            return set.Count > 0 ? set : null;
+        }
+
+        /// <summary>
+        /// The rules of an ignore file, read only if the file could be indexed itself (<see cref="Admit"/>: a pipe
+        /// would block the scan, a link to a device never end); otherwise null, and the walk's own skip of the file
+        /// says why.
+        /// </summary>
+        public IgnoreRuleSet? LoadIgnoreFile(string path, string baseDirectory, string sourceName)
+        {
+            var file = new FileInfo(path);
+            try
+            {
+                if ((!file.Exists && file.LinkTarget is null) || Admit(file, sourceName, out _) is not null)
+                {
+                    return null;
+                }
+                if (WorkspaceFileReader.ReadAtMost(path, options.MaxFileBytes) is not { } bytes)
+                {
+                    return null; // over the size limit: skipped as TooLarge by the walk
+                }
+                // Split on \n: CRLF files work too, as the parser strips a trailing \r.
+                return Report(new IgnoreRuleSet(baseDirectory, sourceName, ContentClassifier.Decode(bytes).Split('\n'), IgnoreCase));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Skipped.Add(new SkippedFile(sourceName, SkipReason.Unreadable, ex.Message));
+                return null;
+            }
+        }
 
         /// <summary>The .gitignore sets in force inside each directory met so far; null: the directory is not content.</summary>
         private readonly Dictionary<string, IReadOnlyList<IgnoreRuleSet>?> _directories = new(StringComparer.Ordinal);
@@ -138,7 +180,7 @@ public sealed class WorkspaceScanner
         }
 
         /// <summary>One path, decided as <see cref="Directory"/> would decide it when the walk reached it.</summary>
-        public void SinglePath(string fullRoot, string relativePath)
+        public void SinglePath(string relativePath)
         {
             var segments = relativePath.Split('/');
             if (segments.Any(s => s is "" or "." or "..") || segments[^1] == ".git")
@@ -146,7 +188,7 @@ public sealed class WorkspaceScanner
                 return; // not a path inside the workspace, or a gitlink
             }
             var slash = relativePath.LastIndexOf('/');
-            var gitIgnores = InDirectory(fullRoot, slash < 0 ? "" : relativePath[..slash]);
+            var gitIgnores = InDirectory(slash < 0 ? "" : relativePath[..slash]);
             if (gitIgnores is null)
             {
                 return;
@@ -166,7 +208,7 @@ public sealed class WorkspaceScanner
         }
 
         /// <summary>The .gitignore sets in force inside a directory, its ancestors first; null when the walk would not enter it.</summary>
-        private IReadOnlyList<IgnoreRuleSet>? InDirectory(string fullRoot, string relativeDirectory)
+        private IReadOnlyList<IgnoreRuleSet>? InDirectory(string relativeDirectory)
         {
             if (_directories.TryGetValue(relativeDirectory, out var known))
             {
@@ -176,7 +218,7 @@ public sealed class WorkspaceScanner
             if (relativeDirectory.Length > 0)
             {
                 var slash = relativeDirectory.LastIndexOf('/');
-                var parent = InDirectory(fullRoot, slash < 0 ? "" : relativeDirectory[..slash]);
+                var parent = InDirectory(slash < 0 ? "" : relativeDirectory[..slash]);
                 var directory = new DirectoryInfo(Path.Combine(fullRoot, relativeDirectory));
                 result = parent is null || directory.Name is ".git" or IndexDirectoryName || !directory.Exists || directory.LinkTarget is not null
                     || Ignore(relativeDirectory, isDirectory: true, parent) is not null
@@ -186,7 +228,7 @@ public sealed class WorkspaceScanner
             if (result is not null && options.UseGitIgnore)
             {
                 var source = relativeDirectory.Length == 0 ? ".gitignore" : relativeDirectory + "/.gitignore";
-                var local = LoadIgnoreFile(Path.Combine(fullRoot, relativeDirectory, ".gitignore"), relativeDirectory, source, ignoreCase, Skipped);
+                var local = LoadIgnoreFile(Path.Combine(fullRoot, relativeDirectory, ".gitignore"), relativeDirectory, source);
                 if (local is not null)
                 {
                     result = [.. result, local];
@@ -216,7 +258,7 @@ public sealed class WorkspaceScanner
             {
                 var gitIgnorePath = Path.Combine(directory.FullName, ".gitignore");
                 var source = relativeDirectory.Length == 0 ? ".gitignore" : relativeDirectory + "/.gitignore";
-                var local = LoadIgnoreFile(gitIgnorePath, relativeDirectory, source, ignoreCase, Skipped);
+                var local = LoadIgnoreFile(gitIgnorePath, relativeDirectory, source);
                 if (local is not null)
                 {
                     gitIgnores = [.. gitIgnores, local];
@@ -230,11 +272,12 @@ public sealed class WorkspaceScanner
                 var relativePath = relativeDirectory.Length == 0 ? entry.Name : relativeDirectory + "/" + entry.Name;
                 if (entry is DirectoryInfo subdirectory)
                 {
-                    if (entry.Name is ".git" or IndexDirectoryName || entry.LinkTarget is not null)
+                    var outside = entry.LinkTarget is null ? null : DirectoryLinkOutside(entry, relativePath);
+                    if (entry.Name is ".git" or IndexDirectoryName || (entry.LinkTarget is not null && outside is null))
                     {
-                        continue;
+                        continue; // never content, or a link to a folder inside: not followed (no cycles), nothing to say
                     }
-                    var ignored = Ignore(relativePath, isDirectory: true, gitIgnores);
+                    var ignored = Ignore(relativePath, isDirectory: true, gitIgnores) ?? outside;
                     if (ignored is not null)
                     {
                         Skipped.Add(ignored with { IsDirectory = true });
@@ -267,19 +310,14 @@ public sealed class WorkspaceScanner
             DateTime lastWriteUtc;
             try
             {
-                if (file.LinkTarget is not null)
+                if (Admit(file, relativePath, out var target) is { } skip)
                 {
-                    // Size and time of what the link points to; a dangling link cannot be indexed.
-                    var target = file.ResolveLinkTarget(returnFinalTarget: true);
-                    if (target is not FileInfo { Exists: true } targetFile)
-                    {
-                        Skipped.Add(new SkippedFile(relativePath, SkipReason.Unreadable, $"broken symbolic link to '{file.LinkTarget}'"));
-                        return;
-                    }
-                    file = targetFile;
+                    Skipped.Add(skip);
+                    return;
                 }
-                size = file.Length;
-                lastWriteUtc = file.LastWriteTimeUtc;
+                // Size and time of what a link points to.
+                size = target.Length;
+                lastWriteUtc = target.LastWriteTimeUtc;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -294,6 +332,48 @@ public sealed class WorkspaceScanner
             }
             Files.Add(new WorkspaceFile(relativePath, fullPath, size, lastWriteUtc, LanguageDetector.FromPath(relativePath)));
         }
+
+        /// <summary>
+        /// Null when <paramref name="file"/> (not a directory) may be opened: a regular file, itself or at the end of
+        /// links that stay inside the workspace (<paramref name="target"/>: that file). Otherwise the skip that says why.
+        /// </summary>
+        private SkippedFile? Admit(FileInfo file, string relativePath, out FileInfo target)
+        {
+            target = file;
+            if (file.LinkTarget is { } linkTarget)
+            {
+                var real = FileKinds.RealPath(file.FullName);
+                if (real is null)
+                {
+                    return new SkippedFile(relativePath, SkipReason.Unreadable, $"symbolic link loop through '{linkTarget}'");
+                }
+                if (!FileKinds.IsUnder(real, _realRoot, IgnoreCase))
+                {
+                    return OutsideSkip(relativePath, real);
+                }
+                target = new FileInfo(real);
+            }
+            // The real path has no link left in it, so lstat(2) sees the file itself.
+            var kind = FileKinds.Of(target.FullName, followLinks: false);
+            return kind switch
+            {
+                FileKind.Regular => null,
+                FileKind.Missing when file.LinkTarget is not null => new SkippedFile(relativePath, SkipReason.Unreadable, $"broken symbolic link to '{file.LinkTarget}'"),
+                FileKind.Missing => new SkippedFile(relativePath, SkipReason.Unreadable, "gone while the workspace was scanned"),
+                FileKind.Directory => new SkippedFile(relativePath, SkipReason.Unreadable, "became a directory while the workspace was scanned"),
+                _ => new SkippedFile(relativePath, SkipReason.SpecialFile, $"{FileKinds.Describe(kind)}, never opened"),
+            };
+        }
+
+        /// <summary>The skip of a directory link that leads outside the workspace; null for one that stays inside.</summary>
+        private SkippedFile? DirectoryLinkOutside(FileSystemInfo link, string relativePath)
+        {
+            var real = FileKinds.RealPath(link.FullName);
+            return real is not null && FileKinds.IsUnder(real, _realRoot, IgnoreCase) ? null : OutsideSkip(relativePath, real ?? link.LinkTarget);
+        }
+
+        private static SkippedFile OutsideSkip(string relativePath, string? target) =>
+            new(relativePath, SkipReason.OutsideWorkspace, $"symbolic link to '{target}', outside the workspace: not followed");
 
         /// <summary>The skip for an ignored path, or null when no ignore source excludes it.</summary>
         private SkippedFile? Ignore(string relativePath, bool isDirectory, IReadOnlyList<IgnoreRuleSet> gitIgnores)

@@ -172,4 +172,55 @@ public sealed class IndexStoreTests : IDisposable
         Assert.Equal(SkipReason.Minified, record.Skipped);
         Assert.Equal("average line 4000 chars", record.SkipDetail);
     }
+
+    [Fact]
+    public void Paths_too_long_for_a_LiteDB_key_are_keyed_by_their_hash_and_read_back_whole()
+    {
+        // One byte under, at and over the limit (multi-byte characters count as their UTF-8 bytes).
+        var atLimit = new string('a', IndexStore.MaxKeyBytes - 3) + ".py";
+        var over = new string('a', IndexStore.MaxKeyBytes - 2) + ".py";
+        var accented = new string('é', 600) + ".py";
+        using (var store = IndexStore.Open(IndexPath, ModelA, 4, _dir))
+        {
+            store.Commit([Update(atLimit, MakeChunk(atLimit, "one", 1, 4)), Update(over, MakeChunk(over, "two", 1, 4)), Update(accented, MakeChunk(accented, "three", 1, 4))], []);
+        }
+        using (var store = IndexStore.Open(IndexPath, ModelA, 4, _dir))
+        {
+            Assert.Equal([atLimit, over, accented], store.LoadFiles().Keys.Order(StringComparer.Ordinal));
+            Assert.Equal(over, Assert.Single(store.LoadChunksOfFile(over)).Value.Chunk.Path);
+            Assert.Equal(accented, Assert.Single(store.LoadChunksOfFile(accented)).Value.Chunk.Path);
+            store.Commit([Update(over, MakeChunk(over, "four", 2, 4))], [accented]);
+            Assert.Equal("four", Assert.Single(store.LoadChunksOfFile(over)).Value.Chunk.Symbol);
+            Assert.Equal([atLimit, over], store.LoadFiles().Keys.Order(StringComparer.Ordinal));
+            Assert.Equal(2, store.AllChunks().Count());
+        }
+        using var db = new LiteDB.LiteDatabase(new LiteDB.ConnectionString { Filename = IndexPath, Connection = LiteDB.ConnectionType.Direct });
+        var ids = db.GetCollection("files").FindAll().Select(d => d["_id"].AsString).ToList();
+        Assert.Contains(atLimit, ids); // short enough: its own key, as in every older index
+        Assert.Contains("/" + Common.ContentHash.Of(over, 64), ids);
+    }
+
+    [Fact]
+    public void An_index_of_schema_2_is_read_as_it_is_and_moved_to_the_current_schema()
+    {
+        var chunk = MakeChunk("src/a.py", "alpha", 2, 4);
+        using (var store = IndexStore.Open(IndexPath, ModelA, 4, _dir))
+        {
+            store.Commit([Update("src/a.py", chunk)], []);
+        }
+        using (var db = new LiteDB.LiteDatabase(new LiteDB.ConnectionString { Filename = IndexPath, Connection = LiteDB.ConnectionType.Direct }))
+        {
+            var meta = db.GetCollection("meta");
+            var header = meta.FindById("index");
+            header["schema"] = 2;
+            meta.Update(header);
+        }
+        using (var store = IndexStore.Open(IndexPath, ModelA, 4, _dir))
+        {
+            Assert.Null(store.ResetReason);
+            Assert.Equal(IndexStore.SchemaVersion, store.Info.SchemaVersion);
+            Assert.Equal(chunk.Chunk, store.GetChunk(chunk.Chunk.Id)!.Chunk);
+            Assert.Equal(["src/a.py"], store.LoadFiles().Keys);
+        }
+    }
 }

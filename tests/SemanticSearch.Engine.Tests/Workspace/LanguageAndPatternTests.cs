@@ -100,6 +100,25 @@ public sealed class IgnoreRuleTests
     [InlineData("\\*star", "xstar", false, false)]
     [InlineData("a.c", "abc", false, false)]
     [InlineData("a+(b)", "a+(b)", false, true)]
+    [InlineData("a/**/b", "a/xb", false, false)]
+    [InlineData("a/**/b", "a/x/b", false, true)]
+    [InlineData("**/**/x", "x", false, true)]
+    [InlineData("**/**/x", "p/q/r/x", false, true)]
+    [InlineData("**/**/x", "p/q/rx", false, false)]
+    [InlineData("x/**/**", "x/a/b", false, true)]
+    [InlineData("*.log", "a/b.log/c.log", false, true)]
+    [InlineData("*a*b", "xaxxb", false, true)]
+    [InlineData("*a*b", "xaxxbx", false, false)]
+    [InlineData("a*", "a/b", false, false)]
+    [InlineData("[a-]x", "-x", false, true)]
+    [InlineData("[\\]]x", "]x", false, true)]
+    [InlineData("[a-\\z]x", "qx", false, true)]
+    [InlineData("[[:digit:]x]y", "xy", false, true)]
+    [InlineData("[!a]", "/", false, false)]
+    [InlineData("[abc", "[abc", false, true)]
+    [InlineData("[z-a", "[z-a", false, true)]
+    [InlineData("**/x.log", "x.log", false, true)]
+    [InlineData("build", "src/xbuild", false, false)]
     public void PatternMatches(string pattern, string path, bool isDirectory, bool expected)
     {
         var rule = IgnoreRule.Parse(pattern, ignoreCase: false);
@@ -107,6 +126,26 @@ public sealed class IgnoreRuleTests
         Assert.NotNull(rule);
         Assert.Equal(expected, rule.IsMatch(path, isDirectory));
     }
+
+    [Theory]
+    [InlineData("[z-a]", "reversed range z-a")]
+    [InlineData("src/[b-a]*.cs", "reversed range b-a")]
+    [InlineData("x[[:word:]]", "unknown character class [:word:]")]
+    [InlineData("trailing\\", "backslash")]
+    [InlineData("[[:nope:]a]", "unknown character class [:nope:]")]
+    public void InvalidPatternsParseToNullWithAReason(string pattern, string reason)
+    {
+        Assert.Null(IgnoreRule.Parse(pattern, ignoreCase: false, out var problem));
+        Assert.Contains(reason, problem);
+    }
+
+    [Theory]
+    [InlineData("*.LOG", "a/b.log", true)]
+    [InlineData("[A-C]x", "bX", true)]
+    [InlineData("[[:upper:]]x", "qx", true)]
+    [InlineData("[!a-c]x", "Bx", false)]
+    public void IgnoreCaseFoldsLettersAndClasses(string pattern, string path, bool expected)
+        => Assert.Equal(expected, IgnoreRule.Parse(pattern, ignoreCase: true)!.IsMatch(path, false));
 
     [Theory]
     [InlineData("")]
