@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 
 passed=0
 failed=0
-log_dir=$(mktemp -d)
+# Every step's full output is kept here (one log per step and per test project); the summaries below quote it.
+log_dir=$(mktemp -d -t semsearch-test-logs-XXXXXX)
+echo "test logs: $log_dir"
 
 note() { printf '\n== %s\n' "$*"; }
 
@@ -18,17 +20,24 @@ if [ -d models/training/tests ]; then
   /usr/bin/python3 -c "import torch" 2>/dev/null || need_apt+=(python3-torch)
   [ -e /usr/lib/x86_64-linux-gnu/openblas-pthread ] || [ -e /usr/lib/aarch64-linux-gnu/openblas-pthread ] || need_apt+=(libopenblas0-pthread)
 fi
+# A failed install is a failure of the run, shown with apt's own words: carrying on silently only moves it to
+# dozens of import errors later, far from the cause.
 if [ ${#need_apt[@]} -gt 0 ]; then
   note "installing ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null \
-    || { echo "could not install ${need_apt[*]}"; }
+  if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}"; } >"$log_dir/apt.log" 2>&1; then
+    failed=$((failed + 1))
+    echo "apt install failed: could not install ${need_apt[*]} (the suites that need them will fail too); apt said:"
+    grep -E "^(E|W|Err):" "$log_dir/apt.log" | head -20 || true
+    grep -qE "^(E|W|Err):" "$log_dir/apt.log" || tail -20 "$log_dir/apt.log"
+  fi
 fi
 
 note "build (warnings are errors)"
 if ! dotnet build SemanticSearch.sln -c Release -nologo -v q 2>&1 | tee "$log_dir/build.log" | grep -E "error|Warn|Error" ; then :; fi
 if ! grep -q " 0 Error(s)" "$log_dir/build.log"; then
   echo "build failed"; failed=$((failed + 1))
+  echo "test logs: $log_dir"
   echo "$passed passed, $failed failed"
   exit 1
 fi
@@ -55,12 +64,13 @@ fi
 # Every xunit project under tests/ (new suites are picked up without editing this script).
 for project in $(ls -d tests/*.Tests | sort); do
   note "dotnet test $project"
-  dotnet test "$project" -c Release --no-build -nologo >"$log_dir/test.log" 2>&1
-  grep -E "^\s+Failed |\[FAIL\]|Error Message" -A 6 "$log_dir/test.log" | head -80
-  summary=$(grep -E "^(Passed|Failed)!" "$log_dir/test.log" | tail -1)
+  test_log="$log_dir/$(basename "$project").log"
+  dotnet test "$project" -c Release --no-build -nologo >"$test_log" 2>&1
+  grep -E "^\s+Failed |\[FAIL\]|Error Message" -A 6 "$test_log" | head -80
+  summary=$(grep -E "^(Passed|Failed)!" "$test_log" | tail -1)
   echo "${summary:-no test summary (see below)}"
   if [ -z "$summary" ]; then
-    tail -30 "$log_dir/test.log"; failed=$((failed + 1)); continue
+    tail -30 "$test_log"; failed=$((failed + 1)); continue
   fi
   p=$(sed -E 's/.*Passed: *([0-9]+).*/\1/' <<<"$summary")
   f=$(sed -E 's/.*Failed: *([0-9]+),.*/\1/' <<<"$summary")
@@ -112,5 +122,6 @@ if [ -f client-vscode/package.json ]; then
 fi
 
 echo
+echo "test logs: $log_dir"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

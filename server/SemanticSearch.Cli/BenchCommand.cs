@@ -58,7 +58,8 @@ internal static class BenchCommand
         var o = Console.Out;
         var m = report.Machine;
         var ix = report.Indexing;
-        o.WriteLine($"Benchmark of {report.Root} ({report.Model}, {report.Dim} dims, {report.ExecutionProvider}; {m.Cores} cores, {m.Cpu}; {string.Join(' ', m.CpuFlags)})");
+        o.WriteLine($"Benchmark of {TerminalText.Escape(report.Root)} ({report.Model}, {report.Dim} dims, {report.ExecutionProvider}; " +
+            $"{m.Cores} cores, {m.Cpu}; {string.Join(' ', m.CpuFlags)})");
         o.WriteLine($"  cold index: {ix.Files} files, {ix.Chunks} chunks, {ix.TokenVectors} token vectors in {ix.ColdSeconds:0.00} s = " +
             $"{ix.FilesPerSecond:0.0} files/s, {ix.ChunksPerSecond:0.0} chunks/s, {ix.TokenVectorsPerSecond:0} tokens/s; peak RSS {Mb(ix.PeakRssBytes)}");
         o.WriteLine($"  model alone: {ix.ModelChunksPerSecond:0.0} chunks/s (the cold index ran at {ix.ShareOfModelRate:P0} of it; " +

@@ -294,7 +294,7 @@ internal static class EvalCommand
         List<MrrComparison> comparisons)
     {
         var o = Console.Out;
-        o.WriteLine($"Evaluated {queries} queries against {documents} documents of {source} ({model.Identity.Name}, {model.ExecutionProvider.Name()})");
+        o.WriteLine($"Evaluated {queries} queries against {documents} documents of {TerminalText.Escape(source)} ({model.Identity.Name}, {model.ExecutionProvider.Name()})");
         if (skipped > 0 || missing > 0)
         {
             o.WriteLine($"  {skipped} queries without relevant golds skipped; {missing} queries whose golds are not in the corpus (score 0)");
@@ -321,7 +321,7 @@ internal static class EvalCommand
             foreach (var language in reports[0].ByLanguage.Keys)
             {
                 var cells = reports.Select(r => r.ByLanguage.TryGetValue(language, out var m) ? $"{r.Name}: {m.Mrr10:0.000} / {m.Ndcg10:0.000} / {m.Recall10:0.000}" : "");
-                o.WriteLine($"  {language,-12} ({reports[0].ByLanguage[language].Queries,4})  {string.Join("   ", cells)}");
+                o.WriteLine($"  {TerminalText.Escape(language),-12} ({reports[0].ByLanguage[language].Queries,4})  {string.Join("   ", cells)}");
             }
         }
         if (reports[0].ByCategory.Count > 0)
@@ -331,7 +331,7 @@ internal static class EvalCommand
             foreach (var category in reports[0].ByCategory.Keys)
             {
                 var cells = reports.Select(r => r.ByCategory.TryGetValue(category, out var m) ? $"{r.Name}: {m.Mrr10:0.000} / {m.Ndcg10:0.000} / {m.Recall10:0.000}" : "");
-                o.WriteLine($"  {category,-12} ({reports[0].ByCategory[category].Queries,4})  {string.Join("   ", cells)}");
+                o.WriteLine($"  {TerminalText.Escape(category),-12} ({reports[0].ByCategory[category].Queries,4})  {string.Join("   ", cells)}");
             }
         }
         if (comparisons.Count > 0)

@@ -254,7 +254,100 @@ namespace SemanticSearch.Cli
         internal static string RootFrom(CliArguments a)
         {
             var root = Path.GetFullPath(a.Positional(0, "workspace folder (<root>)"));
-            return Directory.Exists(root) ? root : throw new DirectoryNotFoundException($"Workspace folder not found: {root}");
+            if (Directory.Exists(root))
+            {
+                return root;
+            }
+            throw new DirectoryNotFoundException(File.Exists(root)
+                ? $"{TerminalText.Escape(root)} is a file, not a folder: give the workspace folder ({TerminalText.Escape(Path.GetDirectoryName(root))} holds it)."
+                : $"Workspace folder not found: {TerminalText.Escape(root)}");
+        }
+
+        /// <summary>
+        /// A workspace that has no index yet and nothing to index: what to say instead of creating an empty index
+        /// (and, by default, a <c>.semantic-search</c> folder) in a folder that has nothing to search. Null when
+        /// there is an index already or something to index. The scan costs a walk of the tree only before the first
+        /// index, which then reads every file anyway.
+        /// </summary>
+        /// <param name="verb">What the command would do: "index", "search".</param>
+        internal static string? NothingToIndex(WorkspaceOptions options, string verb, CancellationToken cancellationToken)
+        {
+            if (File.Exists(DatabaseOf(options)))
+            {
+                return null;
+            }
+            var scan = new WorkspaceScanner().Scan(options.Root, options.Scan ?? ScanOptions.Default, cancellationToken);
+            if (scan.Files.Count > 0)
+            {
+                return null;
+            }
+            var skipped = scan.Skipped.Count > 0 ? $" (skipped: {SkippedSummary(scan.Skipped.Select(s => s.Reason))})" : "";
+            return $"Nothing to {verb} in {TerminalText.Escape(options.Root)}: it holds no file to index{skipped}. No index was created.";
+        }
+
+        /// <summary>The index file these options open.</summary>
+        internal static string DatabaseOf(WorkspaceOptions options) => (options.Index ?? IndexLocation.Workspace).For(options.Root).Database;
+
+        /// <summary>"3 (2 minified, 1 binary)": how many were left out and why, most common reason first (index and status say it alike).</summary>
+        internal static string SkippedSummary(IEnumerable<SkipReason> reasons)
+        {
+            var groups = reasons.GroupBy(r => r).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).ToList();
+            return $"{groups.Sum(g => g.Count())} ({string.Join(", ", groups.Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"))})";
+        }
+
+        /// <summary>
+        /// The <c>--lang</c> values (repeatable, comma-separated) as language ids. A name that is no id would filter
+        /// everything out and answer "no results" as if the search had run: it is a usage error with the nearest
+        /// ids. Case does not matter (<c>Python</c> is <c>python</c>).
+        /// </summary>
+        internal static string[] LanguagesFrom(CliArguments a) =>
+        [
+            .. a.Values("--lang")
+                .SelectMany(l => l.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                .Select(KnownLanguage)
+                .Distinct(StringComparer.Ordinal),
+        ];
+
+        private static string KnownLanguage(string name)
+        {
+            if (LanguageDetector.Ids.FirstOrDefault(id => id.Equals(name, StringComparison.OrdinalIgnoreCase)) is { } known)
+            {
+                return known;
+            }
+            var lower = name.ToLowerInvariant();
+            var distances = LanguageDetector.Ids.Select(id => (Id: id, Distance: EditDistance(lower, id))).ToList();
+            var nearest = distances.Min(d => d.Distance);
+            // Within a third of the name (at least one edit): "pyhton", "javscript", "rusty"; not "cobol".
+            var suggestions = nearest <= Math.Max(1, name.Length / 3) ? distances.Where(d => d.Distance == nearest).Select(d => d.Id).ToList() : [];
+            var hint = suggestions.Count > 0 ? $" Did you mean {string.Join(" or ", suggestions)}?" : "";
+            throw new UsageException($"--lang {TerminalText.Escape(name)} is not a language id.{hint} The ids: {string.Join(", ", LanguageDetector.Ids)}.");
+        }
+
+        /// <summary>Edits (insert, delete, substitute, swap two neighbours) from <paramref name="a"/> to <paramref name="b"/>.</summary>
+        internal static int EditDistance(string a, string b)
+        {
+            var d = new int[a.Length + 1, b.Length + 1];
+            for (var i = 0; i <= a.Length; i++)
+            {
+                d[i, 0] = i;
+            }
+            for (var j = 0; j <= b.Length; j++)
+            {
+                d[0, j] = j;
+            }
+            for (var i = 1; i <= a.Length; i++)
+            {
+                for (var j = 1; j <= b.Length; j++)
+                {
+                    var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                    d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                    if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                    {
+                        d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                    }
+                }
+            }
+            return d[a.Length, b.Length];
         }
 
         private static int IndexCommand(CliArguments a, CancellationToken cancellationToken)
@@ -267,6 +360,11 @@ namespace SemanticSearch.Cli
             if (a.Flag("--rebuild"))
             {
                 SemanticWorkspace.DeleteIndex(options);
+            }
+            if (NothingToIndex(options, "index", cancellationToken) is { } nothing)
+            {
+                Console.Out.WriteLine(json ? JsonSerializer.Serialize(new { root, indexCreated = false, filesScanned = 0, filesIndexed = 0, chunksTotal = 0 }, Json) : nothing);
+                return Ok;
             }
             using var workspace = SemanticWorkspace.Open(options);
             CheckVectors(a, workspace.IndexPath, workspace.PoolFactor, workspace.Codec);
@@ -293,6 +391,8 @@ namespace SemanticSearch.Cli
             model = workspace.Model.Identity.Name,
             executionProvider = workspace.Model.ExecutionProvider.Name(),
             filesScanned = r.FilesScanned,
+            // Of filesScanned, those whose text is in the index (the rest are in skipped): what status calls filesIndexed.
+            filesIndexed = r.FilesIndexed,
             filesUnchanged = r.FilesUnchanged,
             filesTouched = r.FilesTouched,
             filesAdded = r.FilesAdded,
@@ -329,10 +429,12 @@ namespace SemanticSearch.Cli
         private static void PrintIndexSummary(SemanticWorkspace workspace, IndexRunResult r)
         {
             var o = Console.Out;
-            o.WriteLine($"{(r.Cancelled ? "Interrupted" : "Indexed")} {workspace.Root} in {r.Elapsed.TotalSeconds:0.0}s " +
+            o.WriteLine($"{(r.Cancelled ? "Interrupted" : "Indexed")} {TerminalText.Escape(workspace.Root)} in {r.Elapsed.TotalSeconds:0.0}s " +
                 $"({workspace.Model.Identity.Name}, {workspace.Model.ExecutionProvider.Name()})");
-            o.WriteLine(
-                $"  files: {r.FilesScanned} scanned, {r.FilesAdded} added, {r.FilesChanged} changed, {r.FilesDeleted} deleted, {r.FilesUnchanged + r.FilesTouched} unchanged");
+            // The same words and counts as status: files whose text is indexed, files left out.
+            o.WriteLine($"  files: {r.FilesIndexed} indexed, {r.Skipped.Count} skipped");
+            o.WriteLine($"  this run: {r.FilesScanned} files checked: {r.FilesAdded} added, {r.FilesChanged} changed, {r.FilesDeleted} deleted, " +
+                $"{r.FilesUnchanged + r.FilesTouched} unchanged");
             o.WriteLine($"  chunks: {r.ChunksEncoded} encoded, {r.ChunksReused} reused, {r.ChunksTotal} in index");
             if (workspace.LexicalRepairs > 0)
             {
@@ -352,11 +454,11 @@ namespace SemanticSearch.Cli
             }
             if (r.Skipped.Count > 0)
             {
-                o.WriteLine(
-                    $"  skipped: {r.Skipped.Count} ({string.Join(", ", r.Skipped.GroupBy(s => s.Reason).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"))})");
+                o.WriteLine($"  skipped: {SkippedSummary(r.Skipped.Select(s => s.Reason))}");
                 foreach (var s in r.Skipped.Take(20))
                 {
-                    o.WriteLine($"    {s.RelativePath}{(s.IsDirectory ? "/" : "")}: {s.Reason.ToString().ToLowerInvariant()} ({s.Detail})");
+                    o.WriteLine($"    {TerminalText.Escape(s.RelativePath)}{(s.IsDirectory ? "/" : "")}: " +
+                        $"{s.Reason.ToString().ToLowerInvariant()} ({TerminalText.Escape(s.Detail)})");
                 }
                 if (r.Skipped.Count > 20)
                 {
@@ -365,9 +467,9 @@ namespace SemanticSearch.Cli
             }
             foreach (var error in r.Errors)
             {
-                o.WriteLine($"  error: {error}");
+                o.WriteLine($"  error: {TerminalText.Escape(error)}");
             }
-            o.WriteLine($"  index: {workspace.IndexPath}");
+            o.WriteLine($"  index: {TerminalText.Escape(workspace.IndexPath)}");
             if (r.Cancelled)
             {
                 o.WriteLine("  Committed work is kept; run the same command again to resume.");
@@ -406,7 +508,7 @@ namespace SemanticSearch.Cli
             // --exclude-path, not --exclude: that one (every command's) keeps files out of the index, so a search
             // with it would delete them from the index first; this one only leaves them out of the results.
             var filters = new SearchFilters(
-                a.Values("--lang").SelectMany(l => l.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray(),
+                LanguagesFrom(a),
                 a.Value("--path"),
                 LanguageFromQuery: !a.Flag("--no-query-language"),
                 ExcludeGlobs: a.Values("--exclude-path"),
@@ -419,6 +521,20 @@ namespace SemanticSearch.Cli
             }
             // --json silences progress, not warnings (a provider fallback still says so once on stderr); --quiet both.
             var options = WorkspaceOptionsFrom(a, root, a.Flag("--quiet"));
+            if (NothingToIndex(options, "search", cancellationToken) is { } nothing)
+            {
+                Console.Out.WriteLine(json
+                    ? JsonSerializer.Serialize(new { query, root, indexCreated = false, chunksSearched = 0, results = Array.Empty<object>() }, Json)
+                    : nothing);
+                return Ok;
+            }
+            var database = DatabaseOf(options);
+            if (a.Flag("--no-update") && !File.Exists(database))
+            {
+                // Opening would create an empty index only to search it: say what is missing instead.
+                throw new FileNotFoundException($"{TerminalText.Escape(root)} has no index yet ({TerminalText.Escape(database)}): " +
+                    "run 'semsearch index' on it first, or search without --no-update.");
+            }
             using var workspace = SemanticWorkspace.Open(options);
             CheckVectors(a, workspace.IndexPath, workspace.PoolFactor, workspace.Codec);
             IndexRunResult? update = null;
@@ -479,7 +595,7 @@ namespace SemanticSearch.Cli
             }
             if (response.Results.Count == 0)
             {
-                Console.Out.WriteLine(response.ChunksSearched == 0 ? "No indexed chunks match the filters." : "No results.");
+                Console.Out.WriteLine(NoResults(workspace.Root, filters, response));
                 return Ok;
             }
             for (var i = 0; i < response.Results.Count; i++)
@@ -487,10 +603,15 @@ namespace SemanticSearch.Cli
                 var r = response.Results[i];
                 var c = r.Chunk;
                 var name = string.Join('.', new[] { c.Container, c.Symbol }.Where(s => !string.IsNullOrEmpty(s)));
-                Console.Out.WriteLine($"{i + 1,2}. {r.Score:0.000}  {c.Path}:{c.Range.StartLine}  {name} ({c.Kind.ToString().ToLowerInvariant()})");
+                Console.Out.WriteLine($"{i + 1,2}. {r.Score:0.000}  {TerminalText.Escape(c.Path)}:{c.Range.StartLine}  {TerminalText.Escape(name)} " +
+                    $"({c.Kind.ToString().ToLowerInvariant()})");
+                if (MatchedWords(r.Matches) is { } matched)
+                {
+                    Console.Out.WriteLine($"      matched: {matched}");
+                }
                 foreach (var line in r.Snippet.Split('\n').Take(4))
                 {
-                    Console.Out.WriteLine($"      {line}");
+                    Console.Out.WriteLine($"      {TerminalText.EscapeLine(line)}");
                 }
             }
             if (!quiet)
@@ -498,6 +619,37 @@ namespace SemanticSearch.Cli
                 Console.Error.WriteLine($"{response.ChunksSearched} chunks searched; encode {response.EncodeMilliseconds:0.0} ms, search {response.SearchMilliseconds:0.0} ms");
             }
             return Ok;
+        }
+
+        /// <summary>
+        /// Why a search found nothing, in the words that are true: filters (given, or a language named in the query)
+        /// that leave no chunk, an index that holds none, or chunks none of which scored.
+        /// </summary>
+        private static string NoResults(string root, SearchFilters filters, SearchResponse response)
+        {
+            if (response.ChunksSearched > 0)
+            {
+                return "No results.";
+            }
+            var filtered = filters.Languages is { Count: > 0 } || filters.FiltersPaths || response.LanguagesFromQuery.Count > 0;
+            return filtered
+                ? "No indexed chunks match the filters."
+                : $"The index of {TerminalText.Escape(root)} holds nothing to search ('semsearch status' says what is indexed and what was skipped).";
+        }
+
+        /// <summary>
+        /// "Why it matched" in one line: the words of the chunk that answered the query, each once, with the query
+        /// word it answered when that is another word ("Valid (validate)"). Null when there are none.
+        /// </summary>
+        internal static string? MatchedWords(IReadOnlyList<MatchedSpan> matches)
+        {
+            const int Shown = 8;
+            var words = matches
+                .GroupBy(m => m.Text, StringComparer.OrdinalIgnoreCase)
+                .Select(g => g.First())
+                .Select(m => TerminalText.Escape(m.Text) + (m.Text.Equals(m.QueryToken, StringComparison.OrdinalIgnoreCase) ? "" : $" ({TerminalText.Escape(m.QueryToken)})"))
+                .ToList();
+            return words.Count == 0 ? null : string.Join(", ", words.Take(Shown)) + (words.Count > Shown ? $", … ({words.Count - Shown} more)" : "");
         }
 
         private static int StatusCommand(CliArguments a, CancellationToken cancellationToken)
@@ -512,18 +664,22 @@ namespace SemanticSearch.Cli
                 return Ok;
             }
             var o = Console.Out;
-            o.WriteLine($"Workspace: {status.Root}");
-            o.WriteLine($"Index:     {status.IndexPath}{(status.Indexed ? $" ({status.IndexBytes / 1024.0 / 1024.0:0.0} MB)" : " (not indexed yet: run 'semsearch index')")}");
+            o.WriteLine($"Workspace: {TerminalText.Escape(status.Root)}");
+            o.WriteLine($"Index:     {TerminalText.Escape(status.IndexPath)}" +
+                $"{(status.Indexed ? $" ({status.IndexBytes / 1024.0 / 1024.0:0.0} MB)" : " (not indexed yet: run 'semsearch index')")}");
             if (status.Info is { } info)
             {
                 o.WriteLine($"Model:     {info.ModelName} ({info.Dim} dims)");
-                o.WriteLine($"Content:   {status.FilesIndexed} files, {info.ChunkCount} chunks");
+                // The same words and counts as index: files whose text is indexed, files left out.
+                o.WriteLine($"Files:     {status.FilesIndexed} indexed, {status.SkippedByReason.Values.Sum()} skipped");
+                o.WriteLine($"Chunks:    {info.ChunkCount}");
                 o.WriteLine("Last full index: " +
                     $"{(info.LastCompletedUtc is { } t ? t.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss") : "never completed (interrupted; run index to resume)")}");
                 o.WriteLine($"Stale:     {status.StaleFiles} files changed since indexed");
                 if (status.SkippedByReason.Count > 0)
                 {
-                    o.WriteLine($"Skipped:   {string.Join(", ", status.SkippedByReason.Select(kv => $"{kv.Value} {kv.Key.ToLowerInvariant()}"))}");
+                    var reasons = status.SkippedByReason.SelectMany(kv => Enumerable.Repeat(Enum.Parse<SkipReason>(kv.Key), kv.Value));
+                    o.WriteLine($"Skipped:   {SkippedSummary(reasons)}");
                 }
             }
             return Ok;

@@ -19,11 +19,21 @@ formatter.JsonSerializerOptions = json;
 SemanticSearch.Engine.Index.IndexLock.ProgramName = "the SemanticSearch language server of an editor window";
 
 ServerSession? session = null;
-var input = new FramedInput(stdin, message => session?.Client.Log(MessageType.Warning, message));
-var handler = new HeaderDelimitedMessageHandler(PipeWriter.Create(stdout), input.Reader, formatter);
+void Report(string message) => session?.Client.Log(MessageType.Warning, message);
+var input = new FramedInput(stdin, Report);
+var handler = new LspMessageHandler(PipeWriter.Create(stdout), input.Reader, formatter, Report);
 using var rpc = new LspJsonRpc(handler);
 session = new ServerSession(rpc);
 HandlerTable.Bind(rpc, session, json);
+// When StreamJsonRpc ends the connection itself (a stream or protocol error, not the client closing our input),
+// the process exits 1; stderr, which the editor shows as the server's output, says why.
+rpc.Disconnected += (_, e) =>
+{
+    if (e.Reason is not (DisconnectedReason.RemotePartyTerminated or DisconnectedReason.LocallyDisposed))
+    {
+        Console.Error.WriteLine($"[semantic-search] The connection ended ({e.Reason}): {e.Description}");
+    }
+};
 rpc.StartListening();
 using var stop = new CancellationTokenSource();
 var pump = input.PumpAsync(stop.Token);

@@ -35,6 +35,19 @@ public sealed class ServerLifecycle
     /// </summary>
     public void MarkInitialized() => Interlocked.CompareExchange(ref _phase, 1, 0);
 
+    /// <summary>
+    /// At the start of <c>shutdown</c>: before <c>initialize</c> it is refused like any request (-32002), a second
+    /// one like any request after shutdown (-32600), so a client never takes a repeated shutdown for a fresh one.
+    /// </summary>
+    public void EnsureFirstShutdown()
+    {
+        if (_phase == 2)
+        {
+            throw new LocalRpcException("shutdown was already sent.") { ErrorCode = LspErrorCodes.InvalidRequest };
+        }
+        EnsureServing();
+    }
+
     /// <summary>True the first time: the caller then stops everything.</summary>
     public bool BeginShutdown() => Interlocked.Exchange(ref _phase, 2) != 2;
 

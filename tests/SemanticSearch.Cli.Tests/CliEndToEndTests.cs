@@ -143,7 +143,7 @@ public sealed class CliEndToEndTests : IDisposable
         }
         finally
         {
-            Directory.Delete(lonely, recursive: true);
+            TestFolders.Delete(lonely);
         }
 
         var missingModel = CliProcess.Run("index", _repo.Root, "--model", Path.Combine(_repo.Root, "no-such-model"));
@@ -320,7 +320,8 @@ public sealed class CliEndToEndTests : IDisposable
         }
         finally
         {
-            Directory.Delete(cacheHome, recursive: true);
+            // Never throws: when the index failed before making the cache folder, the assertion above is what shows.
+            TestFolders.Delete(cacheHome);
         }
     }
 

@@ -49,8 +49,13 @@ public static class CliProcess
         if (!process.WaitForExit(TimeSpan.FromSeconds(timeoutSeconds)))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"semsearch {string.Join(' ', args)} did not finish in {timeoutSeconds}s");
+            process.WaitForExit();
+            // What it printed before the kill says where it was (still encoding, or stuck).
+            throw new TimeoutException($"semsearch {string.Join(' ', args)} did not finish in {timeoutSeconds}s\n" +
+                $"--- stdout\n{Tail(stdout.Result)}\n--- stderr\n{Tail(stderr.Result)}");
         }
         return new Result(process.ExitCode, stdout.Result, stderr.Result);
     }
+
+    private static string Tail(string text) => text.Length <= 4000 ? text : "…" + text[^4000..];
 }

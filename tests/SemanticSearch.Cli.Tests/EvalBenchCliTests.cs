@@ -12,7 +12,7 @@ public sealed class EvalBenchCliTests : IDisposable
     public void Dispose()
     {
         _repo.Dispose();
-        Directory.Delete(_work, recursive: true);
+        TestFolders.Delete(_work);
     }
 
     private string[] WithModel(params string[] args) => [.. args, "--model", TinyModel.ColbertFolder, "--provider", "cpu"];

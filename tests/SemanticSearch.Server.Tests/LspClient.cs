@@ -203,14 +203,7 @@ public sealed class LspClient : IAsyncDisposable
             }
         }
         _process.Dispose();
-        try
-        {
-            Directory.Delete(CacheHome, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held a moment by the exiting server: the temp folder is cleaned later.
-        }
+        TestSupport.TestFolders.Delete(CacheHome);
     }
 
     /// <summary>What the client answers: progress tokens, logs, capability registrations.</summary>

@@ -44,15 +44,5 @@ public sealed class SampleRepo : IDisposable
         File.SetLastWriteTimeUtc(path, File.GetLastWriteTimeUtc(path).AddSeconds(2));
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A process under test may still hold the index open for a moment; the temp folder is cleaned later.
-        }
-    }
+    public void Dispose() => TestFolders.Delete(Root);
 }

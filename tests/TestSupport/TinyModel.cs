@@ -75,10 +75,8 @@ public static class TinyModel
         }
         finally
         {
-            if (Directory.Exists(temp))
-            {
-                Directory.Delete(temp, recursive: true);
-            }
+            // A build that failed is reported by the throw above, never by its cleanup.
+            TestFolders.Delete(temp);
         }
     }
 }

@@ -30,6 +30,13 @@ public sealed record IndexRunResult(
 {
     /// <summary>Of <see cref="Elapsed"/>: training the codec and converting stored vectors to codes (zero on most passes).</summary>
     public TimeSpan CompressionTime { get; init; }
+
+    /// <summary>
+    /// Of <see cref="FilesScanned"/>: those whose text is in the index after the pass. The others were left out for
+    /// their content (binary, minified, generated: in <see cref="Skipped"/>, whether this pass read them or an
+    /// earlier one did) or are not committed (cancelled).
+    /// </summary>
+    public int FilesIndexed { get; init; }
 }
 
 /// <summary>
@@ -126,6 +133,7 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
             {
                 stats.Unchanged++;
                 stats.ChunksTotal += record.ChunkIds.Count;
+                stats.Count(record, skipped);
                 done++;
                 continue;
             }
@@ -147,6 +155,7 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
                 // Keep whatever was indexed before; a locked file is usually readable on the next pass.
                 skipped.Add(new SkippedFile(file.RelativePath, SkipReason.Unreadable, ex.Message));
                 errors.Add($"{file.RelativePath}: {ex.Message}");
+                stats.Indexed += record is { Skipped: null } ? 1 : 0;
                 done++;
                 continue;
             }
@@ -157,6 +166,7 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
                 store.Touch(record with { Size = file.Size, LastWriteTicks = stamp });
                 stats.Touched++;
                 stats.ChunksTotal += record.ChunkIds.Count;
+                stats.Count(record, skipped);
                 done++;
                 continue;
             }
@@ -241,6 +251,7 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
             clock.Elapsed)
         {
             CompressionTime = _compressionTime,
+            FilesIndexed = stats.Indexed,
         };
     }
 
@@ -316,6 +327,7 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
         stats.Encoded += work.Count;
         stats.Reused += group.Sum(p => p.Chunks.Count - p.ToEncode.Count);
         stats.ChunksTotal += group.Sum(p => p.Chunks.Count);
+        stats.Indexed += group.Count(p => p.Record.Skipped is null);
         return true;
     }
 
@@ -380,7 +392,24 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
         public int Encoded;
         public int Reused;
         public int ChunksTotal;
+        public int Indexed;
         public List<string> EncodedIds { get; } = [];
         public CodecErrorSample CodecError { get; } = new();
+
+        /// <summary>
+        /// A file this pass did not read: indexed, or skipped as its record says (so every pass lists every file
+        /// left out, as <c>status</c> does, not only those it read).
+        /// </summary>
+        public void Count(FileRecord record, List<SkippedFile> skipped)
+        {
+            if (record.Skipped is { } reason)
+            {
+                skipped.Add(new SkippedFile(record.Path, reason, record.SkipDetail ?? ""));
+            }
+            else
+            {
+                Indexed++;
+            }
+        }
     }
 }

@@ -21,10 +21,10 @@ public sealed record SearchFilters(
     public static SearchFilters None { get; } = new();
 
     /// <summary>
-    /// Filters the lexical index cannot apply itself (it knows languages, not paths): its hits are filtered after
-    /// Lucene, so it is asked for more of them.
+    /// Some filter is on a path (a glob, an exclusion, tests). The lexical index cannot apply these itself (it
+    /// knows languages, not paths): its hits are filtered after Lucene, so it is asked for more of them.
     /// </summary>
-    internal bool FiltersPaths => !string.IsNullOrWhiteSpace(PathGlob) || ExcludeGlobs is { Count: > 0 } || ExcludeTests;
+    public bool FiltersPaths => !string.IsNullOrWhiteSpace(PathGlob) || ExcludeGlobs is { Count: > 0 } || ExcludeTests;
 }
 
 /// <summary>

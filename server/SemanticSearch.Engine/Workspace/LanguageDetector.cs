@@ -95,6 +95,10 @@ public static class LanguageDetector
         [".zshrc"] = "shell",
     };
 
+    /// <summary>Every id <see cref="FromPath"/> gives, sorted: what a language filter can name.</summary>
+    public static IReadOnlyList<string> Ids { get; } =
+        [.. ByExtension.Values.Concat(ByFileName.Values).Append(Text).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+
     /// <summary>
     /// Language id from the file name/extension (case-insensitive). Anything without a dedicated chunker
     /// (README, LICENSE, Makefile, Dockerfile, .txt, .cfg, .ini, unknown extensions) is "text": the scanner

@@ -19,7 +19,7 @@ public sealed class CliArtifactTests : IDisposable
     public void Dispose()
     {
         _repo.Dispose();
-        Directory.Delete(_work, recursive: true);
+        TestFolders.Delete(_work);
     }
 
     private static string ShippedModelName

@@ -45,12 +45,17 @@ public sealed class SearchHandler(ServerSession session) : IRequestHandler<Searc
         return new SearchFilters(Languages(given?.Language), pathGlob, given?.LanguageFromQuery ?? true, excluded, given?.ExcludeTests ?? false);
     }
 
-    /// <summary>One language id or an array of them; anything else is no filter.</summary>
+    /// <summary>
+    /// One language id or an array of them; absent or null is no filter. Anything else is an error: dropping a
+    /// <c>5</c> would search every language while the client believes it filtered.
+    /// </summary>
     private static string[]? Languages(JsonElement? value) => value switch
     {
+        null or { ValueKind: JsonValueKind.Null or JsonValueKind.Undefined } => null,
         { ValueKind: JsonValueKind.String } s => [s.GetString()!],
-        { ValueKind: JsonValueKind.Array } a => a.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToArray(),
-        _ => null,
+        { ValueKind: JsonValueKind.Array } a when a.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String) =>
+            [.. a.EnumerateArray().Select(e => e.GetString()!)],
+        _ => throw InvalidParams("filters.language must be a language id or an array of language ids (strings)."),
     };
 
     /// <summary>
