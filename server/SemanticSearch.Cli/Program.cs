@@ -34,9 +34,10 @@ namespace SemanticSearch.Cli
             semsearch: natural-language code search over a folder, fully local.
 
             Usage:
-              semsearch index  <root> [--rebuild] [options]      build or update the index incrementally
+              semsearch index  <root> [--rebuild] [--wait] [options]
+                                                                 build or update the index incrementally
               semsearch search <root> "<query>" [-k N] [--lang L]... [--path GLOB] [--exclude-path GLOB]... [--no-tests]
-                               [--no-update] [--no-query-language] [--exact] [options]
+                               [--no-update] [--wait] [--no-query-language] [--exact] [options]
               semsearch status <root> [options]                  what is indexed, skipped and stale
               semsearch eval   (--queries Q.jsonl (--corpus C.jsonl | --root DIR))... [--systems S,S...] [--weights NAME=V,...]
                                [--baseline bm25] [--limit N] [--output FILE] [--rebuild] [--no-query-language] [options]
@@ -55,6 +56,8 @@ namespace SemanticSearch.Cli
               --exclude GLOB       extra gitignore-style exclude pattern (repeatable): kept out of the index
               --exclude-path GLOB  search: leave out results whose path matches (repeatable; same syntax as --path)
               --no-tests           search: leave out test files (tests/, *_test.go, FooTests.cs, *.spec.ts, ...)
+              --wait               index, search: when another process (another run, an editor) writes the index, wait
+                                   for it instead of failing (index) or searching the index as it is (search)
               --max-file-size S    skip larger files (default 1m; accepts 500k, 2m, bytes)
               --no-gitignore       do not apply .gitignore files
               --json               machine-readable output on stdout
@@ -99,8 +102,8 @@ namespace SemanticSearch.Cli
             {
                 return args[0] switch
                 {
-                    "index" => IndexCommand(Parse(args, ["--rebuild"], []), cancellation.Token),
-                    "search" => SearchCommand(Parse(args, ["--no-update", "--no-query-language", "--exact", "--no-tests"], ["-k", "--lang", "--path", "--exclude-path"]),
+                    "index" => IndexCommand(Parse(args, ["--rebuild", "--wait"], []), cancellation.Token),
+                    "search" => SearchCommand(Parse(args, ["--no-update", "--wait", "--no-query-language", "--exact", "--no-tests"], ["-k", "--lang", "--path", "--exclude-path"]),
                         cancellation.Token),
                     "status" => StatusCommand(Parse(args, [], []), cancellation.Token),
                     "eval" => EvalCommand.Run(Parse(args, EvalCommand.Flags, EvalCommand.Values), cancellation.Token),
@@ -121,6 +124,16 @@ namespace SemanticSearch.Cli
             catch (IndexCorruptException ex) when (ex.Remedy == ErrorRemedy.RebuildIndex)
             {
                 await Console.Error.WriteLineAsync($"semsearch: {ex.Message} {Remedy(ex.Remedy)}");
+                return Failure;
+            }
+            catch (IndexNeedsUpdateException ex)
+            {
+                await Console.Error.WriteLineAsync($"semsearch: {ex.Message} {Remedy(ex.Remedy)}");
+                return Failure;
+            }
+            catch (IndexBusyException ex)
+            {
+                await Console.Error.WriteLineAsync($"semsearch: {ex.Message} {BusyAdvice(ex)}");
                 return Failure;
             }
             catch (Exception ex) when (ex is DirectoryNotFoundException or FileNotFoundException or ModelLoadException or IOException
@@ -169,8 +182,24 @@ namespace SemanticSearch.Cli
         internal static WorkspaceOptions WorkspaceOptionsFrom(CliArguments a, string root, bool quiet)
         {
             var (model, encoder) = ModelOptionsFrom(a, quiet);
-            return new WorkspaceOptions(root, model, IndexLocation.From(a.Value("--index"), a.Flag("--cache")), ScanOptionsFrom(a), encoder, CompressionFrom(a));
+            var options = new WorkspaceOptions(root, model, IndexLocation.From(a.Value("--index"), a.Flag("--cache")), ScanOptionsFrom(a), encoder, CompressionFrom(a));
+            // --wait: a second writer waits for the one holding the index (IndexLock), saying once who that is.
+            return a.Flag("--wait")
+                ? options with
+                {
+                    WriterWait = Timeout.InfiniteTimeSpan,
+                    WaitingForWriter = holder => Console.Error.WriteLine(
+                        $"semsearch: waiting for {TerminalText.Escape(holder?.Describe() ?? "another process")} to finish with the index (Ctrl-C to stop)..."),
+                }
+                : options;
         }
+
+        /// <summary>What to do about another process writing the index, for the command this process runs.</summary>
+        private static string BusyAdvice(IndexBusyException busy) =>
+            busy.Holder?.Program.Contains("language server", StringComparison.Ordinal) == true
+                ? "That editor window keeps this index up to date by itself; search it with `semsearch search --no-update`, " +
+                  "or add --wait to run once the window lets go of it."
+                : "Run again when it is done, or add --wait to wait for it.";
 
         /// <summary>
         /// <c>--vectors codes</c> (the default: compressed once the index is large), <c>codes:BITS</c> (residual bits
@@ -235,6 +264,7 @@ namespace SemanticSearch.Cli
         internal static string Remedy(ErrorRemedy remedy) => remedy switch
         {
             ErrorRemedy.RebuildIndex => "Rebuild it with `semsearch index <root> --rebuild`.",
+            ErrorRemedy.UpdateIndex => "Run `semsearch index <root>` (or search without --no-update).",
             _ => throw new ArgumentOutOfRangeException(nameof(remedy), remedy, null),
         };
 
@@ -535,10 +565,22 @@ namespace SemanticSearch.Cli
                 throw new FileNotFoundException($"{TerminalText.Escape(root)} has no index yet ({TerminalText.Escape(database)}): " +
                     "run 'semsearch index' on it first, or search without --no-update.");
             }
-            using var workspace = SemanticWorkspace.Open(options);
+            // Another process writing the index (a CLI run, an editor's server): search it as it is, read-only, and say
+            // so; with --wait, wait for it and update first.
+            string? notUpdated = null;
+            if (!a.Flag("--no-update") && !a.Flag("--wait") && SemanticWorkspace.CurrentWriter(options, out var held) is var writer && held)
+            {
+                notUpdated = $"not updated: {TerminalText.Escape(writer?.Describe() ?? "another process")} is writing the index; searched it as it is.";
+            }
+            var readOnly = a.Flag("--no-update") || notUpdated is not null;
+            using var workspace = SemanticWorkspace.Open(options with { ReadOnly = readOnly });
+            if (notUpdated is not null && !a.Flag("--quiet"))
+            {
+                Console.Error.WriteLine($"semsearch: {notUpdated}");
+            }
             CheckVectors(a, workspace.IndexPath, workspace.PoolFactor, workspace.Codec);
             IndexRunResult? update = null;
-            if (!a.Flag("--no-update"))
+            if (!readOnly)
             {
                 // Searching stale files would be wrong; an unchanged workspace costs one stat per file here.
                 update = workspace.Index(quiet ? null : new ProgressPrinter(), cancellationToken);
@@ -568,6 +610,7 @@ namespace SemanticSearch.Cli
                         chunksEncoded = update.ChunksEncoded,
                         filesChanged = update.FilesAdded + update.FilesChanged + update.FilesDeleted,
                     },
+                    notUpdated,
                     results = response.Results.Select((r, i) => new
                     {
                         rank = i + 1,
@@ -676,6 +719,10 @@ namespace SemanticSearch.Cli
                 o.WriteLine("Last full index: " +
                     $"{(info.LastCompletedUtc is { } t ? t.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss") : "never completed (interrupted; run index to resume)")}");
                 o.WriteLine($"Stale:     {status.StaleFiles} files changed since indexed");
+                if (status.Writer is { } writer)
+                {
+                    o.WriteLine($"Writer:    {TerminalText.Escape(writer.Describe())} is updating the index now");
+                }
                 if (status.SkippedByReason.Count > 0)
                 {
                     var reasons = status.SkippedByReason.SelectMany(kv => Enumerable.Repeat(Enum.Parse<SkipReason>(kv.Key), kv.Value));

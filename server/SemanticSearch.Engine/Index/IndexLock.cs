@@ -9,9 +9,13 @@ namespace SemanticSearch.Engine.Index;
 /// <param name="Since">When it took the lock (UTC).</param>
 public sealed record IndexHolder(int ProcessId, string Program, DateTime Since)
 {
+    /// <summary>A holder that had not recorded itself (yet) when it was asked for.</summary>
+    public static IndexHolder Unknown { get; } = new(0, "another process", DateTime.MinValue);
+
     /// <summary>"semsearch index (pid 4242, since 13:40:02)": how every front end names the holder.</summary>
-    public string Describe() =>
-        $"{Program} (pid {ProcessId}, since {Since.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture)})";
+    public string Describe() => ProcessId <= 0
+        ? Program
+        : $"{Program} (pid {ProcessId}, since {Since.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture)})";
 
     /// <summary>The line this process writes into the holder file: pid, start time (ticks, UTC) and program, tab-separated.</summary>
     internal string ToLine() => string.Join('\t', ProcessId.ToString(CultureInfo.InvariantCulture), Since.Ticks.ToString(CultureInfo.InvariantCulture), Program);
@@ -96,7 +100,8 @@ public sealed class IndexLock : IDisposable
     }
 
     /// <summary>
-    /// Takes the writer lock, waiting up to <paramref name="wait"/> for the holder to let go (zero: fail at once).
+    /// Takes the writer lock, waiting up to <paramref name="wait"/> for the holder to let go (zero: fail at once;
+    /// <see cref="Timeout.InfiniteTimeSpan"/>: until it does, or <paramref name="cancellationToken"/>).
     /// <paramref name="waiting"/> hears once who is waited for. Throws <see cref="IndexBusyException"/> naming the
     /// holder when the wait ends first.
     /// </summary>
@@ -114,7 +119,7 @@ public sealed class IndexLock : IDisposable
                 return held;
             }
             var holder = ReadHolder(files);
-            if (clock.Elapsed >= wait)
+            if (wait != Timeout.InfiniteTimeSpan && clock.Elapsed >= wait)
             {
                 throw new IndexBusyException(files.Database, holder);
             }

@@ -6,6 +6,7 @@ namespace SemanticSearch.Engine.Indexing;
 /// <summary>The state of a workspace's index, read without loading a model.</summary>
 /// <param name="Indexed">False when no index file exists yet.</param>
 /// <param name="StaleFiles">Files added, changed (size or mtime) or deleted since they were indexed.</param>
+/// <param name="Writer">The process writing the index as it was read (<see cref="IndexLock"/>); null when none was.</param>
 public sealed record WorkspaceStatus(
     string Root,
     string IndexPath,
@@ -14,7 +15,8 @@ public sealed record WorkspaceStatus(
     long IndexBytes,
     int FilesIndexed,
     IReadOnlyDictionary<string, int> SkippedByReason,
-    int StaleFiles)
+    int StaleFiles,
+    IndexHolder? Writer = null)
 {
     /// <summary>
     /// Reads the status as a reader of the index (<see cref="IndexStore.OpenExisting"/>: nothing is written); a
@@ -24,7 +26,9 @@ public sealed record WorkspaceStatus(
     {
         try
         {
-            return ReadIndex(root, indexPath, scanOptions, cancellationToken);
+            var status = ReadIndex(root, indexPath, scanOptions, cancellationToken);
+            var writer = IndexLock.CurrentWriter(new IndexFiles(indexPath), out var held);
+            return held ? status with { Writer = writer ?? IndexHolder.Unknown } : status;
         }
         catch (Exception ex) when (IndexCorruptException.IsDamage(ex))
         {

@@ -48,4 +48,55 @@ public sealed class IndexInUseTests
             holder.Dispose();
         }
     }
+
+    [Fact]
+    public async Task The_cli_beside_a_server_that_writes_the_index_is_refused_naming_it_and_searches_the_index_as_it_is()
+    {
+        using var repo = new SampleRepo();
+        var options = LspClient.Options();
+        options["indexLocation"] = "workspace";
+        await using (var client = LspClient.Start())
+        {
+            await client.InitializeAsync([repo.Root], options);
+            await client.WaitReadyAsync(1);
+
+            var index = Cli("index", repo.Root);
+            Assert.True(index.ExitCode == 1, index.Output);
+            Assert.Contains("the SemanticSearch language server of an editor window (pid", index.Output, StringComparison.Ordinal);
+            Assert.Contains("keeps this index up to date by itself", index.Output, StringComparison.Ordinal);
+
+            var search = Cli("search", repo.Root, "validate an email address", "-k", "3");
+            Assert.True(search.ExitCode == 0, search.Output);
+            Assert.Contains("not updated", search.Output, StringComparison.Ordinal);
+            Assert.Contains("EmailValidator.cs", search.Output, StringComparison.Ordinal);
+
+            // The server still writes and answers after the CLI has read beside it.
+            await client.RequestAsync("semanticSearch/reindex", new { full = false });
+            Assert.True((await client.SearchAsync("validate an email address")).GetProperty("results").GetArrayLength() > 0);
+            await client.RequestAsync("shutdown");
+        }
+        // The window closed: the CLI is the writer now.
+        var after = Cli("index", repo.Root);
+        Assert.True(after.ExitCode == 0, after.Output);
+    }
+
+    private static (int ExitCode, string Output) Cli(params string[] args)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "semsearch.dll"));
+        foreach (var arg in args.Concat(["--model", TinyModel.ColbertFolder, "--provider", "cpu"]))
+        {
+            info.ArgumentList.Add(arg);
+        }
+        info.Environment.Remove("SEMSEARCH_MODEL");
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(180)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"semsearch {string.Join(' ', args)} did not finish");
+        }
+        return (process.ExitCode, $"exit {process.ExitCode}\n{stdout.Result}\n{stderr.Result}");
+    }
 }
