@@ -381,7 +381,7 @@ public sealed class CliEndToEndTests : IDisposable
     }
 
     [Fact]
-    public void TinyRandomModel_a_crash_while_writing_the_codes_file_heals_at_the_next_open()
+    public void TinyRandomModel_a_crash_while_writing_the_codes_file_heals_at_the_next_writers_open()
     {
         // Enough generated code to be compressed (65,536 token vectors).
         for (var i = 0; i < 300; i++)
@@ -407,12 +407,23 @@ public sealed class CliEndToEndTests : IDisposable
         Assert.Contains(CodesFile.FaultDuringCodesWrite, crashed.Stderr);
         Assert.Equal(generation, HeaderGeneration(codesFile));
 
-        // The store has the commit; the codes file is behind it, so opening rewrites it, and the new chunk is found.
+        // The store has the commit; the codes file is behind it. A reader (search --no-update) never writes: it reads
+        // the vectors from the store instead, and finds the new chunk.
         var search = CliProcess.Run(WithModel("search", _repo.Root, "zebra quokka total", "-k", "1", "--json", "--no-update"));
         Assert.True(search.ExitCode == 0, search.ToString());
         using (var doc = JsonDocument.Parse(search.Stdout))
         {
             Assert.Equal("zebra_quokka_total", doc.RootElement.GetProperty("results")[0].GetProperty("symbol").GetString());
+        }
+        Assert.Equal(generation, HeaderGeneration(codesFile));
+
+        // The next writer's open rewrites it (nothing re-encoded); the one after finds it current.
+        var healed = CliProcess.Run(WithModel("index", _repo.Root, "--json"));
+        Assert.True(healed.ExitCode == 0, healed.ToString());
+        using (var doc = JsonDocument.Parse(healed.Stdout))
+        {
+            Assert.True(doc.RootElement.GetProperty("codesFileRebuilt").GetBoolean());
+            Assert.Equal(0, doc.RootElement.GetProperty("chunksEncoded").GetInt32());
         }
         Assert.True(HeaderGeneration(codesFile) > generation);
         var again = CliProcess.Run(WithModel("index", _repo.Root, "--json"));
