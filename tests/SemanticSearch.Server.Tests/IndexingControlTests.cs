@@ -23,7 +23,7 @@ public sealed partial class IndexingControlTests : IDisposable
         {
             try
             {
-                Directory.Delete(dir, recursive: true);
+                TestFolders.Delete(dir);
             }
             catch (IOException)
             {

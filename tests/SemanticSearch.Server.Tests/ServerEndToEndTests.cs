@@ -17,7 +17,7 @@ public sealed class ServerEndToEndTests : IDisposable
         {
             try
             {
-                Directory.Delete(dir, recursive: true);
+                TestFolders.Delete(dir);
             }
             catch (IOException)
             {

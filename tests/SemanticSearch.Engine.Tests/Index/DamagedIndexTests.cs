@@ -74,7 +74,7 @@ public sealed class DamagedIndexTests
         }
         finally
         {
-            Directory.Delete(outside, recursive: true);
+            TestFolders.Delete(outside);
         }
     }
 

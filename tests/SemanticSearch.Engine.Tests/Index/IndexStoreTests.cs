@@ -3,6 +3,8 @@ using SemanticSearch.Engine.Index;
 using SemanticSearch.Engine.Models;
 using SemanticSearch.Engine.Workspace;
 
+using SemanticSearch.TestSupport;
+
 namespace SemanticSearch.Engine.Tests.Index;
 
 public sealed class IndexStoreTests : IDisposable
@@ -11,7 +13,7 @@ public sealed class IndexStoreTests : IDisposable
     private static readonly ModelIdentity ModelA = new("model-a", "w1", "s1");
     private static readonly ModelIdentity ModelB = new("model-b", "w2", "s1");
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => TestFolders.Delete(_dir);
 
     private string IndexPath => Path.Combine(_dir, "index.db");
 

@@ -1,6 +1,8 @@
 using SemanticSearch.Engine.Chunking;
 using SemanticSearch.Engine.Index;
 
+using SemanticSearch.TestSupport;
+
 namespace SemanticSearch.Engine.Tests.Index;
 
 /// <summary>The Lucene.NET lexical index on disk: fielded BM25 with the code term rule, per-file replacement, reopen, self-repair.</summary>
@@ -8,7 +10,7 @@ public sealed class LexicalIndexTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("semsearch-lexical-").FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => TestFolders.Delete(_dir);
 
     private string Folder => Path.Combine(_dir, "index.lexical");
 

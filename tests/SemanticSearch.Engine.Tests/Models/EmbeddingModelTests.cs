@@ -10,7 +10,7 @@ public sealed class EmbeddingModelTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("semsearch-model-").FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => TestFolders.Delete(_dir);
 
     private static EmbeddingModel OpenColbert(int maxBatch = 16) => EmbeddingModel.Open(TinyModel.ColbertFolder, new EncoderOptions(ExecutionProvider.Cpu, 1, maxBatch));
 
@@ -67,7 +67,7 @@ public sealed class EmbeddingModelTests : IDisposable
         }
         finally
         {
-            Directory.Delete(folder, recursive: true);
+            TestFolders.Delete(folder);
         }
     }
 

@@ -9,7 +9,7 @@ public sealed class TinyModelScriptTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("semsearch-tinyscript-").FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => TestFolders.Delete(_dir);
 
     private string Build(string name, int seed)
     {

@@ -10,7 +10,7 @@ public sealed class TokenizerTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("semsearch-tok-").FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => TestFolders.Delete(_dir);
 
     /// <summary>The answerai manifest with a few fields changed, written to a temp folder (vocab by absolute path).</summary>
     private ModelTokenizer Tokenizer(Action<JsonObject>? edit = null)

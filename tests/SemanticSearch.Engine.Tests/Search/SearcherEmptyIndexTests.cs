@@ -2,6 +2,8 @@ using SemanticSearch.Engine.Index;
 using SemanticSearch.Engine.Models;
 using SemanticSearch.Engine.Search;
 
+using SemanticSearch.TestSupport;
+
 namespace SemanticSearch.Engine.Tests.Search;
 
 public sealed class SearcherEmptyIndexTests
@@ -21,7 +23,7 @@ public sealed class SearcherEmptyIndexTests
         }
         finally
         {
-            Directory.Delete(dir, recursive: true);
+            TestFolders.Delete(dir);
         }
     }
 }

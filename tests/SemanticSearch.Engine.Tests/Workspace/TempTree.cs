@@ -1,6 +1,8 @@
 using System.Text;
 using SemanticSearch.Engine.Workspace;
 
+using SemanticSearch.TestSupport;
+
 namespace SemanticSearch.Engine.Tests.Workspace;
 
 /// <summary>A real directory tree under the temp folder, deleted on dispose.</summary>
@@ -39,7 +41,7 @@ internal sealed class TempTree : IDisposable
     {
         try
         {
-            Directory.Delete(Root, recursive: true);
+            TestFolders.Delete(Root);
         }
         catch (IOException)
         {

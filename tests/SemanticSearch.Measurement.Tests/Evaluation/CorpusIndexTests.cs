@@ -10,7 +10,7 @@ public sealed class CorpusIndexTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("semsearch-corpusindex-").FullName;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => TestFolders.Delete(_dir);
 
     private static List<CorpusRecord> Records(int n) =>
         Enumerable.Range(0, n).Select(i => new CorpusRecord($"r{i}", $"def function_{i}(value):\n    return value * {i}", "python", i % 2 == 0 ? $"pkg/m{i}.py" : null)).ToList();

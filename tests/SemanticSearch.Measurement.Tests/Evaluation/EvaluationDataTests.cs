@@ -1,5 +1,7 @@
 using SemanticSearch.Measurement.Evaluation;
 
+using SemanticSearch.TestSupport;
+
 namespace SemanticSearch.Measurement.Tests.Evaluation;
 
 /// <summary>Query/corpus readers, BM25 and its identifier splitting, gold matching and corpus symbols.</summary>
@@ -73,7 +75,7 @@ public sealed class EvaluationDataTests
         }
         finally
         {
-            Directory.Delete(dir, true);
+            TestFolders.Delete(dir);
         }
     }
 

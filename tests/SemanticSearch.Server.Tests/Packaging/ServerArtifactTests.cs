@@ -18,7 +18,7 @@ public sealed class ServerArtifactTests : IDisposable
         _repo.Dispose();
         try
         {
-            Directory.Delete(_work, recursive: true);
+            TestFolders.Delete(_work);
         }
         catch (IOException)
         {

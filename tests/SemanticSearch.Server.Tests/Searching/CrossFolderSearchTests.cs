@@ -131,6 +131,6 @@ public sealed class CrossFolderSearchTests : IDisposable
         _mailFolder.Dispose();
         _retryFolder.Dispose();
         _mail.Dispose();
-        Directory.Delete(_retryRoot, recursive: true);
+        TestFolders.Delete(_retryRoot);
     }
 }

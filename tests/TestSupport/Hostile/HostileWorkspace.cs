@@ -119,7 +119,7 @@ public sealed class HostileWorkspace : IDisposable
         try
         {
             // Links are deleted as links: nothing outside the workspace is touched through them.
-            Directory.Delete(_top, recursive: true);
+            TestFolders.Delete(_top);
         }
         catch (IOException)
         {
