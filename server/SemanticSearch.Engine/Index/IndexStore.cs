@@ -27,11 +27,12 @@ public sealed class IndexCorruptException(string path, Exception inner)
     /// <summary>
     /// What reading a damaged LiteDB file throws, past its open: LiteDB's own page checks, a string whose bytes are
     /// no longer UTF-8, a field of the wrong type, a blob cut short. Turned into this exception (with the remedy)
-    /// wherever a front end reads the index, never shown raw.
-    /// A reader's LiteDB asked to write (to fix up a file of the wrong length) is damage too: its streams refuse.
+    /// wherever a front end reads the index, never shown raw. So is a document that no longer matches our checksum
+    /// (<see cref="DocumentChecksum"/>). A reader's LiteDB asked to write (to fix up a file of the wrong length) is damage too: its streams refuse.
     /// </summary>
     public static bool IsDamage(Exception ex) =>
-        ex is LiteException or System.Text.DecoderFallbackException or InvalidCastException or EndOfStreamException or NotSupportedException;
+        ex is LiteException or System.Text.DecoderFallbackException or InvalidCastException or EndOfStreamException or NotSupportedException
+            or ChecksumMismatchException;
 }
 
 /// <summary>
@@ -189,7 +190,7 @@ public sealed class IndexStore : IDisposable
             {
                 store.EnsureHeader(model, dim, root, poolFactor);
             }
-            catch (Exception ex) when (ex is LiteException or IndexCorruptException)
+            catch (Exception ex) when (ex is IndexCorruptException || IndexCorruptException.IsDamage(ex))
             {
                 store.Dispose();
                 throw ex as IndexCorruptException ?? new IndexCorruptException(full, ex);
@@ -238,7 +239,7 @@ public sealed class IndexStore : IDisposable
             {
                 throw new IndexNeedsUpdateException(full, $"was built with model {info.ModelName}, not {model.Name}");
             }
-            var meta = store._meta.FindById(MetaId);
+            var meta = store.Header();
             store._codec = store.CodecOf(meta);
             store.PoolFactor = meta.TryGetValue("pool", out var pool) && pool.IsInt32 ? pool.AsInt32 : 1;
             store._lexical = LexicalIndex.TryOpenReader(files.LexicalFolder);
@@ -256,7 +257,7 @@ public sealed class IndexStore : IDisposable
                 gate?.Dispose();
             }
             store?.Dispose();
-            if (ex is LiteException)
+            if (IndexCorruptException.IsDamage(ex))
             {
                 throw new IndexCorruptException(full, ex);
             }
@@ -357,9 +358,9 @@ public sealed class IndexStore : IDisposable
         lock (_gate)
         {
             using var writing = Writing();
-            var meta = _meta.FindById(MetaId);
+            var meta = Header();
             meta["gen"] = 0L;
-            _meta.Update(meta);
+            _meta.Update(DocumentChecksum.Seal(meta));
             return 0;
         }
     }
@@ -371,10 +372,16 @@ public sealed class IndexStore : IDisposable
         {
             lock (_gate)
             {
-                return _meta.FindById(MetaId) is { } doc ? GenerationOf(doc) : -1;
+                return ReadHeader() is { } doc ? GenerationOf(doc) : -1;
             }
         }
     }
+
+    /// <summary>The header document (checked against its checksum: <see cref="DocumentChecksum"/>); null in a new file.</summary>
+    private BsonDocument? ReadHeader() => _meta.FindById(MetaId) is { } doc ? DocumentChecksum.Verify(doc, "the index header") : null;
+
+    /// <summary>The header of an index that has one (every open index but a new file's before its header is written).</summary>
+    private BsonDocument Header() => ReadHeader() ?? throw new IndexCorruptException(IndexPath, new InvalidDataException("missing header"));
 
     /// <summary>The <c>gen</c> field of a header document, -1 when it has none.</summary>
     private static long GenerationOf(BsonDocument meta) =>
@@ -409,7 +416,7 @@ public sealed class IndexStore : IDisposable
             _ = store.Info;
             return store;
         }
-        catch (LiteException ex)
+        catch (Exception ex) when (IndexCorruptException.IsDamage(ex))
         {
             store.Dispose();
             throw new IndexCorruptException(path, ex);
@@ -469,7 +476,7 @@ public sealed class IndexStore : IDisposable
 
     private IndexInfo ReadInfo()
     {
-        var doc = _meta.FindById(MetaId) ?? throw new IndexCorruptException(IndexPath, new InvalidDataException("missing header"));
+        var doc = Header();
         return new IndexInfo(
             doc["schema"].AsInt32,
             doc["modelKey"].AsString,
@@ -484,7 +491,7 @@ public sealed class IndexStore : IDisposable
 
     private void EnsureHeader(ModelIdentity model, int dim, string root, int poolFactor)
     {
-        var doc = _meta.FindById(MetaId);
+        var doc = ReadHeader();
         if (doc is not null)
         {
             var schema = doc["schema"].AsInt32;
@@ -494,7 +501,7 @@ public sealed class IndexStore : IDisposable
                 if (schema != SchemaVersion)
                 {
                     doc["schema"] = SchemaVersion;
-                    _meta.Update(doc);
+                    _meta.Update(DocumentChecksum.Seal(doc));
                 }
                 _codec = CodecOf(doc);
                 PoolFactor = doc.TryGetValue("pool", out var pool) && pool.IsInt32 ? pool.AsInt32 : 1;
@@ -509,7 +516,7 @@ public sealed class IndexStore : IDisposable
             _meta.DeleteAll();
             _db.Commit();
         }
-        _meta.Upsert(new BsonDocument
+        _meta.Upsert(DocumentChecksum.Seal(new BsonDocument
         {
             ["_id"] = MetaId,
             ["schema"] = SchemaVersion,
@@ -521,7 +528,7 @@ public sealed class IndexStore : IDisposable
             ["completed"] = BsonValue.Null,
             ["gen"] = 0L,
             ["pool"] = poolFactor,
-        });
+        }));
         PoolFactor = poolFactor;
         if (ResetReason is not null)
         {
@@ -574,12 +581,12 @@ public sealed class IndexStore : IDisposable
                 throw new InvalidOperationException("The index already has a codec; a new one needs a rebuild.");
             }
             using var writing = Writing();
-            var meta = _meta.FindById(MetaId);
+            var meta = Header();
             meta["codec"] = codec.ToBytes();
             meta["codesDone"] = false;
             meta["codecErrSum"] = 0.0;
             meta["codecErrCount"] = 0L;
-            _meta.Update(meta);
+            _meta.Update(DocumentChecksum.Seal(meta));
             _codec = codec;
         }
     }
@@ -633,9 +640,9 @@ public sealed class IndexStore : IDisposable
         lock (_gate)
         {
             using var writing = Writing();
-            var meta = _meta.FindById(MetaId);
+            var meta = Header();
             meta["codesDone"] = true;
-            _meta.Update(meta);
+            _meta.Update(DocumentChecksum.Seal(meta));
             // Every chunk is codes now: map them. A mapping handed out before stays open until the store closes
             // (a search may still read it).
             if (_codes is not null)
@@ -655,7 +662,7 @@ public sealed class IndexStore : IDisposable
         {
             lock (_gate)
             {
-                return _codec is not null && _meta.FindById(MetaId) is { } meta && meta.TryGetValue("codesDone", out var done) && done.IsBoolean && done.AsBoolean;
+                return _codec is not null && ReadHeader() is { } meta && meta.TryGetValue("codesDone", out var done) && done.IsBoolean && done.AsBoolean;
             }
         }
     }
@@ -666,11 +673,11 @@ public sealed class IndexStore : IDisposable
         lock (_gate)
         {
             using var writing = Writing();
-            var meta = _meta.FindById(MetaId);
+            var meta = Header();
             var (sumSoFar, countSoFar) = CodecErrorOf(meta);
             meta["codecErrSum"] = sumSoFar + sum;
             meta["codecErrCount"] = countSoFar + count;
-            _meta.Update(meta);
+            _meta.Update(DocumentChecksum.Seal(meta));
         }
     }
 
@@ -681,7 +688,7 @@ public sealed class IndexStore : IDisposable
         {
             lock (_gate)
             {
-                return CodecErrorOf(_meta.FindById(MetaId));
+                return CodecErrorOf(Header());
             }
         }
     }
@@ -697,9 +704,9 @@ public sealed class IndexStore : IDisposable
         lock (_gate)
         {
             using var writing = Writing();
-            var doc = _meta.FindById(MetaId);
+            var doc = Header();
             doc["completed"] = DateTime.UtcNow;
-            _meta.Update(doc);
+            _meta.Update(DocumentChecksum.Seal(doc));
         }
     }
 
@@ -804,10 +811,10 @@ public sealed class IndexStore : IDisposable
         _db.BeginTrans();
         try
         {
-            var meta = _meta.FindById(MetaId);
+            var meta = Header();
             var generation = Math.Max(GenerationOf(meta), 0) + 1;
             meta["gen"] = generation;
-            _meta.Update(meta);
+            _meta.Update(DocumentChecksum.Seal(meta));
             foreach (var path in deletions)
             {
                 _chunks.DeleteMany(Query.EQ("path", PathKey(path)));
@@ -893,7 +900,7 @@ public sealed class IndexStore : IDisposable
             ["skipDetail"] = file.SkipDetail is null ? BsonValue.Null : file.SkipDetail,
         };
         KeepLongPath(doc, file.Path);
-        return doc;
+        return DocumentChecksum.Seal(doc);
     }
 
     /// <summary>Adds <c>longPath</c> to a document whose path is too long to be its own key.</summary>
@@ -905,7 +912,9 @@ public sealed class IndexStore : IDisposable
         }
     }
 
-    private static FileRecord ToFileRecord(BsonDocument doc) => new(
+    private static FileRecord ToFileRecord(BsonDocument stored) => ToFileRecordChecked(DocumentChecksum.Verify(stored, "a file record"));
+
+    private static FileRecord ToFileRecordChecked(BsonDocument doc) => new(
         PathOf(doc, "_id"),
         doc["size"].AsInt64,
         doc["mtime"].AsInt64,
@@ -941,11 +950,12 @@ public sealed class IndexStore : IDisposable
             ["tl"] = MemoryMarshal.AsBytes(stored.TokenLengths.AsSpan()).ToArray(),
         };
         KeepLongPath(doc, c.Path);
-        return doc;
+        return DocumentChecksum.Seal(doc);
     }
 
     private static StoredChunk ToStoredChunk(BsonDocument doc)
     {
+        DocumentChecksum.Verify(doc, "a chunk document");
         var range = doc["range"].AsArray;
         var chunk = new Chunk
         {

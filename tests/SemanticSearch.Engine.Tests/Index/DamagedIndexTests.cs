@@ -113,6 +113,47 @@ public sealed class DamagedIndexTests
         });
     }
 
+    [Theory]
+    [InlineData("syntactically valid email")]
+    [InlineData("Acme.Mail.EmailValidator")]
+    public void A_flipped_byte_inside_a_chunk_is_found_by_its_checksum(string stored)
+    {
+        // LiteDB checks page types, not what a page holds: without our checksum this byte would be read as text.
+        using var repo = new SampleRepo();
+        var outside = Directory.CreateTempSubdirectory("semsearch-flipped-").FullName;
+        try
+        {
+            var at = IndexLocation.AtFile(Path.Combine(outside, "index.db"));
+            using (var build = SemanticWorkspace.Open(new WorkspaceOptions(repo.Root, TinyModel.ColbertFolder, at)))
+            {
+                build.Index();
+            }
+            var database = at.For(repo.Root).Database;
+            var bytes = File.ReadAllBytes(database);
+            var found = bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(stored));
+            Assert.True(found > 0, $"'{stored}' is stored as it is");
+            bytes[found + 3] ^= 0x01;
+            File.WriteAllBytes(database, bytes);
+
+            var reader = Assert.Throws<IndexCorruptException>(() =>
+            {
+                using var workspace = SemanticWorkspace.Open(new WorkspaceOptions(repo.Root, TinyModel.ColbertFolder, at, ReadOnly: true));
+                workspace.Search("validate an email address", 5);
+            });
+            Assert.Contains("checksum", reader.Message, StringComparison.Ordinal);
+            Assert.Throws<IndexCorruptException>(() =>
+            {
+                using var workspace = SemanticWorkspace.Open(new WorkspaceOptions(repo.Root, TinyModel.ColbertFolder, at));
+                workspace.Index();
+                workspace.Search("validate an email address", 5);
+            });
+        }
+        finally
+        {
+            TestFolders.Delete(outside);
+        }
+    }
+
     private static void CopyFolder(string from, string to)
     {
         foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
