@@ -28,7 +28,7 @@ public sealed class ProtocolContractTests
     [Fact]
     public void Every_protocol_type_is_in_the_contract()
     {
-        var source = File.ReadAllText(Path.Combine(RepoPaths.Root, "server", "SemanticSearch.Server", "Protocol", "SemanticSearchTypes.cs"));
+        var source = File.ReadAllText(Path.Combine(RepoPaths.Root, "server", "SemanticSearch.Protocol", "SemanticSearchTypes.cs"));
         var declared = System.Text.RegularExpressions.Regex.Matches(source, @"public sealed class (\w+)").Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal);
         Assert.Equal(declared, ContractTypes.Select(t => t.Name).Order(StringComparer.Ordinal));
     }
@@ -43,8 +43,10 @@ public sealed class ProtocolContractTests
         var pinned = fixture.RootElement.GetProperty("enums");
         static List<string> Listed(JsonElement e) => [.. e.EnumerateArray().Select(v => v.GetString()!)];
 
-        var hitKinds = Enum.GetValues<ChunkKind>().Select(kind => JsonSerializer.SerializeToElement(Hit(kind), json).GetProperty("kind").GetString()!).ToList();
+        // The engine's kinds, as the server sends them (HitKinds maps by name), and the protocol's own list: both as pinned.
+        var hitKinds = Enum.GetValues<ChunkKind>().Select(kind => JsonSerializer.SerializeToElement(Hit(HitKinds.From(kind)), json).GetProperty("kind").GetString()!).ToList();
         Assert.Equal(Listed(pinned.GetProperty(nameof(ChunkKind))), hitKinds);
+        Assert.Equal(Listed(pinned.GetProperty(nameof(ChunkKind))), Enum.GetNames<HitKind>());
         var states = Enum.GetValues<FolderState>().Select(state => JsonSerializer.Serialize(state, json).Trim('"')).ToList();
         Assert.Equal(Listed(pinned.GetProperty(nameof(FolderState))), states);
         var errorKinds = Enum.GetValues<FolderErrorKind>().Select(kind => JsonSerializer.Serialize(kind, json).Trim('"')).ToList();
@@ -57,7 +59,7 @@ public sealed class ProtocolContractTests
             JsonSerializer.Serialize(new ProgressParams { Token = "t", Value = new WorkDoneProgressValue { Kind = ProgressKind.Begin } }, json));
     }
 
-    private static SearchHit Hit(ChunkKind kind) => new()
+    private static SearchHit Hit(HitKind kind) => new()
     {
         ResultId = "q.1",
         Uri = "file:///a",

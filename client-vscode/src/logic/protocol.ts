@@ -1,4 +1,4 @@
-// The custom semanticSearch/* protocol of SemanticSearch.Server (server/SemanticSearch.Server/Protocol/
+// The custom semanticSearch/* protocol of SemanticSearch.Server (server/SemanticSearch.Protocol/
 // SemanticSearchTypes.cs): camelCase on the wire, null fields omitted. Kept free of `vscode` so tests can load it.
 // Every interface named in tests/fixtures/contract/protocol.json must have exactly its fields, every enum its values,
 // and Methods its methods (test/protocol.test.ts).

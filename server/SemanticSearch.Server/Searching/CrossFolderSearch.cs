@@ -101,7 +101,7 @@ public static class CrossFolderSearch
             Range = LspPaths.ToLspRange(chunk.Range),
             Symbol = chunk.Symbol,
             Container = chunk.Container,
-            Kind = chunk.Kind,
+            Kind = HitKinds.From(chunk.Kind),
             Language = chunk.Language,
             Signature = chunk.Signature,
             Snippet = result.Snippet,

@@ -68,7 +68,7 @@ public sealed class CrossFolderSearchTests : IDisposable
 
         var retry = Search("exponential backoff delay before a retry", 5, [_mailFolder, _retryFolder]);
         Assert.Equal("ExponentialBackoff", retry.Results[0].Symbol);
-        Assert.Equal(ChunkKind.Method, retry.Results[0].Kind);
+        Assert.Equal(HitKind.Method, retry.Results[0].Kind);
         Assert.Equal(_retryFolder.Uri, retry.Results[0].Folder);
         Assert.Contains(retry.Results, r => r.Folder == _mailFolder.Uri); // the other folder's candidates are in the same list
         Assert.Equal(_mailFolder.ChunksIndexed + _retryFolder.ChunksIndexed, retry.Coverage.ChunksIndexed);

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using SemanticSearch.Engine.Chunking;
 
 namespace SemanticSearch.Server.Protocol;
 
@@ -8,7 +7,7 @@ namespace SemanticSearch.Server.Protocol;
 // "Language server protocol"): add fields, never rename or remove them.
 
 /// <summary>
-/// The custom request names. Which class answers each is declared on the class (<c>[LspMethod]</c>, under
+/// The custom request names. Which class answers each is declared on the server's class (<c>[LspMethod]</c>, under
 /// <c>Handlers/</c>); <c>HandlerTable</c> is the one list of them, and the capabilities advertise what it holds.
 /// </summary>
 public static class Methods
@@ -56,6 +55,29 @@ public enum FolderState
     Ready,
     /// <summary>The index could not be opened or the last pass failed (<c>lastError</c> says why).</summary>
     Error,
+}
+
+/// <summary>
+/// The engine's chunk kinds (<c>ChunkKind</c>) as the protocol names them. A copy of that enum's names because this
+/// assembly cannot reference the engine (net10.0) and must load in Visual Studio; the server maps by name, and
+/// <c>ProtocolContractTests</c> checks both lists against the contract fixture.
+/// </summary>
+public enum HitKind
+{
+    Type,
+    Method,
+    Constructor,
+    Property,
+    Indexer,
+    Operator,
+    Event,
+    Field,
+    Function,
+    Class,
+    TopLevel,
+    Section,
+    CodeBlock,
+    Window,
 }
 
 public sealed class SearchParams
@@ -110,8 +132,8 @@ public sealed class SearchHit
     public string? Symbol { get; init; }
     public string? Container { get; init; }
     /// <summary>The engine's chunk kind by its name (<c>"Method"</c>, <c>"Section"</c>).</summary>
-    [JsonConverter(typeof(JsonStringEnumConverter<ChunkKind>))]
-    public required ChunkKind Kind { get; init; }
+    [JsonConverter(typeof(JsonStringEnumConverter<HitKind>))]
+    public required HitKind Kind { get; init; }
     public required string Language { get; init; }
     public string? Signature { get; init; }
     public required string Snippet { get; init; }
