@@ -73,6 +73,24 @@ public class CSharpChunkerTests
     }
 
     [Fact]
+    public void SignaturesLeaveOutPreprocessorLinesInactiveBranchesAndComments()
+    {
+        // Conditional compilation inside declarations, as NodaTime and Polly write it: a signature is the declaration
+        // as parsed (no symbols defined), never "#if DEBUG bool verbose, #endif" glued into it.
+        var chunks = Fixtures.Chunk("Conditional.cs");
+        var type = chunks.Single(ChunkKind.Type, "FrozenClock");
+        Assert.Equal("public sealed class FrozenClock : IClock, IEquatable<FrozenClock>", type.Signature);
+        Assert.Equal("public void Reset(long ticks)", chunks.Single(ChunkKind.Method, "Reset").Signature);
+        Assert.Equal("internal static long Advance(long ticks)", chunks.Single(ChunkKind.Method, "Advance").Signature);
+        // A comment is left out as a comment, not as text that happens to hold "//" (the URL in a default value).
+        Assert.Equal("public void Open(string url = \"https://example.org/clock\")", chunks.Single(ChunkKind.Method, "Open").Signature);
+        // The type summary lists the same signatures; the member chunks keep their source text as written.
+        Assert.Contains("    public void Reset(long ticks);", type.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("#", type.Text, StringComparison.Ordinal);
+        Assert.Contains("#if DEBUG", chunks.Single(ChunkKind.Method, "Reset").Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void FieldWithDocAndPlainCommentedMethodCarryDocumentation()
     {
         var chunks = Fixtures.Chunk(File);
