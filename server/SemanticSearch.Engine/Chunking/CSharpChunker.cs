@@ -117,6 +117,7 @@ internal static partial class CSharpChunker
                 Discriminator = type.Arity > 0 ? $"`{type.Arity}" : null,
                 Body = [.. summary.Select(s => new Segment(0, 1, 1, s))],
                 Header = signature,
+                DeclarationLine = docLines.Count,
                 FixedRange = range,
             });
             foreach (var member in type.Members)
@@ -200,6 +201,7 @@ internal static partial class CSharpChunker
                 Discriminator = discriminator,
                 Body = SegmentsOf(start, end),
                 Header = signature,
+                DeclarationLine = lines.Position(node.SpanStart).Line - lines.Position(start).Line,
             });
         }
 

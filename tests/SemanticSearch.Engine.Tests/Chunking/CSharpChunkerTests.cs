@@ -91,6 +91,27 @@ public class CSharpChunkerTests
     }
 
     [Fact]
+    public void LaterPartsOfALongDocumentedMemberStartAtItsDeclarationNotInsideItsXmlDoc()
+    {
+        // NodaTime-sized doc comments: the doc fills most of the first part. The next part used to overlap back into
+        // it, so its text (and snippet) began inside <param> and showed the header twice.
+        var chunks = new ChunkerSet(new WordTokenCounter(), new ChunkingOptions(160, 3, 40)).ChunkFile(Fixtures.Load("Period.cs"));
+        var parts = chunks.Where(c => c.Symbol == "FromValues").OrderBy(c => c.Part).ToList();
+        Assert.True(parts.Count >= 2);
+        var declaration = Fixtures.LineOf("Period.cs", "public static Period FromValues(");
+        Assert.StartsWith("        /// <summary>", parts[0].Text, StringComparison.Ordinal);
+        Assert.Equal(declaration, parts[1].Range.StartLine);
+        Assert.StartsWith("        public static Period FromValues(int years, int months, int days)\n        {", parts[1].Text, StringComparison.Ordinal);
+        Assert.Null(parts[1].TextOrigins); // exactly its lines: no repeated header above them
+        Assert.All(parts.Skip(1), p => Assert.DoesNotContain("///", p.Text, StringComparison.Ordinal));
+
+        // The type summary: its later parts hold the class header once.
+        var summary = chunks.Where(c => c.Kind == ChunkKind.Type && c.Symbol == "Period").ToList();
+        Assert.True(summary.Count >= 2);
+        Assert.All(summary.Skip(1), p => Assert.Single(p.Text.Split('\n'), l => l == "public sealed class Period : System.IEquatable<Period>"));
+    }
+
+    [Fact]
     public void FieldWithDocAndPlainCommentedMethodCarryDocumentation()
     {
         var chunks = Fixtures.Chunk(File);
