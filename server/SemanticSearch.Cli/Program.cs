@@ -645,8 +645,7 @@ namespace SemanticSearch.Cli
             {
                 var r = response.Results[i];
                 var c = r.Chunk;
-                var name = string.Join('.', new[] { c.Container, c.Symbol }.Where(s => !string.IsNullOrEmpty(s)));
-                Console.Out.WriteLine($"{i + 1,2}. {r.Score:0.000}  {TerminalText.Escape(c.Path)}:{c.Range.StartLine}  {TerminalText.Escape(name)} " +
+                Console.Out.WriteLine($"{i + 1,2}. {r.Score:0.000}  {TerminalText.Escape(c.Path)}:{c.Range.StartLine}  {TerminalText.Escape(c.DisplayName)} " +
                     $"({c.Kind.ToString().ToLowerInvariant()})");
                 if (MatchedWords(r.Matches) is { } matched)
                 {

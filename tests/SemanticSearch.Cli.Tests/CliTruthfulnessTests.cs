@@ -152,9 +152,39 @@ public sealed partial class CliTruthfulnessTests : IDisposable
         }
     }
 
+    [Fact]
+    public void TinyRandomModel_results_are_named_never_empty_and_never_doubled()
+    {
+        // Polly's docs and a script with module-level code: what each result line calls its chunk.
+        var folder = Directory.CreateDirectory(Path.Combine(_work, "named")).FullName;
+        Directory.CreateDirectory(Path.Combine(folder, "scripts"));
+        Directory.CreateDirectory(Path.Combine(folder, "docs"));
+        File.WriteAllText(Path.Combine(folder, "scripts", "build_report.py"),
+            "import sys\nimport json\n\nconfig = json.load(open(sys.argv[1]))\ntotals = {k: sum(v) for k, v in config.items()}\n" +
+            "for name, total in sorted(totals.items()):\n    print(name, total)\n\n\ndef helper(x):\n    return x * 2\n");
+        File.WriteAllText(Path.Combine(folder, "docs", "pooling.md"),
+            "# Ensuring Object Creation\n\nObjects are created through the factory so that pooled instances are reused.\n\n" +
+            "```csharp\nvar widget = WidgetFactory.Create(options);\nwidget.Start();\n```\n\n## Pooling\n\nPooled instances are returned with `Release`.\n");
+
+        var search = CliProcess.Run(WithModel("search", folder, "create a pooled object", "-k", "50", "--quiet"));
+        Assert.True(search.ExitCode == 0, search.ToString());
+        var results = search.Stdout.Split('\n').Where(l => ResultLine().IsMatch(l)).ToList();
+        Assert.Equal(5, results.Count); // the module code, helper, two sections, the code block
+        Assert.Contains(results, l => l.EndsWith("  scripts/build_report.py:1  build_report.py (toplevel)", StringComparison.Ordinal));
+        Assert.Contains(results, l => l.EndsWith("  docs/pooling.md:6  Ensuring Object Creation (codeblock)", StringComparison.Ordinal));
+        Assert.Contains(results, l => l.EndsWith("  docs/pooling.md:10  Ensuring Object Creation > Pooling (section)", StringComparison.Ordinal));
+        Assert.DoesNotContain(results, l => EmptyName().IsMatch(l));
+    }
+
     [GeneratedRegex(@"^  files: (\d+) indexed, (\d+) skipped$", RegexOptions.Multiline)]
     private static partial Regex IndexFilesLine();
 
     [GeneratedRegex(@"^Files: +(\d+) indexed, (\d+) skipped$", RegexOptions.Multiline)]
     private static partial Regex StatusFilesLine();
+
+    [GeneratedRegex(@"^ ?\d+\. -?\d+\.\d{3}  \S+:\d+  ")]
+    private static partial Regex ResultLine();
+
+    [GeneratedRegex(@":\d+  \(")]
+    private static partial Regex EmptyName();
 }

@@ -138,6 +138,7 @@ internal static partial class BlockEmitter
                     Discriminator = block.Discriminator,
                     Body = lines.Segments(block.StartLine, block.EndLine),
                     Header = block.Signature,
+                    DeclarationLine = block.DeclLine - block.StartLine,
                 });
                 return;
         }
@@ -148,9 +149,14 @@ internal static partial class BlockEmitter
     {
         var indent = Indentation(lines[block.DeclLine]);
         var text = new List<string>();
+        var declaration = 0;
         var next = 0;
         for (var line = block.StartLine; line <= block.EndLine; line++)
         {
+            if (line == block.DeclLine)
+            {
+                declaration = text.Count;
+            }
             // Children are in line order: walk them alongside the lines instead of searching for each line.
             while (next < block.Children.Count && block.Children[next].EndLine < line)
             {
@@ -182,6 +188,7 @@ internal static partial class BlockEmitter
             Discriminator = block.Discriminator,
             Body = [.. text.Select(t => new Segment(0, 1, 1, t))],
             Header = block.Signature,
+            DeclarationLine = declaration,
             FixedRange = new SourceRange(block.StartLine, first.StartColumn, block.EndLine, last.EndColumn),
         };
     }

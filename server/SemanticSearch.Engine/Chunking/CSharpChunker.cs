@@ -117,6 +117,7 @@ internal static partial class CSharpChunker
                 Discriminator = type.Arity > 0 ? $"`{type.Arity}" : null,
                 Body = [.. summary.Select(s => new Segment(0, 1, 1, s))],
                 Header = signature,
+                DeclarationLine = docLines.Count,
                 FixedRange = range,
             });
             foreach (var member in type.Members)
@@ -200,6 +201,7 @@ internal static partial class CSharpChunker
                 Discriminator = discriminator,
                 Body = SegmentsOf(start, end),
                 Header = signature,
+                DeclarationLine = lines.Position(node.SpanStart).Line - lines.Position(start).Line,
             });
         }
 
@@ -342,12 +344,40 @@ internal static partial class CSharpChunker
             default:
                 break;
         }
-        if (end < start)
+        return TokenText(member, start, end) + suffix;
+    }
+
+    /// <summary>
+    /// The tokens of <paramref name="node"/> within [start, end), one space where the source has any trivia between
+    /// two tokens. Trivia is what a signature must not show as text: comments, preprocessor lines (#if, #endif,
+    /// #region) and the inactive branch of an #if, which the parser (no symbols defined) keeps as disabled text.
+    /// Built from tokens, not by cleaning the source text: a "//" inside a string is no comment.
+    /// </summary>
+    private static string TokenText(SyntaxNode node, int start, int end)
+    {
+        var builder = new StringBuilder();
+        SyntaxToken previous = default;
+        foreach (var token in node.DescendantTokens())
         {
-            end = start;
+            if (token.SpanStart < start || token.Span.IsEmpty)
+            {
+                continue;
+            }
+            if (token.Span.End > end)
+            {
+                break;
+            }
+            var spaced = builder.Length > 0 && (previous.HasTrailingTrivia || token.HasLeadingTrivia) &&
+                !previous.IsKind(SyntaxKind.OpenParenToken) && !previous.IsKind(SyntaxKind.OpenBracketToken) &&
+                !token.IsKind(SyntaxKind.CloseParenToken) && !token.IsKind(SyntaxKind.CloseBracketToken) && !token.IsKind(SyntaxKind.CommaToken);
+            if (spaced)
+            {
+                builder.Append(' ');
+            }
+            builder.Append(token.Text);
+            previous = token;
         }
-        var text = member.SyntaxTree.GetText().ToString(Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(start, end));
-        return Collapse(StripComments(text)) + suffix;
+        return builder.ToString();
     }
 
     private static int? SemicolonStart(SyntaxToken token) => token.IsMissing || token.RawKind == 0 ? null : token.SpanStart;
@@ -488,13 +518,8 @@ internal static partial class CSharpChunker
         return result.Length == 0 ? null : result;
     }
 
-    private static string StripComments(string text) => CommentPattern().Replace(text, " ");
-
     internal static string Collapse(string text) => WhitespacePattern().Replace(text, " ").Trim();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex WhitespacePattern();
-
-    [GeneratedRegex(@"//[^\n]*|/\*.*?\*/", RegexOptions.Singleline)]
-    private static partial Regex CommentPattern();
 }

@@ -14,8 +14,17 @@ internal sealed record Candidate
     /// <summary>Tells overloads, partial parts and repeated headings apart in the id.</summary>
     public string? Discriminator { get; init; }
     public required List<Segment> Body { get; init; }
-    /// <summary>Repeated at the top of every part after the first (usually the signature), so parts stay self-describing.</summary>
+    /// <summary>
+    /// Repeated at the top of every part that does not hold the declaration itself (usually the signature), so parts
+    /// stay self-describing.
+    /// </summary>
     public string? Header { get; init; }
+    /// <summary>
+    /// Index in <see cref="Body"/> of the line where the declaration starts, after the doc comment or other comment
+    /// lines above it (0 when there are none). A later part never reaches back before it: overlap into the doc comment
+    /// would start the part inside the XML doc and, followed by the declaration line, show the header twice.
+    /// </summary>
+    public int DeclarationLine { get; init; }
     /// <summary>Set for synthetic text (type summaries): the range every part reports.</summary>
     public SourceRange? FixedRange { get; init; }
     /// <summary>Overrides the file's language (fenced code blocks in Markdown).</summary>

@@ -80,6 +80,27 @@ public sealed record Chunk
     /// <summary>Number of parts the member was split into; 1 when not split.</summary>
     public int PartCount { get; init; } = 1;
 
+    /// <summary>
+    /// What the chunk is called where a person reads it (the CLI's result line): container and symbol joined, by "."
+    /// for code ("Acme.Mail.Validator.Validate") and by " > " for Markdown, whose container is the heading path
+    /// ("Install > Linux > Ubuntu"). Top-level code and line windows stand for no declared symbol (C# top-level code
+    /// has the placeholder "&lt;top-level&gt;"), so they are called by their file's name, never by nothing.
+    /// </summary>
+    public string DisplayName
+    {
+        get
+        {
+            var fileName = System.IO.Path.GetFileName(Path);
+            if (Kind is ChunkKind.TopLevel or ChunkKind.Window)
+            {
+                return fileName;
+            }
+            var separator = Kind is ChunkKind.Section or ChunkKind.CodeBlock ? " > " : ".";
+            var name = string.Join(separator, new[] { Container, Symbol }.Where(s => !string.IsNullOrEmpty(s)));
+            return name.Length == 0 ? fileName : name;
+        }
+    }
+
     /// <summary>Builds the stable id. Overloads are told apart by <paramref name="discriminator"/> (e.g. the signature).</summary>
     public static string MakeId(string path, ChunkKind kind, string? container, string? symbol, string? discriminator, int part) =>
         Common.ContentHash.Of($"{path}\u0001{kind}\u0001{container}\u0001{symbol}\u0001{discriminator}\u0001{part}", 20);

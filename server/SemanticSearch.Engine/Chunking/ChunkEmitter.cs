@@ -4,8 +4,9 @@ namespace SemanticSearch.Engine.Chunking;
 
 /// <summary>
 /// Applies the token limit: a candidate that fits becomes one chunk; a longer one is cut into parts of whole lines
-/// (huge lines are cut by characters) with <see cref="ChunkingOptions.OverlapLines"/> lines of overlap, and every
-/// part after the first starts with the candidate's header. Counting is per line, relying on the counter being
+/// (huge lines are cut by characters) with <see cref="ChunkingOptions.OverlapLines"/> lines of overlap (never reaching
+/// back before the declaration, <see cref="Candidate.DeclarationLine"/>), and every part after the first that does not
+/// hold the declaration itself starts with the candidate's header. Counting is per line, relying on the counter being
 /// additive over whitespace-separated text, so long files cost one pass.
 /// </summary>
 internal sealed class ChunkEmitter(ITokenCounter counter, ChunkingOptions options)
@@ -32,8 +33,15 @@ internal sealed class ChunkEmitter(ITokenCounter counter, ChunkingOptions option
         var segments = new List<Segment>(body.Count);
         var tokens = new List<int>(body.Count);
         var total = 0;
-        foreach (var segment in body)
+        // Where the declaration starts among the segments (a cut line gives several segments per body line).
+        var declaration = 0;
+        for (var b = 0; b < body.Count; b++)
         {
+            var segment = body[b];
+            if (b == candidate.DeclarationLine)
+            {
+                declaration = segments.Count;
+            }
             var count = counter.CountTokens(segment.Text);
             if (count <= partBudget)
             {
@@ -64,13 +72,18 @@ internal sealed class ChunkEmitter(ITokenCounter counter, ChunkingOptions option
         while (next < segments.Count)
         {
             var first = parts.Count == 0;
-            var budget = first ? _maxTokens : partBudget;
             var lowest = first ? next : Math.Max(parts[^1].Start + 1, next - overlap);
+            if (next >= declaration)
+            {
+                lowest = Math.Max(lowest, declaration);
+            }
             var chosenStart = next;
             var chosenEnd = next + 1;
             // Take as much overlap as still leaves room for at least one new line.
             for (var start = lowest; start <= next; start++)
             {
+                // A part that starts at the declaration shows it as written: no header to make room for.
+                var budget = first || start == declaration ? _maxTokens : partBudget;
                 var end = Fill(tokens, start, budget, maxLines);
                 if (end > next)
                 {
@@ -86,7 +99,8 @@ internal sealed class ChunkEmitter(ITokenCounter counter, ChunkingOptions option
         for (var p = 0; p < parts.Count; p++)
         {
             var (start, end) = parts[p];
-            output.Add(Build(file, candidate, language, segments, start, end, p == 0 ? null : header, p, parts.Count));
+            var holdsDeclaration = start <= declaration && declaration < end;
+            output.Add(Build(file, candidate, language, segments, start, end, p == 0 || holdsDeclaration ? null : header, p, parts.Count));
         }
     }
 

@@ -5,7 +5,8 @@ namespace SemanticSearch.Engine.Chunking;
 /// <summary>
 /// Markdown: one Section per heading (ATX and setext), from the heading to the next heading of any level, with
 /// Container = the path of enclosing headings ("Install > Linux"). Fenced code blocks (``` and ~~~) are also
-/// CodeBlock chunks of their own, in the fence's language. Lines inside fences are never headings.
+/// CodeBlock chunks of their own, in the fence's language, with their section's Symbol and Container. Lines inside
+/// fences are never headings.
 /// </summary>
 internal static partial class MarkdownChunker
 {
@@ -94,7 +95,7 @@ internal static partial class MarkdownChunker
             }
             result.Add(Section(lines, heading.Text, container, lines[heading.Line].Trim(), heading.Line, end));
             path.Add(heading);
-            AddCodeBlocks(result, lines, fences, heading.Line, end, heading.Text, string.Join(" > ", path.Select(h => h.Text)));
+            AddCodeBlocks(result, lines, fences, heading.Line, end, heading.Text, container);
         }
         return result;
     }
@@ -121,8 +122,12 @@ internal static partial class MarkdownChunker
         };
     }
 
+    /// <summary>
+    /// The fenced blocks of one section, named as the section is (its heading as Symbol, the enclosing headings as
+    /// Container), so the heading is not in both and names and encoding headers do not repeat it.
+    /// </summary>
     private static void AddCodeBlocks(List<Candidate> result, LineMap lines, List<(int Open, int Close, string Info)> fences,
-        int start, int end, string symbol, string? path)
+        int start, int end, string symbol, string? container)
     {
         var ordinal = 0;
         foreach (var (open, close, info) in fences)
@@ -136,7 +141,7 @@ internal static partial class MarkdownChunker
             {
                 Kind = ChunkKind.CodeBlock,
                 Symbol = symbol,
-                Container = path,
+                Container = container,
                 Signature = info.Length == 0 ? null : info,
                 Discriminator = ordinal.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 // The fences are left out: the block's content is what a reader searches.

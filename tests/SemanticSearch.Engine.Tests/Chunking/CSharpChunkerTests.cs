@@ -73,6 +73,45 @@ public class CSharpChunkerTests
     }
 
     [Fact]
+    public void SignaturesLeaveOutPreprocessorLinesInactiveBranchesAndComments()
+    {
+        // Conditional compilation inside declarations, as NodaTime and Polly write it: a signature is the declaration
+        // as parsed (no symbols defined), never "#if DEBUG bool verbose, #endif" glued into it.
+        var chunks = Fixtures.Chunk("Conditional.cs");
+        var type = chunks.Single(ChunkKind.Type, "FrozenClock");
+        Assert.Equal("public sealed class FrozenClock : IClock, IEquatable<FrozenClock>", type.Signature);
+        Assert.Equal("public void Reset(long ticks)", chunks.Single(ChunkKind.Method, "Reset").Signature);
+        Assert.Equal("internal static long Advance(long ticks)", chunks.Single(ChunkKind.Method, "Advance").Signature);
+        // A comment is left out as a comment, not as text that happens to hold "//" (the URL in a default value).
+        Assert.Equal("public void Open(string url = \"https://example.org/clock\")", chunks.Single(ChunkKind.Method, "Open").Signature);
+        // The type summary lists the same signatures; the member chunks keep their source text as written.
+        Assert.Contains("    public void Reset(long ticks);", type.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("#", type.Text, StringComparison.Ordinal);
+        Assert.Contains("#if DEBUG", chunks.Single(ChunkKind.Method, "Reset").Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LaterPartsOfALongDocumentedMemberStartAtItsDeclarationNotInsideItsXmlDoc()
+    {
+        // NodaTime-sized doc comments: the doc fills most of the first part. The next part used to overlap back into
+        // it, so its text (and snippet) began inside <param> and showed the header twice.
+        var chunks = new ChunkerSet(new WordTokenCounter(), new ChunkingOptions(160, 3, 40)).ChunkFile(Fixtures.Load("Period.cs"));
+        var parts = chunks.Where(c => c.Symbol == "FromValues").OrderBy(c => c.Part).ToList();
+        Assert.True(parts.Count >= 2);
+        var declaration = Fixtures.LineOf("Period.cs", "public static Period FromValues(");
+        Assert.StartsWith("        /// <summary>", parts[0].Text, StringComparison.Ordinal);
+        Assert.Equal(declaration, parts[1].Range.StartLine);
+        Assert.StartsWith("        public static Period FromValues(int years, int months, int days)\n        {", parts[1].Text, StringComparison.Ordinal);
+        Assert.Null(parts[1].TextOrigins); // exactly its lines: no repeated header above them
+        Assert.All(parts.Skip(1), p => Assert.DoesNotContain("///", p.Text, StringComparison.Ordinal));
+
+        // The type summary: its later parts hold the class header once.
+        var summary = chunks.Where(c => c.Kind == ChunkKind.Type && c.Symbol == "Period").ToList();
+        Assert.True(summary.Count >= 2);
+        Assert.All(summary.Skip(1), p => Assert.Single(p.Text.Split('\n'), l => l == "public sealed class Period : System.IEquatable<Period>"));
+    }
+
+    [Fact]
     public void FieldWithDocAndPlainCommentedMethodCarryDocumentation()
     {
         var chunks = Fixtures.Chunk(File);

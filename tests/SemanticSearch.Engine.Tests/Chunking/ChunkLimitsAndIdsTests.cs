@@ -46,6 +46,23 @@ public class ChunkLimitsAndIdsTests
 
     [Theory]
     [MemberData(nameof(AllFixtures))]
+    public void ASplitPartShowsItsDeclarationLineOnce(string name)
+    {
+        // A later part either starts at the declaration as written or repeats it as its header, never both: an
+        // overlap reaching back over the declaration line used to put the header right above that same line.
+        foreach (var max in new[] { 60, 120, 160 })
+        {
+            var chunks = new ChunkerSet(new WordTokenCounter(), new ChunkingOptions(max, 3, 40)).ChunkFile(Fixtures.Load(name));
+            foreach (var part in chunks.Where(c => c.PartCount > 1 && !string.IsNullOrWhiteSpace(c.Signature)))
+            {
+                var shown = part.Text.Split('\n').Count(l => l.Trim() == part.Signature!.Trim());
+                Assert.True(shown <= 1, $"max {max}, {part.Kind} {part.Symbol} part {part.Part}: {shown} times\n{part.Text}");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(AllFixtures))]
     public void CrlfAndLfGiveTheSameChunks(string name)
     {
         var file = Fixtures.Load(name);

@@ -40,10 +40,11 @@ public class MarkdownChunkerTests
             .Select(c => (c.Language, c.Container, c.Range.StartLine, c.Range.EndLine)).ToList();
         (string, string?, int, int)[] expected =
         [
-            ("shell", "Install > Linux", 12, 13),
-            ("shell", "Install > Linux > Ubuntu", 21, 22),
-            ("json", "Configuration", 35, 35),
-            ("csharp", "Configuration > Troubleshooting", 44, 45),
+            // A block has its section's container (the enclosing headings) and symbol (its heading).
+            ("shell", "Install", 12, 13),
+            ("shell", "Install > Linux", 21, 22),
+            ("json", null, 35, 35),
+            ("csharp", "Configuration", 44, 45),
         ];
         Assert.Equal(expected, blocks);
         var ubuntu = Fixtures.Chunk("guide.md").Single(c => c.Kind == ChunkKind.CodeBlock && c.Symbol == "Ubuntu");
