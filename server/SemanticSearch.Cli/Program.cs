@@ -427,6 +427,7 @@ namespace SemanticSearch.Cli
             filesTouched = r.FilesTouched,
             filesAdded = r.FilesAdded,
             filesChanged = r.FilesChanged,
+            filesRechunked = r.FilesRechunked,
             filesDeleted = r.FilesDeleted,
             chunksEncoded = r.ChunksEncoded,
             chunksReused = r.ChunksReused,
@@ -466,6 +467,10 @@ namespace SemanticSearch.Cli
             o.WriteLine($"  this run: {r.FilesScanned} files checked: {r.FilesAdded} added, {r.FilesChanged} changed, {r.FilesDeleted} deleted, " +
                 $"{r.FilesUnchanged + r.FilesTouched} unchanged");
             o.WriteLine($"  chunks: {r.ChunksEncoded} encoded, {r.ChunksReused} reused, {r.ChunksTotal} in index");
+            if (r.FilesRechunked > 0)
+            {
+                o.WriteLine($"  re-chunked: {r.FilesRechunked} unchanged files (this version chunks them differently; unchanged chunks kept their vectors)");
+            }
             if (workspace.LexicalRepairs > 0)
             {
                 o.WriteLine($"  lexical index: {workspace.LexicalRepairs} files re-indexed from stored text (it had fallen behind the vectors)");

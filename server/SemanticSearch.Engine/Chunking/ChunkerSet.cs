@@ -6,6 +6,15 @@ namespace SemanticSearch.Engine.Chunking;
 /// </summary>
 public sealed class ChunkerSet
 {
+    /// <summary>
+    /// Bump when a file's chunks change for the same bytes (boundaries, names, signatures, containers): an index
+    /// records the version its chunks were made with (header <c>chunker</c>), and the first full pass of a newer
+    /// build re-chunks every file rather than only the edited ones; chunks that come out the same keep their vectors.
+    /// 2: signatures from tokens (no preprocessor lines), split parts start at their declaration, Markdown code
+    /// blocks take their section's container.
+    /// </summary>
+    public const int Version = 2;
+
     private readonly ChunkingOptions _options;
     private readonly ChunkEmitter _emitter;
 

@@ -528,6 +528,7 @@ public sealed class IndexStore : IDisposable
             ["completed"] = BsonValue.Null,
             ["gen"] = 0L,
             ["pool"] = poolFactor,
+            ["chunker"] = Chunking.ChunkerSet.Version,
         }));
         PoolFactor = poolFactor;
         if (ResetReason is not null)
@@ -698,7 +699,22 @@ public sealed class IndexStore : IDisposable
         (meta.TryGetValue("codecErrSum", out var s) && s.IsNumber ? s.AsDouble : 0,
          meta.TryGetValue("codecErrCount", out var c) && c.IsNumber ? c.AsInt64 : 0);
 
-    /// <summary>Records that a full pass over the workspace finished.</summary>
+    /// <summary>
+    /// The chunker version the index's chunks were made with (header <c>chunker</c>; 1 for an index from before the
+    /// field): below <see cref="Chunking.ChunkerSet.Version"/>, a full pass re-chunks every file.
+    /// </summary>
+    public int ChunkerVersion
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return Header().TryGetValue("chunker", out var v) && v.IsInt32 ? v.AsInt32 : 1;
+            }
+        }
+    }
+
+    /// <summary>Records that a full pass over the workspace finished, every file chunked by this build's chunker.</summary>
     public void MarkCompleted()
     {
         lock (_gate)
@@ -706,6 +722,7 @@ public sealed class IndexStore : IDisposable
             using var writing = Writing();
             var doc = Header();
             doc["completed"] = DateTime.UtcNow;
+            doc["chunker"] = Chunking.ChunkerSet.Version;
             _meta.Update(DocumentChecksum.Seal(doc));
         }
     }

@@ -37,6 +37,12 @@ public sealed record IndexRunResult(
     /// earlier one did) or are not committed (cancelled).
     /// </summary>
     public int FilesIndexed { get; init; }
+
+    /// <summary>
+    /// Of <see cref="FilesScanned"/>: files whose bytes had not changed, chunked again because the index's chunks were
+    /// made by an older chunker (<see cref="ChunkerSet.Version"/>); their unchanged chunks kept their vectors.
+    /// </summary>
+    public int FilesRechunked { get; init; }
 }
 
 /// <summary>
@@ -111,6 +117,8 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
         var groupEncodeCount = 0;
         var done = 0;
         var cancelled = false;
+        // Chunks made by an older chunker: this pass reads and re-chunks every file, however unchanged.
+        var rechunk = store.ChunkerVersion < ChunkerSet.Version;
 
         // Deletions first, in one transaction: cheap, and search stops showing vanished files at once.
         if (deletions.Count > 0)
@@ -129,7 +137,7 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
             }
             known.TryGetValue(file.RelativePath, out var record);
             var stamp = file.LastWriteUtc.Ticks;
-            if (record is not null && record.Size == file.Size && record.LastWriteTicks == stamp)
+            if (record is not null && record.Size == file.Size && record.LastWriteTicks == stamp && !rechunk)
             {
                 stats.Unchanged++;
                 stats.ChunksTotal += record.ChunkIds.Count;
@@ -161,7 +169,7 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
             }
 
             var hash = ContentHash.Of(bytes, 32);
-            if (record is not null && record.ContentHash == hash)
+            if (record is not null && record.ContentHash == hash && !rechunk)
             {
                 store.Touch(record with { Size = file.Size, LastWriteTicks = stamp });
                 stats.Touched++;
@@ -174,6 +182,10 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
             if (record is null)
             {
                 stats.Added++;
+            }
+            else if (record.ContentHash == hash)
+            {
+                stats.Rechunked++;
             }
             else
             {
@@ -252,6 +264,7 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
         {
             CompressionTime = _compressionTime,
             FilesIndexed = stats.Indexed,
+            FilesRechunked = stats.Rechunked,
         };
     }
 
@@ -388,6 +401,7 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
         public int Touched;
         public int Added;
         public int Changed;
+        public int Rechunked;
         public int Deleted;
         public int Encoded;
         public int Reused;
