@@ -189,14 +189,14 @@ namespace SemanticSearch.Cli
                 {
                     WriterWait = Timeout.InfiniteTimeSpan,
                     WaitingForWriter = holder => Console.Error.WriteLine(
-                        $"semsearch: waiting for {TerminalText.Escape(holder?.Describe() ?? "another process")} to finish with the index (Ctrl-C to stop)..."),
+                        $"semsearch: waiting for {TerminalText.Escape(holder.Describe())} to finish with the index (Ctrl-C to stop)..."),
                 }
                 : options;
         }
 
         /// <summary>What to do about another process writing the index, for the command this process runs.</summary>
         private static string BusyAdvice(IndexBusyException busy) =>
-            busy.Holder?.Program.Contains("language server", StringComparison.Ordinal) == true
+            busy.Holder.Program.Contains("language server", StringComparison.Ordinal)
                 ? "That editor window keeps this index up to date by itself; search it with `semsearch search --no-update`, " +
                   "or add --wait to run once the window lets go of it."
                 : "Run again when it is done, or add --wait to wait for it.";
@@ -573,9 +573,9 @@ namespace SemanticSearch.Cli
             // Another process writing the index (a CLI run, an editor's server): search it as it is, read-only, and say
             // so; with --wait, wait for it and update first.
             string? notUpdated = null;
-            if (!a.Flag("--no-update") && !a.Flag("--wait") && SemanticWorkspace.CurrentWriter(options, out var held) is var writer && held)
+            if (!a.Flag("--no-update") && !a.Flag("--wait") && SemanticWorkspace.CurrentWriter(options) is { } writer)
             {
-                notUpdated = $"not updated: {TerminalText.Escape(writer?.Describe() ?? "another process")} is writing the index; searched it as it is.";
+                notUpdated = $"not updated: {TerminalText.Escape(writer.Describe())} is writing the index; searched it as it is.";
             }
             var readOnly = a.Flag("--no-update") || notUpdated is not null;
             using var workspace = SemanticWorkspace.Open(options with { ReadOnly = readOnly });

@@ -34,14 +34,15 @@ public sealed record IndexHolder(int ProcessId, string Program, DateTime Since)
 
 /// <summary>
 /// Another process holds the index: its writer lock (a second writer), or its read gate for longer than a reader
-/// waits (a write in progress). <see cref="Holder"/> is null when the holder had not recorded itself yet.
+/// waits (a write in progress). <see cref="Holder"/> is <see cref="IndexHolder.Unknown"/> when the holder had not
+/// recorded itself yet.
 /// </summary>
-public sealed class IndexBusyException(string indexPath, IndexHolder? holder, string? advice = null)
-    : IOException($"The index at {indexPath} is in use by {holder?.Describe() ?? "another process"}.{(advice is null ? "" : " " + advice)}")
+public sealed class IndexBusyException(string indexPath, IndexHolder holder, string? advice = null)
+    : IOException($"The index at {indexPath} is in use by {holder.Describe()}.{(advice is null ? "" : " " + advice)}")
 {
     public string IndexPath { get; } = indexPath;
 
-    public IndexHolder? Holder { get; } = holder;
+    public IndexHolder Holder { get; } = holder;
 }
 
 /// <summary>
@@ -105,7 +106,7 @@ public sealed class IndexLock : IDisposable
     /// <paramref name="waiting"/> hears once who is waited for. Throws <see cref="IndexBusyException"/> naming the
     /// holder when the wait ends first.
     /// </summary>
-    public static IndexLock AcquireWriter(IndexFiles files, TimeSpan wait, Action<IndexHolder?>? waiting = null, CancellationToken cancellationToken = default)
+    public static IndexLock AcquireWriter(IndexFiles files, TimeSpan wait, Action<IndexHolder>? waiting = null, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(files.Folder);
         var clock = Stopwatch.StartNew();
@@ -133,10 +134,12 @@ public sealed class IndexLock : IDisposable
         }
     }
 
-    /// <summary>The process holding the writer lock now; null when nobody does (then nobody writes the index).</summary>
-    public static IndexHolder? CurrentWriter(IndexFiles files, out bool held)
+    /// <summary>
+    /// The process holding the writer lock now (<see cref="IndexHolder.Unknown"/> when it has not recorded itself);
+    /// null when nobody does (then nobody writes the index).
+    /// </summary>
+    public static IndexHolder? CurrentWriter(IndexFiles files)
     {
-        held = false;
         if (!File.Exists(files.WriterLock))
         {
             return null;
@@ -153,7 +156,6 @@ public sealed class IndexLock : IDisposable
         {
             return null; // a lock file nobody can open is a lock nobody holds
         }
-        held = true;
         return ReadHolder(files);
     }
 
@@ -247,15 +249,16 @@ public sealed class IndexLock : IDisposable
         }
     }
 
-    private static IndexHolder? ReadHolder(IndexFiles files)
+    /// <summary>Who holds the writer lock, as its holder file says; <see cref="IndexHolder.Unknown"/> when it says nothing readable.</summary>
+    private static IndexHolder ReadHolder(IndexFiles files)
     {
         try
         {
-            return File.Exists(files.Holder) ? IndexHolder.FromLine(File.ReadAllText(files.Holder)) : null;
+            return (File.Exists(files.Holder) ? IndexHolder.FromLine(File.ReadAllText(files.Holder)) : null) ?? IndexHolder.Unknown;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return null;
+            return IndexHolder.Unknown;
         }
     }
 

@@ -219,17 +219,9 @@ public sealed class IndexStore : IDisposable
     public static IndexStore OpenReader(string path, ModelIdentity model, int dim, CancellationToken cancellationToken = default)
     {
         var full = Path.GetFullPath(path);
-        var files = new IndexFiles(full);
-        if (!File.Exists(full) || new FileInfo(full).Length == 0)
-        {
-            throw new IndexNeedsUpdateException(full, "does not exist yet");
-        }
-        files.EnsureNotForeign();
-        var gate = IndexLock.EnterReader(files, cancellationToken);
-        IndexStore? store = null;
+        var store = OpenReadOnly(full, cancellationToken) ?? throw new IndexNeedsUpdateException(full, "does not exist yet");
         try
         {
-            store = OpenDatabase(full, writer: null, gate);
             var info = store.ReadInfo();
             if (!IsReadableSchema(info.SchemaVersion))
             {
@@ -242,7 +234,7 @@ public sealed class IndexStore : IDisposable
             var meta = store.Header();
             store._codec = store.CodecOf(meta);
             store.PoolFactor = meta.TryGetValue("pool", out var pool) && pool.IsInt32 ? pool.AsInt32 : 1;
-            store._lexical = LexicalIndex.TryOpenReader(files.LexicalFolder);
+            store._lexical = LexicalIndex.TryOpenReader(new IndexFiles(full).LexicalFolder);
             if (store._codec is { } codec && store.CodesComplete)
             {
                 store._codes = CodesFile.TryOpen(full, codec, GenerationOf(meta), out var chunks, readOnly: true);
@@ -252,16 +244,44 @@ public sealed class IndexStore : IDisposable
         }
         catch (Exception ex)
         {
-            if (store is null)
-            {
-                gate?.Dispose();
-            }
-            store?.Dispose();
-            if (IndexCorruptException.IsDamage(ex))
-            {
-                throw new IndexCorruptException(full, ex);
-            }
+            store.Dispose();
+            throw IndexCorruptException.IsDamage(ex) ? new IndexCorruptException(full, ex) : ex;
+        }
+    }
+
+    /// <summary>
+    /// What both readers share (<see cref="OpenReader"/>, <see cref="OpenExisting"/>): the file checked to be an
+    /// index, the read gate entered, LiteDB opened read-only and its header read (and checked); null when there is no
+    /// index file.
+    /// </summary>
+    private static IndexStore? OpenReadOnly(string full, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(full) || new FileInfo(full).Length == 0)
+        {
+            return null;
+        }
+        var files = new IndexFiles(full);
+        files.EnsureNotForeign();
+        var gate = IndexLock.EnterReader(files, cancellationToken);
+        IndexStore store;
+        try
+        {
+            store = OpenDatabase(full, writer: null, gate);
+        }
+        catch
+        {
+            gate?.Dispose();
             throw;
+        }
+        try
+        {
+            _ = store.Header(); // present and intact: the header is what every reader reads first
+            return store;
+        }
+        catch (Exception ex) when (ex is IndexCorruptException || IndexCorruptException.IsDamage(ex))
+        {
+            store.Dispose();
+            throw ex as IndexCorruptException ?? new IndexCorruptException(full, ex);
         }
     }
 
@@ -391,37 +411,8 @@ public sealed class IndexStore : IDisposable
     /// Opens an existing index as it is, whatever model built it (for status), read-only and holding the read gate
     /// shared (<see cref="IndexLock"/>); null when there is none.
     /// </summary>
-    public static IndexStore? OpenExisting(string path, CancellationToken cancellationToken = default)
-    {
-        var full = Path.GetFullPath(path);
-        if (!File.Exists(full) || new FileInfo(full).Length == 0)
-        {
-            return null;
-        }
-        var files = new IndexFiles(full);
-        files.EnsureNotForeign();
-        var gate = IndexLock.EnterReader(files, cancellationToken);
-        IndexStore store;
-        try
-        {
-            store = OpenDatabase(full, writer: null, gate);
-        }
-        catch
-        {
-            gate?.Dispose();
-            throw;
-        }
-        try
-        {
-            _ = store.Info;
-            return store;
-        }
-        catch (Exception ex) when (IndexCorruptException.IsDamage(ex))
-        {
-            store.Dispose();
-            throw new IndexCorruptException(path, ex);
-        }
-    }
+    public static IndexStore? OpenExisting(string path, CancellationToken cancellationToken = default) =>
+        OpenReadOnly(Path.GetFullPath(path), cancellationToken);
 
     /// <summary>Deletes the index file, its LiteDB log, its codes file and its lexical index.</summary>
     public static void Delete(string path) => new IndexFiles(path).Delete();

@@ -23,7 +23,7 @@ public sealed record WorkspaceOptions(
     VectorCompression? Compression = null,
     bool ReadOnly = false,
     TimeSpan WriterWait = default,
-    Action<IndexHolder?>? WaitingForWriter = null)
+    Action<IndexHolder>? WaitingForWriter = null)
 {
     /// <summary>The files of the index these options point at.</summary>
     public IndexFiles IndexFiles => (Index ?? IndexLocation.Workspace).For(Root);
@@ -321,7 +321,7 @@ public sealed class SemanticWorkspace : IDisposable
     }
 
     /// <summary>Who writes the index these options point at now (another process, or this one); null when nobody does.</summary>
-    public static IndexHolder? CurrentWriter(WorkspaceOptions options, out bool held) => IndexLock.CurrentWriter(options.IndexFiles, out held);
+    public static IndexHolder? CurrentWriter(WorkspaceOptions options) => IndexLock.CurrentWriter(options.IndexFiles);
 
     public void Dispose()
     {

@@ -27,8 +27,7 @@ public sealed record WorkspaceStatus(
         try
         {
             var status = ReadIndex(root, indexPath, scanOptions, cancellationToken);
-            var writer = IndexLock.CurrentWriter(new IndexFiles(indexPath), out var held);
-            return held ? status with { Writer = writer ?? IndexHolder.Unknown } : status;
+            return status with { Writer = IndexLock.CurrentWriter(new IndexFiles(indexPath)) };
         }
         catch (Exception ex) when (IndexCorruptException.IsDamage(ex))
         {

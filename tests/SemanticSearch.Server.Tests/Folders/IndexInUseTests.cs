@@ -41,7 +41,7 @@ public sealed class IndexInUseTests
             // Now the server is the writer: this process is refused, and told who holds it.
             var busy = Assert.Throws<IndexBusyException>(() => IndexLock.AcquireWriter(files, TimeSpan.Zero));
             Assert.Contains("language server", busy.Message, StringComparison.Ordinal);
-            Assert.NotEqual(Environment.ProcessId, busy.Holder?.ProcessId);
+            Assert.NotEqual(Environment.ProcessId, busy.Holder.ProcessId);
         }
         finally
         {
