@@ -98,8 +98,10 @@ public sealed class IndexStore : IDisposable
     private readonly LiteDatabase _db;
     /// <summary>The writer lock (<see cref="IndexLock"/>) of a writer store; null for a reader.</summary>
     private readonly IndexLock? _writer;
-    /// <summary>A reader's shared hold of the read gate and its file streams, let go when it closes; empty for a writer.</summary>
-    private readonly List<IDisposable> _readerResources = [];
+    /// <summary>The file streams LiteDB works on (and a reader's shared hold of the read gate), let go when the store closes.</summary>
+    private readonly List<IDisposable> _resources = [];
+    /// <summary>A writer's LiteDB log, synced once per write (<see cref="CommitSyncedLog"/>); null for a reader.</summary>
+    private readonly CommitSyncedLog? _log;
     private readonly ILiteCollection<BsonDocument> _meta;
     private readonly ILiteCollection<BsonDocument> _files;
     private readonly ILiteCollection<BsonDocument> _chunks;
@@ -119,12 +121,13 @@ public sealed class IndexStore : IDisposable
 
     private static readonly bool DieAfterStoreCommit = Environment.GetEnvironmentVariable(FaultVariable) == FaultAfterStoreCommit;
 
-    private IndexStore(string path, LiteDatabase db, IndexLock? writer, IEnumerable<IDisposable?> readerResources)
+    private IndexStore(string path, LiteDatabase db, IndexLock? writer, IEnumerable<IDisposable?> resources)
     {
         IndexPath = path;
         _db = db;
         _writer = writer;
-        _readerResources.AddRange(readerResources.OfType<IDisposable>());
+        _resources.AddRange(resources.OfType<IDisposable>());
+        _log = _resources.OfType<CommitSyncedLog>().SingleOrDefault();
         _meta = db.GetCollection("meta");
         _files = db.GetCollection("files");
         _chunks = db.GetCollection("chunks");
@@ -141,10 +144,26 @@ public sealed class IndexStore : IDisposable
 
     /// <summary>
     /// The writer's hold of the read gate around a change of the files (<see cref="IndexLock.Writing"/>). Every
-    /// method that writes takes it, inside <c>_gate</c>; a reader store cannot write at all.
+    /// method that writes takes it, inside <c>_gate</c>; a reader store cannot write at all. Letting go of it syncs
+    /// LiteDB's log first (<see cref="CommitSyncedLog"/>), so what a write committed is on disk before a reader may look.
     /// </summary>
-    private IDisposable Writing() =>
-        _writer?.Writing() ?? throw new InvalidOperationException($"The index at {IndexPath} was opened for reading only.");
+    private WriteScope Writing() =>
+        new(_writer?.Writing() ?? throw new InvalidOperationException($"The index at {IndexPath} was opened for reading only."), _log);
+
+    private readonly struct WriteScope(IDisposable gate, CommitSyncedLog? log) : IDisposable
+    {
+        public void Dispose()
+        {
+            try
+            {
+                log?.Sync();
+            }
+            finally
+            {
+                gate.Dispose();
+            }
+        }
+    }
 
     /// <summary>Why the index was wiped on open (model or schema changed), or null if it was reused or new.</summary>
     public string? ResetReason { get; private set; }
@@ -385,6 +404,9 @@ public sealed class IndexStore : IDisposable
         }
     }
 
+    /// <summary>LiteDB's page size, the buffer it gives its own file streams.</summary>
+    private const int WriterBuffer = 8192;
+
     /// <summary>The store's commit generation (header field <c>gen</c>; -1 for an index written before it existed).</summary>
     private long Generation
     {
@@ -418,10 +440,11 @@ public sealed class IndexStore : IDisposable
     public static void Delete(string path) => new IndexFiles(path).Delete();
 
     /// <summary>
-    /// Opens the LiteDB file: for the writer holding <paramref name="writer"/>, or read-only for a reader. A reader
-    /// hands LiteDB streams it opened read-only rather than the file names: given a name, even a read-only LiteDB
+    /// Opens the LiteDB file: for the writer holding <paramref name="writer"/>, or read-only for a reader. Both hand
+    /// LiteDB streams rather than the file names. A reader's are read-only: given a name, even a read-only LiteDB
     /// deletes an empty log file as it closes, the very file the writer keeps appending to (its later commits would
-    /// then go to a file nobody else can see).
+    /// then go to a file nobody else can see). The writer's log is synced once per write (<see cref="CommitSyncedLog"/>);
+    /// both writer files are opened as LiteDB opens them (others may read, random access, page-sized buffer).
     /// </summary>
     private static IndexStore OpenDatabase(string full, IndexLock? writer, IDisposable? readerGate)
     {
@@ -434,7 +457,10 @@ public sealed class IndexStore : IDisposable
         {
             if (writer is not null)
             {
-                return new IndexStore(full, new LiteDatabase(new ConnectionString { Filename = full, Connection = ConnectionType.Direct }), writer, []);
+                data = new FileStream(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, WriterBuffer, FileOptions.RandomAccess);
+                log = new CommitSyncedLog(new FileStream(files.Log, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, WriterBuffer, FileOptions.RandomAccess));
+                var writerEngine = new LiteDB.Engine.LiteEngine(new LiteDB.Engine.EngineSettings { DataStream = data, LogStream = log });
+                return new IndexStore(full, new LiteDatabase(writerEngine), writer, [data, log]);
             }
             data = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             log = File.Exists(files.Log) ? new FileStream(files.Log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete) : new MemoryStream();
@@ -607,16 +633,19 @@ public sealed class IndexStore : IDisposable
                 _db.BeginTrans();
                 try
                 {
-                    foreach (var id in pending.Skip(start).Take(Group))
+                    var docs = pending.Skip(start).Take(Group).Select(id => _chunks.FindById(id)).Where(doc => doc is not null && !doc.ContainsKey("codes")).ToArray();
+                    // Checking, encoding and sealing a chunk is CPU work on its own document: spread over the cores.
+                    var rewritten = new BsonDocument[docs.Length];
+                    Parallel.For(0, docs.Length, i =>
                     {
-                        if (_chunks.FindById(id) is not { } doc || doc.ContainsKey("codes"))
-                        {
-                            continue;
-                        }
-                        var stored = ToStoredChunk(doc);
-                        _chunks.Update(ToDocument(stored with { Vectors = stored.Vectors.ToResidual(stored.VectorCount, codec) }));
-                        converted++;
+                        var stored = ToStoredChunk(docs[i]);
+                        rewritten[i] = ToDocument(stored with { Vectors = stored.Vectors.ToResidual(stored.VectorCount, codec) });
+                    });
+                    foreach (var doc in rewritten)
+                    {
+                        _chunks.Update(doc);
                     }
+                    converted += rewritten.Length;
                     _db.Commit();
                 }
                 catch
@@ -878,6 +907,7 @@ public sealed class IndexStore : IDisposable
         {
             using (_writer?.Writing())
             {
+                // LiteDB checkpoints its log into the data file as it closes (syncing the data file first).
                 _db.Dispose();
                 _lexical?.Dispose();
                 _codes?.Dispose();
@@ -885,12 +915,12 @@ public sealed class IndexStore : IDisposable
                 {
                     retired.Dispose();
                 }
+                foreach (var resource in _resources)
+                {
+                    resource.Dispose();
+                }
             }
             _writer?.Dispose();
-            foreach (var resource in _readerResources)
-            {
-                resource.Dispose();
-            }
         }
     }
 
