@@ -107,12 +107,15 @@ public sealed class ResidualCodecTests
         Assert.Throws<InvalidDataException>(() => ResidualCodec.FromBytes([1, 2, 3, 4, 5, 6, 7, 8]));
     }
 
-    [Fact]
-    public void Nearest_centroid_kernel_agrees_with_brute_force()
+    [Theory]
+    [InlineData(48, 777)] // an even block count; four at a time, then one left
+    [InlineData(40, 779)] // an odd block count (5 × 8 lanes); three left
+    [InlineData(16, 6)]   // two left, fewer vectors than centroids
+    public void Nearest_centroid_kernel_agrees_with_brute_force(int count, int n)
     {
         var (vectors, _, dim, _, _) = Real.Value;
-        var centroids = Centroids.Train(vectors, 3000, dim, 48, iterations: 3);
-        var n = 777; // odd: the kernel's pairs and its tail
+        count = Math.Max(count / System.Numerics.Vector<float>.Count, 1) * System.Numerics.Vector<float>.Count;
+        var centroids = Centroids.Train(vectors, 3000, dim, count, iterations: 3);
         var nearest = new int[n];
         centroids.Nearest(vectors.AsSpan(0, n * dim), n, nearest);
         var scores = new float[centroids.Count];
@@ -127,6 +130,8 @@ public sealed class ResidualCodecTests
                     expected = c;
                 }
             }
+            // Every path of the kernel computes a score the same way as Scores, so the answer is exactly its arg-max.
+            Assert.Equal(TensorPrimitives.IndexOfMax(scores.AsSpan(0, centroids.Count)), nearest[i]);
             Assert.True(Math.Abs(scores[nearest[i]] - scores[expected]) < 1e-5,
                 $"vector {i}: kernel {nearest[i]} ({scores[nearest[i]]}), brute force {expected} ({scores[expected]})");
             for (var c = 0; c < centroids.Count; c++)
