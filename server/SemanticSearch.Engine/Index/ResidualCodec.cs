@@ -89,23 +89,43 @@ public sealed class ResidualCodec
         var levels = 1 << bits;
         var cutoffs = new float[dim * (levels - 1)];
         var values = new float[dim * levels];
-        var column = new float[n];
-        for (var d = 0; d < dim; d++)
+        // The residuals dimension-major (one pass over the sample), then each dimension's quantiles selected from
+        // its own column (OrderStatistics: the values a sort would put there), the dimensions spread over the cores.
+        var columns = new float[dim * n];
+        for (var i = 0; i < n; i++)
         {
-            for (var i = 0; i < n; i++)
+            var row = sample.AsSpan(i * dim, dim);
+            var centroid = centroids.Row(nearest[i]);
+            for (var d = 0; d < dim; d++)
             {
-                column[i] = sample[(i * dim) + d] - centroids.Rows[(nearest[i] * dim) + d];
-            }
-            Array.Sort(column);
-            for (var l = 0; l < levels; l++)
-            {
-                values[(d * levels) + l] = column[Math.Min(n - 1, (int)((l + 0.5) * n / levels))];
-                if (l > 0)
-                {
-                    cutoffs[(d * (levels - 1)) + l - 1] = column[Math.Min(n - 1, l * n / levels)];
-                }
+                columns[(d * n) + i] = row[d] - centroid[d];
             }
         }
+        // Rank of each bucket's decoded value (its median) and of each cut-off (its lower edge), ascending.
+        var valueRanks = new int[levels];
+        var cutoffRanks = new int[levels - 1];
+        for (var l = 0; l < levels; l++)
+        {
+            valueRanks[l] = Math.Min(n - 1, (int)((l + 0.5) * n / levels));
+            if (l > 0)
+            {
+                cutoffRanks[l - 1] = Math.Min(n - 1, l * n / levels);
+            }
+        }
+        var ranks = valueRanks.Concat(cutoffRanks).Order().ToArray();
+        Parallel.For(0, dim, d =>
+        {
+            var column = columns.AsSpan(d * n, n);
+            OrderStatistics.Select(column, ranks);
+            for (var l = 0; l < levels; l++)
+            {
+                values[(d * levels) + l] = column[valueRanks[l]];
+                if (l > 0)
+                {
+                    cutoffs[(d * (levels - 1)) + l - 1] = column[cutoffRanks[l - 1]];
+                }
+            }
+        });
         var untested = new ResidualCodec(centroids, bits, cutoffs, values, 0);
         return new ResidualCodec(centroids, bits, cutoffs, values, untested.MeanError(sample, n));
     }
@@ -117,13 +137,27 @@ public sealed class ResidualCodec
         {
             return 0;
         }
-        var codes = new byte[n * BytesPerVector];
-        Encode(vectors, n, codes);
-        var scratch = new float[Dim];
-        double total = 0;
-        for (var i = 0; i < n; i++)
+        // In blocks over the cores; each block's sum is added in block order, so the result does not depend on timing.
+        const int Block = 1024;
+        var sums = new double[(n + Block - 1) / Block];
+        Parallel.For(0, sums.Length, b =>
         {
-            total += ErrorOf(vectors.AsSpan(i * Dim, Dim), codes.AsSpan(i * BytesPerVector, BytesPerVector), scratch);
+            var start = b * Block;
+            var count = Math.Min(Block, n - start);
+            var codes = new byte[count * BytesPerVector];
+            Encode(vectors.AsSpan(start * Dim, count * Dim), count, codes);
+            var scratch = new float[Dim];
+            double sum = 0;
+            for (var i = 0; i < count; i++)
+            {
+                sum += ErrorOf(vectors.AsSpan((start + i) * Dim, Dim), codes.AsSpan(i * BytesPerVector, BytesPerVector), scratch);
+            }
+            sums[b] = sum;
+        });
+        double total = 0;
+        foreach (var sum in sums)
+        {
+            total += sum;
         }
         return (float)(total / n);
     }
