@@ -59,7 +59,7 @@ public sealed record IndexingBench(
     /// <summary>Of the cold index: training the codec and converting the vectors stored before it.</summary>
     public double CompressionSeconds { get; init; }
 
-    /// <summary>The model alone on the same machine in the same run: chunks/s encoding a sample of the index's chunk texts.</summary>
+    /// <summary>The model alone on the same machine in the same run: chunks/s encoding a sample of the index's chunk texts (the better of two runs).</summary>
     public double ModelChunksPerSecond { get; init; }
 
     /// <summary>Cold-index chunks/s as a share of <see cref="ModelChunksPerSecond"/> (what scan, chunking and storing cost).</summary>
@@ -304,9 +304,16 @@ public static class BenchmarkRunner
         }
         var step = Math.Max(1, chunks.Count / 1024);
         var texts = chunks.Where((_, i) => i % step == 0).Take(1024).Select(c => ChunkEncoding.TextFor(c, workspace.Model, out _)).ToList();
-        var clock = Stopwatch.StartNew();
-        workspace.Model.EncodeDocuments(texts, cancellationToken);
-        return texts.Count / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
+        // The better of two runs: one run on a shared machine varied 1.6× between benches, and the share of this
+        // rate that the cold index reaches should not look better because the model's own run was slowed.
+        var best = TimeSpan.MaxValue;
+        for (var run = 0; run < 2; run++)
+        {
+            var clock = Stopwatch.StartNew();
+            workspace.Model.EncodeDocuments(texts, cancellationToken);
+            best = clock.Elapsed < best ? clock.Elapsed : best;
+        }
+        return texts.Count / Math.Max(1e-9, best.TotalSeconds);
     }
 
     private static int CopyScanned(string root, string target, ScanOptions scan, CancellationToken cancellationToken)
