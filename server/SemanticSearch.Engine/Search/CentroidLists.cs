@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SemanticSearch.Engine.Index;
 
 namespace SemanticSearch.Engine.Search;
@@ -34,6 +35,12 @@ internal sealed class CentroidLists
     public ResidualCodec Codec => _codec;
 
     /// <summary>Lists over the coded entries given, by their <see cref="VectorCache.Entry.Slot"/>; slots below <paramref name="covered"/>.</summary>
+    /// <remarks>
+    /// Both loops here (and in <see cref="Candidates"/>) run over every code or every list item once per open or
+    /// query: compiled fully optimized at once, as the MaxSim kernels are, because an index is opened and queried
+    /// once before tiered compilation would have replaced the first, unoptimized code.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static CentroidLists Build(IReadOnlyList<VectorCache.Entry> entries, ResidualCodec codec, int covered)
     {
         var k = codec.Centroids.Count;
@@ -95,6 +102,7 @@ internal sealed class CentroidLists
     /// the lists of each query vector's <paramref name="probes"/> nearest centroids, each scored by the sum over
     /// query vectors of the best probed centroid it holds. <paramref name="keep"/> applies the search's filters.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public List<VectorCache.Entry> Candidates(ReadOnlySpan<float> query, int nq, int probes, int count, VectorCache.Entry?[] bySlot, Func<VectorCache.Entry, bool>? keep)
     {
         var k = _codec.Centroids.Count;
