@@ -59,9 +59,22 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
     /// file's flushes; bench on server/: 256 ran the cold index at 389–427 chunks/s, 64 at 347–353). 1,024 since
     /// commits stopped costing a sync per page (<see cref="Index.CommitSyncedLog"/>): the model then sorts four times
     /// as many texts by length, so batches carry less padding (server/'s own copy: encoding 7.3–7.6 s at 512,
-    /// 5.3–6.0 s at 1,024; a group is ~1.5 s of encoding, and peak memory during the pass 370–420 → 457 MB).
+    /// 5.3–6.0 s at 1,024; a group is ~1.5 s of encoding; peak memory during the pass 327 → 403 MB).
     /// </summary>
     public int GroupChunkTarget { get; init; } = 1024;
+
+    /// <summary>
+    /// The group size while an index that will be compressed still writes half floats (no codec yet). Those vectors
+    /// are rewritten as codes once the codec is trained, and only the groups after that reuse the pages they free;
+    /// a small workspace has few such groups, so 1,024-chunk groups before the codec left its file larger
+    /// (server/'s copy: 23.3 → 27.3 MB). Smaller groups reach <see cref="VectorCompression.MinTokens"/> with less
+    /// written as half floats.
+    /// </summary>
+    public const int GroupChunkTargetBeforeCodec = 256;
+
+    /// <summary>The group size in force now: <see cref="GroupChunkTargetBeforeCodec"/> at most until the index has its codec.</summary>
+    private int CurrentGroupChunkTarget =>
+        (compression ?? VectorCompression.Default).Enabled && store.Codec is null ? Math.Min(GroupChunkTarget, GroupChunkTargetBeforeCodec) : GroupChunkTarget;
 
     /// <summary>Files to gather before committing even if few chunks need encoding.</summary>
     public int GroupFileTarget { get; init; } = 200;
@@ -204,7 +217,7 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
             groupEncodeCount += pending.ToEncode.Count;
             done++;
 
-            if (groupEncodeCount >= GroupChunkTarget || group.Count >= GroupFileTarget)
+            if (groupEncodeCount >= CurrentGroupChunkTarget || group.Count >= GroupFileTarget)
             {
                 if (!Flush(group, stats, cancellationToken))
                 {

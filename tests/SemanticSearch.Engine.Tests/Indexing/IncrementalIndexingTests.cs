@@ -1,4 +1,5 @@
 using SemanticSearch.Engine.Chunking;
+using SemanticSearch.Engine.Index;
 using SemanticSearch.Engine.Indexing;
 using SemanticSearch.Engine.Models;
 using SemanticSearch.Engine.Search;
@@ -147,6 +148,39 @@ public sealed class IncrementalIndexingTests : IDisposable
         Assert.False(resumed.Cancelled);
         Assert.Equal(committed, resumed.FilesUnchanged);
         Assert.NotNull(ws.Store.Info.LastCompletedUtc);
+    }
+
+    [Fact]
+    public void TinyRandomModel_groups_stay_small_until_a_compressed_index_has_its_codec()
+    {
+        for (var i = 0; i < 120; i++)
+        {
+            _repo.Write($"gen/Part{i}.cs", $"namespace Gen;\npublic static class Part{i}\n{{\n    public static int One{i}(int x) => x + {i};\n" +
+                $"    public static int Two{i}(int x) => x * {i};\n}}\n");
+        }
+        int FirstGroupEncoded(VectorCompression compression)
+        {
+            var reports = new List<IndexProgress>();
+            string path;
+            using (var ws = Open())
+            {
+                var indexer = new WorkspaceIndexer(ws.Root, ws.Model, ws.Store, null, ScanOptions.Default with { Excludes = ["/.semantic-search/"] }, compression)
+                {
+                    GroupFileTarget = 1000,
+                    GroupChunkTarget = 1000,
+                };
+                var result = indexer.Run(new SyncProgress(reports.Add), CancellationToken.None);
+                Assert.InRange(result.ChunksEncoded, WorkspaceIndexer.GroupChunkTargetBeforeCodec + 11, 999);
+                path = ws.Store.IndexPath;
+            }
+            IndexStore.Delete(path); // the next call indexes from scratch
+            return reports.First(r => r.ChunksEncoded > 0).ChunksEncoded;
+        }
+
+        // Too small for a codec (MinTokens), so an index that would be compressed keeps writing half floats, in
+        // groups no larger than the before-codec size; an uncompressed index groups by GroupChunkTarget.
+        Assert.InRange(FirstGroupEncoded(VectorCompression.Default), WorkspaceIndexer.GroupChunkTargetBeforeCodec, WorkspaceIndexer.GroupChunkTargetBeforeCodec + 10);
+        Assert.True(FirstGroupEncoded(VectorCompression.Off) > WorkspaceIndexer.GroupChunkTargetBeforeCodec + 10);
     }
 
     [Fact]
