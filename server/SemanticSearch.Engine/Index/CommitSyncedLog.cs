@@ -8,7 +8,7 @@ namespace SemanticSearch.Engine.Index;
 /// Python workspace (13.3 s of 77 s on 25,862 chunks). Those syncs order nothing (the commit's confirming page
 /// goes out in the same bursts), so here a flush leaves the pages with the operating system, and
 /// <see cref="IndexStore"/> calls <see cref="Sync"/> once after each commit returns: the commit is on disk before
-/// the caller goes on (LiteDB itself signals "written" before its sync ends). The data file stays a plain
+/// the caller goes on. The data file stays a plain
 /// <see cref="FileStream"/>: a checkpoint syncs it before the log is cut, as LiteDB does.
 /// A process that dies loses nothing either way (the pages are in the OS); only a power cut between a commit's
 /// writes and its sync can lose that commit, as with LiteDB's own log.
