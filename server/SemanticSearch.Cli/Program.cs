@@ -446,6 +446,8 @@ namespace SemanticSearch.Cli
                 ? new
                 {
                     trainingError = Math.Round(drift.TrainingError, 5),
+                    referenceError = drift.ReferenceError is { } reference ? Math.Round(reference, 5) : (double?)null,
+                    referenceSamples = drift.ReferenceSamples,
                     meanErrorSince = Math.Round(drift.MeanErrorSince, 5),
                     samples = drift.Samples,
                     retrainAdvised = drift.RetrainAdvised,

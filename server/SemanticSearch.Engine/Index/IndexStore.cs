@@ -602,6 +602,8 @@ public sealed class IndexStore : IDisposable
             var meta = Header();
             meta["codec"] = codec.ToBytes();
             meta["codesDone"] = false;
+            meta["codecRefSum"] = 0.0;
+            meta["codecRefCount"] = 0L;
             meta["codecErrSum"] = 0.0;
             meta["codecErrCount"] = 0L;
             _meta.Update(DocumentChecksum.Seal(meta));
@@ -688,36 +690,57 @@ public sealed class IndexStore : IDisposable
         }
     }
 
-    /// <summary>Adds sampled codec errors of newly written vectors (header <c>codecErrSum</c>, <c>codecErrCount</c>).</summary>
-    public void RecordCodecError(double sum, long count)
+    /// <summary>
+    /// Adds a pass's sampled codec errors of newly written vectors: to the reference (header <c>codecRefSum</c>,
+    /// <c>codecRefCount</c>) while it holds fewer than <paramref name="referenceSamples"/>, after that to the errors
+    /// since (<c>codecErrSum</c>, <c>codecErrCount</c>). See <see cref="VectorCompression.Drift"/> for why.
+    /// </summary>
+    public void RecordCodecError(double sum, long count, long referenceSamples)
     {
         lock (_gate)
         {
             using var writing = Writing();
             var meta = Header();
-            var (sumSoFar, countSoFar) = CodecErrorOf(meta);
-            meta["codecErrSum"] = sumSoFar + sum;
-            meta["codecErrCount"] = countSoFar + count;
+            var (reference, since) = CodecErrorsOf(meta);
+            if (reference.Count < referenceSamples)
+            {
+                reference = (reference.Sum + sum, reference.Count + count);
+            }
+            else
+            {
+                since = (since.Sum + sum, since.Count + count);
+            }
+            meta["codecRefSum"] = reference.Sum;
+            meta["codecRefCount"] = reference.Count;
+            meta["codecErrSum"] = since.Sum;
+            meta["codecErrCount"] = since.Count;
             _meta.Update(DocumentChecksum.Seal(meta));
         }
     }
 
-    /// <summary>The sampled codec error of vectors written since the codec was trained: (sum, count).</summary>
-    public (double Sum, long Count) CodecErrorSinceTraining
+    /// <summary>The sampled codec errors since the codec was trained: the reference, then those after it (sum, count each).</summary>
+    public ((double Sum, long Count) Reference, (double Sum, long Count) Since) CodecErrors
     {
         get
         {
             lock (_gate)
             {
-                return CodecErrorOf(Header());
+                return CodecErrorsOf(Header());
             }
         }
     }
 
-    /// <summary>The header's <c>codecErrSum</c> and <c>codecErrCount</c> (zeros when absent).</summary>
-    private static (double Sum, long Count) CodecErrorOf(BsonDocument meta) =>
-        (meta.TryGetValue("codecErrSum", out var s) && s.IsNumber ? s.AsDouble : 0,
-         meta.TryGetValue("codecErrCount", out var c) && c.IsNumber ? c.AsInt64 : 0);
+    /// <summary>
+    /// The header's reference and later errors (zeros when absent). An index from before the reference fields
+    /// counted every error since training in <c>codecErrSum</c>: that was its first pass, so it becomes the reference.
+    /// </summary>
+    private static ((double Sum, long Count) Reference, (double Sum, long Count) Since) CodecErrorsOf(BsonDocument meta)
+    {
+        (double, long) Pair(string sum, string count) =>
+            (meta.TryGetValue(sum, out var s) && s.IsNumber ? s.AsDouble : 0, meta.TryGetValue(count, out var c) && c.IsNumber ? c.AsInt64 : 0);
+        var errors = Pair("codecErrSum", "codecErrCount");
+        return meta.ContainsKey("codecRefCount") ? (Pair("codecRefSum", "codecRefCount"), errors) : (errors, (0, 0));
+    }
 
     /// <summary>
     /// The chunker version the index's chunks were made with (header <c>chunker</c>; 1 for an index from before the

@@ -81,7 +81,7 @@ public sealed class ResidualCodec
     /// </summary>
     public static ResidualCodec Train(float[] sample, int n, int dim, int centroidCount, int bits, int seed = 17)
     {
-        // k-means on the first KMeansPerCentroid × K of the sample (it is uniform already; more moves the
+        // k-means on the first KMeansPerCentroid × K of the sample (callers shuffle it, so that is uniform; more moves the
         // centroids little and costs K dot products per vector per round), the residual statistics on all of it.
         var centroids = Centroids.Train(sample, Math.Min(n, Math.Max(centroidCount, KMeansPerCentroid * centroidCount)), dim, centroidCount, iterations: KMeansRounds, seed: seed);
         var nearest = new int[n];

@@ -92,7 +92,10 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
         var known = store.LoadFiles();
         var present = new HashSet<string>(scan.Files.Select(f => f.RelativePath), StringComparer.Ordinal);
         var deletions = known.Keys.Where(p => !present.Contains(p)).ToList();
-        return Process(IndexingOrder.Sort(scan.Files, first), known, deletions, scan.Skipped, fullPass: true, progress, cancellationToken);
+        // A pass that will train the codec starts with a sample of the whole workspace (IndexingOrder's summary says why).
+        var settings = compression ?? VectorCompression.Default;
+        long? codecSample = settings.Enabled && cache is not null && store.Codec is null ? settings.MinTokens : null;
+        return Process(IndexingOrder.Sort(scan.Files, first, codecSample), known, deletions, scan.Skipped, fullPass: true, progress, cancellationToken);
     }
 
     /// <summary>The files a full pass would visit (<see cref="IndexRunResult.FilesScanned"/>): a scan, no file read.</summary>
@@ -243,7 +246,7 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
         var (errorSum, errorCount) = stats.CodecError.Totals;
         if (errorCount > 0)
         {
-            store.RecordCodecError(errorSum, errorCount);
+            store.RecordCodecError(errorSum, errorCount, (compression ?? VectorCompression.Default).DriftMinimumSample);
         }
         if (!cancelled)
         {

@@ -248,29 +248,70 @@ public sealed class VectorCompressionTests : IDisposable
     }
 
     [Fact]
+    public void Drift_is_judged_against_the_codes_of_the_index_as_built_so_more_of_the_same_code_advises_no_rebuild()
+    {
+        // Real code, and more of the same kind later: every other file of this repository's server code, then the
+        // rest. The codec fits the files it was trained on far better than the others (0.036 against 0.081 on
+        // server/), so against its training error (the check before) every first pass ended with a rebuild advised.
+        var server = Path.Combine(RepoPaths.Root, "server");
+        var separator = Path.DirectorySeparatorChar;
+        var files = Directory.EnumerateFiles(server, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{separator}bin{separator}", StringComparison.Ordinal) && !f.Contains($"{separator}obj{separator}", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal).ToList();
+        void Copy(int half)
+        {
+            foreach (var file in files.Where((_, i) => i % 2 == half))
+            {
+                _repo.Write(Path.Combine("server-copy", Path.GetRelativePath(server, file)).Replace('\\', '/'), File.ReadAllText(file));
+            }
+        }
+        Copy(0);
+        var compression = VectorCompression.Default with { MinTokens = 16_384, SampleTokens = 16_384, DriftMinimumSample = 5_000 };
+        using var ws = Open(compression);
+        ws.Index();
+        var built = ws.CompressionDrift!;
+        Assert.True(built.ReferenceError is > 0, $"reference of {built.ReferenceSamples} samples");
+        Assert.True(built.ReferenceError > built.TrainingError * VectorCompression.DriftFactor, $"{built.ReferenceError} vs {built.TrainingError}");
+
+        Copy(1);
+        ws.Index();
+        var later = ws.CompressionDrift!;
+        Assert.Equal(built.ReferenceError, later.ReferenceError);
+        Assert.True(later.Samples >= compression.DriftMinimumSample, $"{later.Samples} samples");
+        Assert.False(later.RetrainAdvised, later.Describe());
+        Assert.InRange(later.MeanErrorSince, later.ReferenceError!.Value * 0.8, later.ReferenceError.Value * 1.2);
+    }
+
+    [Fact]
     public void The_codec_error_of_vectors_written_later_is_sampled_and_past_the_drift_factor_a_rebuild_is_advised()
     {
+        var many = Small.DriftMinimumSample;
         using (var ws = Open())
         {
             ws.Index();
             var codec = ws.Store.Codec!;
             _repo.Edit("src/Mail/EmailValidator.cs", "IsValidEmail", "IsWellFormedEmail");
             ws.Index();
-            var drift = VectorCompression.Drift(ws.Store)!;
-            Assert.True(drift.Samples > 0);
+            var drift = ws.CompressionDrift!;
             Assert.Equal(codec.TrainingError, drift.TrainingError, 6);
-            // Code like the training sample's: about the same error, and far too few samples to judge.
-            Assert.InRange(drift.MeanErrorSince, codec.TrainingError * 0.3, codec.TrainingError * VectorCompression.DriftFactor);
+            // The first samples after training go to the reference; far too few of them to judge anything yet.
+            Assert.InRange(drift.ReferenceSamples, 1, many - 1);
+            Assert.Null(drift.ReferenceError);
+            Assert.Equal(0, drift.Samples);
             Assert.False(drift.RetrainAdvised);
 
-            // Many vectors that fit twice as badly as the training sample did: a rebuild is advised.
-            var many = VectorCompression.DriftMinimumSample;
-            ws.Store.RecordCodecError(many * codec.TrainingError * 2 * VectorCompression.DriftFactor, many);
+            // The reference fills up (what the codec does on the workspace as built); later vectors that fit twice
+            // as badly advise a rebuild.
+            ws.Store.RecordCodecError(many * 0.05, many, many);
+            Assert.Equal(0.05, ws.CompressionDrift!.ReferenceError!.Value, 2);
+            Assert.False(ws.CompressionDrift!.RetrainAdvised);
+            ws.Store.RecordCodecError(many * 0.05 * 2, many, many);
         }
         using (var again = Open())
         {
-            var drift = VectorCompression.Drift(again.Store)!;
+            var drift = again.CompressionDrift!;
             Assert.True(drift.RetrainAdvised);
+            Assert.Equal(0.1, drift.MeanErrorSince, 6);
             Assert.Equal(ErrorRemedy.RebuildIndex, drift.Remedy);
             Assert.Contains("rebuilding the index trains it anew", drift.Describe(), StringComparison.Ordinal);
         }
@@ -279,7 +320,8 @@ public sealed class VectorCompressionTests : IDisposable
         using (var rebuilt = Open())
         {
             rebuilt.Index();
-            Assert.False(VectorCompression.Drift(rebuilt.Store)!.RetrainAdvised);
+            Assert.False(rebuilt.CompressionDrift!.RetrainAdvised);
+            Assert.Equal(0, rebuilt.CompressionDrift!.Samples);
         }
     }
 

@@ -208,6 +208,71 @@ public sealed class IncrementalIndexingTests : IDisposable
     }
 
     [Fact]
+    public void TinyRandomModel_a_pass_that_trains_the_codec_trains_it_on_a_sample_of_the_whole_workspace()
+    {
+        // Far more code than the codec's first vectors: in tier order alone the codec would see nothing but code.
+        for (var i = 0; i < 100; i++)
+        {
+            _repo.Write($"lib/Part{i}.cs", $"namespace Gen;\npublic static class Part{i}\n{{\n    public static int One{i}(int x) => x + {i};\n" +
+                $"    public static int Two{i}(int x) => x * {i};\n    public static string Name{i}() => \"part {i}\";\n}}\n");
+        }
+        for (var i = 0; i < 20; i++)
+        {
+            _repo.Write($"notes/guide{i}.md", $"# Guide {i}\n\nHow to deploy part {i} of the service, and roll it back.\n");
+            _repo.Write($"config/settings{i}.json", $"{{ \"part\": {i}, \"enabled\": true, \"retries\": {i % 4} }}\n");
+        }
+        var compression = VectorCompression.Default with { MinTokens = 2_000, SampleTokens = 2_000 };
+        using var ws = Open();
+        var cache = new VectorCache(ws.Model.Dimension);
+        var indexer = new WorkspaceIndexer(ws.Root, ws.Model, ws.Store, cache, ScanOptions.Default with { Excludes = ["/.semantic-search/"] }, compression)
+        {
+            GroupFileTarget = 4,
+        };
+        List<string>? committedAtTraining = null;
+        var result = indexer.Run(new SyncProgress(_ =>
+        {
+            // Reports follow each group's commit and the training it may trigger: the first one with a codec sees
+            // the files whose vectors the codec was trained on.
+            if (committedAtTraining is null && ws.Store.Codec is not null)
+            {
+                committedAtTraining = [.. ws.Store.LoadFiles().Keys];
+            }
+        }), CancellationToken.None);
+        Assert.False(result.Cancelled);
+        Assert.NotNull(committedAtTraining);
+        var tiers = committedAtTraining.Select(p => IndexingOrder.Tier(new WorkspaceFile(p, "", 0, default, LanguageDetector.FromPath(p)))).ToList();
+        Assert.Contains(0, tiers);
+        Assert.Contains(tiers, t => t >= 2);
+        // A sample, not the workspace: most files came after training.
+        Assert.InRange(committedAtTraining.Count, 4, result.FilesScanned / 2);
+    }
+
+    [Fact]
+    public void Codec_sample_is_stable_sized_to_its_tokens_and_empty_for_a_workspace_smaller_than_that()
+    {
+        static WorkspaceFile F(string path, long size) => new(path, "", size, default, LanguageDetector.FromPath(path));
+        var files = Enumerable.Range(0, 400).Select(i => F($"src/f{i}.py", 1_000))
+            .Concat(Enumerable.Range(0, 100).Select(i => F($"docs/d{i}.md", 1_000)))
+            .Append(F("data/huge.json", 900_000)).ToList();
+        var sample = IndexingOrder.CodecSample(files, 25_000);
+        // 25,000 tokens at the low estimate of 4 bytes each: 100 KB of 1 KB files; the huge file never (over a quarter).
+        Assert.Equal(100, sample.Count);
+        Assert.DoesNotContain("data/huge.json", sample);
+        Assert.InRange(sample.Count(p => p.StartsWith("docs/", StringComparison.Ordinal)), 8, 35);
+        Assert.Equal(sample, IndexingOrder.CodecSample(files, 25_000));
+        Assert.Empty(IndexingOrder.CodecSample(files, 1_000_000));
+
+        // Drawn in random order, not code first: whatever prefix of it the codec trains on is a sample too.
+        Assert.NotEqual(sample.OrderBy(p => p.StartsWith("docs/", StringComparison.Ordinal)), sample);
+
+        // The order: open files, the sample in its own order, then the tiers.
+        var sorted = IndexingOrder.Sort(files, ["docs/d99.md"], 25_000).Select(f => f.RelativePath).ToList();
+        Assert.Equal("docs/d99.md", sorted[0]);
+        Assert.Equal(sample.Where(p => p != "docs/d99.md"), sorted.Skip(1).Take(sample.Count(p => p != "docs/d99.md")));
+        Assert.Equal(files.Count, sorted.Distinct().Count());
+    }
+
+    [Fact]
     public void TinyRandomModel_files_open_in_the_editor_are_committed_before_everything_else()
     {
         for (var i = 0; i < 12; i++)
