@@ -438,9 +438,10 @@ namespace SemanticSearch.Cli
             lexicalRepairedFiles = workspace.LexicalRepairs,
             lexicalChunks = workspace.LexicalChunks,
             // How the vectors are stored, and whether the codes file had to be written anew when the index was
-            // opened (missing, or behind the store after a crash, or damaged).
+            // opened (missing, of an older format, behind the store after a crash, or damaged), and why.
             vectors = VectorCompression.Describe(workspace.Codec),
-            codesFileRebuilt = workspace.CodesFileRebuilt,
+            codesFileRebuilt = workspace.CodesFileRebuilt is not null,
+            codesFileRebuiltBecause = workspace.CodesFileRebuilt,
             compressionSeconds = Math.Round(r.CompressionTime.TotalSeconds, 3),
             codecDrift = workspace.CompressionDrift is { } drift
                 ? new
@@ -479,9 +480,9 @@ namespace SemanticSearch.Cli
             {
                 o.WriteLine($"  note: {drift.Describe()} {Remedy(drift.Remedy)}");
             }
-            if (workspace.CodesFileRebuilt)
+            if (workspace.CodesFileRebuilt is { } because)
             {
-                o.WriteLine("  codes file: written anew from the index (it was missing, behind or damaged)");
+                o.WriteLine($"  codes file: written anew from the index (it was {because})");
             }
             if (r.CompressionTime > TimeSpan.Zero && workspace.Codec is not null)
             {

@@ -268,8 +268,11 @@ public sealed class SemanticWorkspace : IDisposable
     /// <summary>The codec of a compressed index; null while its vectors are half floats.</summary>
     public ResidualCodec? Codec => Store.Codec;
 
-    /// <summary>The codes file had to be written anew at open (missing, behind the store after a crash, or damaged).</summary>
-    public bool CodesFileRebuilt => Store.CodesRebuilt;
+    /// <summary>
+    /// Why the codes file had to be written anew at open (missing, of an older format, behind the store after a crash,
+    /// or damaged: <see cref="IndexStore.CodesRebuilt"/>); null when it was mapped as it was.
+    /// </summary>
+    public string? CodesFileRebuilt => Store.CodesRebuilt;
 
     /// <summary>Document token vectors pooled per stored vector (1: none).</summary>
     public int PoolFactor => Store.PoolFactor;

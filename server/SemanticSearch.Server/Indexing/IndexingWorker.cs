@@ -177,6 +177,11 @@ public sealed class IndexingWorker(
             {
                 client.Log(MessageType.Info, $"{folder.Name}: the index was cleared ({reason}).");
             }
+            if (workspace.CodesFileRebuilt is { } because)
+            {
+                // Derived data: nothing is lost, but a damaged one is worth knowing about (a failing disk shows here first).
+                client.Log(MessageType.Info, $"{folder.Name}: the codes file was written anew from the index (it was {because}).");
+            }
             return true;
         }
         catch (IndexBusyException busy)
