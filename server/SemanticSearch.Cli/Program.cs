@@ -423,6 +423,9 @@ namespace SemanticSearch.Cli
             filesScanned = r.FilesScanned,
             // Of filesScanned, those whose text is in the index (the rest are in skipped): what status calls filesIndexed.
             filesIndexed = r.FilesIndexed,
+            // Of filesScanned, those left out for their content or unreadable (the language server's filesSkipped);
+            // skipped also lists what the scan left out, which filesScanned does not count.
+            filesSkipped = r.FilesSkipped,
             filesUnchanged = r.FilesUnchanged,
             filesTouched = r.FilesTouched,
             filesAdded = r.FilesAdded,

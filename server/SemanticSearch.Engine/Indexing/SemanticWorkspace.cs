@@ -250,8 +250,8 @@ public sealed class SemanticWorkspace : IDisposable
     /// </summary>
     internal int ChunksOnHeap => _cache.View().Entries.Count(e => System.Runtime.InteropServices.MemoryMarshal.TryGetArray(e.Vectors.Bytes, out _));
 
-    /// <summary>Files the index holds.</summary>
-    public int FilesIndexed => Guarded(() => Store.Info.FileCount);
+    /// <summary>Files the index holds a record of, indexed or skipped (<see cref="Indexing.FileCounts"/>); reads every file record.</summary>
+    public FileCounts FileCounts => Guarded(() => FileCounts.Of(Store.LoadFiles().Values));
 
     /// <summary>Why the index was cleared when it opened (another model, an old format); null when it was not.</summary>
     public string? ResetReason => Store.ResetReason;
