@@ -129,9 +129,11 @@ public sealed class SearchControl : UserControl
             _status.Text = "";
             return;
         }
+        // Skipped files (binary, generated, …) were checked and have nothing to find: done, as the server's coverage counts them.
+        var coverage = results.Answer.Coverage;
         _status.Text = results.IsEmpty
             ? $"No results for \"{results.Query}\"."
-            : results.Complete ? "" : $"Still indexing: {results.Answer.Coverage.FilesIndexed} of {results.Answer.Coverage.FilesKnown} files searched.";
+            : results.Complete ? "" : $"Still indexing: {coverage.FilesIndexed + coverage.FilesSkipped} of {coverage.FilesKnown} files checked.";
         foreach (var file in results.Files)
         {
             var node = new TreeViewItem { Header = $"{file.Path} ({file.Hits.Count})", IsExpanded = true };

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   coverageText, hitLocation, hitTitle, labelHighlights, mergeSpans, percentOf, queryFromSelection, resultNotes,
-  scopeText, snippetLine, statusReport, summarizeStatus, whyItMatched, focusOf, kindIcon,
+  scopeText, snippetLine, statusReport, folderLine, summarizeStatus, whyItMatched, focusOf, kindIcon,
 } from '../src/logic/format';
 import type { FolderStatus } from '../src/logic/protocol';
 import { hit } from './fixtures';
@@ -69,12 +69,12 @@ test('why it matched lists answers by similarity, showing the query word only wh
 
 test('coverage text only while incomplete', () => {
   assert.equal(coverageText(undefined), '');
-  assert.equal(coverageText({ filesIndexed: 10, filesKnown: 10, chunksIndexed: 50, ratio: 1, complete: true }), '');
-  assert.match(coverageText({ filesIndexed: 4, filesKnown: 10, chunksIndexed: 9, ratio: 0.4, complete: false }), /^index 40% complete \(4\/10 files\)/);
+  assert.equal(coverageText({ filesIndexed: 10, filesSkipped: 0, filesKnown: 10, chunksIndexed: 50, ratio: 1, complete: true }), '');
+  assert.match(coverageText({ filesIndexed: 4, filesSkipped: 0, filesKnown: 10, chunksIndexed: 9, ratio: 0.4, complete: false }), /^index 40% complete \(4\/10 files\)/);
 });
 
 function folder(over: Partial<FolderStatus> = {}): FolderStatus {
-  return { uri: 'file:///ws', name: 'ws', path: '/ws', state: 'ready', filesIndexed: 10, filesKnown: 10, chunksIndexed: 31, queued: 0, model: 'tiny-random', executionProvider: 'cpu', ...over };
+  return { uri: 'file:///ws', name: 'ws', path: '/ws', state: 'ready', filesIndexed: 10, filesSkipped: 0, filesKnown: 10, chunksIndexed: 31, queued: 0, model: 'tiny-random', executionProvider: 'cpu', ...over };
 }
 
 test('status bar: not running, indexing with percentage, ready with chunks and provider, error', () => {
@@ -95,6 +95,22 @@ test('percent falls back to files indexed/known without a pass percentage', () =
   assert.equal(percentOf([folder({ state: 'opening', filesKnown: 0, filesIndexed: 0 })]), 0);
 });
 
+test('skipped files count as checked: a ready folder with skipped files is 100%, and lines say how many were skipped', () => {
+  const skipping = folder({ filesIndexed: 8, filesSkipped: 2, filesKnown: 10 });
+  assert.equal(percentOf([skipping]), 100);
+  assert.equal(percentOf([folder({ state: 'queued', filesIndexed: 1, filesSkipped: 1, filesKnown: 4 })]), 50);
+  assert.equal(folderLine(skipping), 'ws: ready, 10/10 files, 2 skipped, 31 chunks');
+  assert.match(statusReport({ folders: [skipping], queuedJobs: 0 }), /files: 8 indexed, 2 skipped, of 10; 31 chunks, 0 queued/);
+  const ready = summarizeStatus({ folders: [skipping], queuedJobs: 0 }, true);
+  assert.equal(ready.text, '$(search) 31 chunks (cpu)');
+  assert.match(ready.tooltip, /\n10\/10 files, 2 skipped$/);
+  // Reopening an index whose skipped files make up the rest: checking for changes, not "Indexing 80%".
+  assert.equal(summarizeStatus({ folders: [folder({ state: 'indexing', filesIndexed: 8, filesSkipped: 2 })], queuedJobs: 1 }, true).text,
+    '$(sync~spin) 31 chunks');
+  assert.match(coverageText({ filesIndexed: 3, filesSkipped: 1, filesKnown: 10, chunksIndexed: 9, ratio: 0.4, complete: false }),
+    /^index 40% complete \(4\/10 files, 1 skipped\)/);
+});
+
 test('status report names every folder with model and provider', () => {
   const text = statusReport({ folders: [folder({ lastError: 'boom' })], queuedJobs: 0 });
   assert.match(text, /ws \(\/ws\)/);
@@ -107,8 +123,8 @@ test('a language taken from the query is shown before incomplete coverage', () =
   assert.equal(scopeText([]), '');
   assert.equal(scopeText(['python']), 'python only (named in the query)');
   assert.equal(scopeText(['java', 'csharp']), 'java, csharp only (named in the query)');
-  const complete = { filesIndexed: 10, filesKnown: 10, chunksIndexed: 50, ratio: 1, complete: true };
-  const partial = { filesIndexed: 5, filesKnown: 10, chunksIndexed: 20, ratio: 0.5, complete: false };
+  const complete = { filesIndexed: 10, filesSkipped: 0, filesKnown: 10, chunksIndexed: 50, ratio: 1, complete: true };
+  const partial = { filesIndexed: 5, filesSkipped: 0, filesKnown: 10, chunksIndexed: 20, ratio: 0.5, complete: false };
   assert.equal(resultNotes({ coverage: complete }), '');
   assert.equal(resultNotes({ coverage: complete, languagesFromQuery: ['go'] }), 'go only (named in the query)');
   assert.equal(resultNotes({ coverage: partial, languagesFromQuery: ['go'] }),

@@ -4,7 +4,7 @@ import { DotnetDownload, folderProblem, noRuntime } from '../src/logic/problems'
 import type { FolderStatus, StatusResult } from '../src/logic/protocol';
 
 const folder = (over: Partial<FolderStatus>): FolderStatus => ({
-  uri: 'file:///w', name: 'w', path: '/w', state: 'ready', filesIndexed: 1, filesKnown: 1, chunksIndexed: 1, queued: 0, ...over,
+  uri: 'file:///w', name: 'w', path: '/w', state: 'ready', filesIndexed: 1, filesSkipped: 0, filesKnown: 1, chunksIndexed: 1, queued: 0, ...over,
 });
 const status = (...folders: FolderStatus[]): StatusResult => ({ folders, queuedJobs: 0 });
 

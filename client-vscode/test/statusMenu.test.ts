@@ -4,7 +4,7 @@ import type { FolderStatus, StatusResult } from '../src/logic/protocol';
 import { indexingPending, statusMenu } from '../src/logic/statusMenu';
 
 const folder = (state: FolderStatus['state']): FolderStatus =>
-  ({ uri: 'file:///w', name: 'w', path: '/w', state, filesKnown: 10, filesIndexed: 4, chunksIndexed: 40, queued: 0 }) as FolderStatus;
+  ({ uri: 'file:///w', name: 'w', path: '/w', state, filesKnown: 10, filesIndexed: 4, filesSkipped: 0, chunksIndexed: 40, queued: 0 }) as FolderStatus;
 const status = (state: FolderStatus['state'], paused: boolean, queuedJobs = 0): StatusResult => ({ folders: [folder(state)], queuedJobs, paused });
 const labels = (s: StatusResult | undefined, running = true) => statusMenu(s, running).map((e) => e.label);
 

@@ -208,7 +208,7 @@ internal static class EvalCommand
             try
             {
                 CommandLine.CheckVectors(a, workspace.IndexPath, workspace.PoolFactor, workspace.Codec);
-                var hadContent = workspace.FilesIndexed > 0;
+                var hadContent = workspace.FileCounts.Checked > 0;
                 // Evaluating a stale index would measure the wrong code: bring it up to date first.
                 var update = workspace.Index(quiet ? null : new ProgressPrinter(), cancellationToken);
                 if (update.Cancelled)

@@ -423,6 +423,9 @@ namespace SemanticSearch.Cli
             filesScanned = r.FilesScanned,
             // Of filesScanned, those whose text is in the index (the rest are in skipped): what status calls filesIndexed.
             filesIndexed = r.FilesIndexed,
+            // Of filesScanned, those left out for their content or unreadable (the language server's filesSkipped);
+            // skipped also lists what the scan left out, which filesScanned does not count.
+            filesSkipped = r.FilesSkipped,
             filesUnchanged = r.FilesUnchanged,
             filesTouched = r.FilesTouched,
             filesAdded = r.FilesAdded,
@@ -438,9 +441,10 @@ namespace SemanticSearch.Cli
             lexicalRepairedFiles = workspace.LexicalRepairs,
             lexicalChunks = workspace.LexicalChunks,
             // How the vectors are stored, and whether the codes file had to be written anew when the index was
-            // opened (missing, or behind the store after a crash, or damaged).
+            // opened (missing, of an older format, behind the store after a crash, or damaged), and why.
             vectors = VectorCompression.Describe(workspace.Codec),
-            codesFileRebuilt = workspace.CodesFileRebuilt,
+            codesFileRebuilt = workspace.CodesFileRebuilt is not null,
+            codesFileRebuiltBecause = workspace.CodesFileRebuilt,
             compressionSeconds = Math.Round(r.CompressionTime.TotalSeconds, 3),
             codecDrift = workspace.CompressionDrift is { } drift
                 ? new
@@ -481,9 +485,9 @@ namespace SemanticSearch.Cli
             {
                 o.WriteLine($"  note: {drift.Describe()} {Remedy(drift.Remedy)}");
             }
-            if (workspace.CodesFileRebuilt)
+            if (workspace.CodesFileRebuilt is { } because)
             {
-                o.WriteLine("  codes file: written anew from the index (it was missing, behind or damaged)");
+                o.WriteLine($"  codes file: written anew from the index (it was {because})");
             }
             if (r.CompressionTime > TimeSpan.Zero && workspace.Codec is not null)
             {

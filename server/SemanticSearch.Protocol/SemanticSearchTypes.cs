@@ -155,10 +155,16 @@ public sealed class MatchedToken
 /// <summary>How much of the searched folders was indexed when the query ran.</summary>
 public sealed class Coverage
 {
+    /// <summary>Files whose text is in the searched indexes.</summary>
     public int FilesIndexed { get; init; }
+    /// <summary>Files checked and left out for their content (binary, generated, minified) or unreadable.</summary>
+    public int FilesSkipped { get; init; }
     public int FilesKnown { get; init; }
     public int ChunksIndexed { get; init; }
-    /// <summary>filesIndexed / filesKnown (1 when nothing is known yet and nothing is pending).</summary>
+    /// <summary>
+    /// (filesIndexed + filesSkipped) / filesKnown: a skipped file is covered (1 when nothing is known yet and nothing
+    /// is pending).
+    /// </summary>
     public double Ratio { get; init; }
     /// <summary>True when every searched folder is ready with nothing queued.</summary>
     public bool Complete { get; init; }
@@ -179,7 +185,10 @@ public sealed class FolderStatus
     public required string Name { get; init; }
     public required string Path { get; init; }
     public required FolderState State { get; init; }
+    /// <summary>Of filesKnown: files whose text is in the index (as <c>semsearch index</c> and <c>status</c> count).</summary>
     public int FilesIndexed { get; init; }
+    /// <summary>Of filesKnown: files left out for their content or unreadable; indexed + skipped = known once all are checked.</summary>
+    public int FilesSkipped { get; init; }
     public int FilesKnown { get; init; }
     public int ChunksIndexed { get; init; }
     public int Queued { get; init; }

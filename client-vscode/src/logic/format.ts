@@ -173,13 +173,26 @@ export function resultNotes(set: { coverage?: Coverage; languagesFromQuery?: str
   return [scopeText(set.languagesFromQuery), coverageText(set.coverage)].filter((s) => s).join(' — ');
 }
 
+/**
+ * Files whose fate is known: indexed or skipped. A skipped file (binary, generated, …) has been looked at and has
+ * nothing to find, so progress and coverage count it as done; the server counts the same way (coverage.ratio).
+ */
+export function checkedFiles(f: { filesIndexed: number; filesSkipped: number }): number {
+  return f.filesIndexed + f.filesSkipped;
+}
+
+/** ", 2 skipped" when any file was skipped, else nothing. */
+function skippedNote(f: { filesSkipped: number }): string {
+  return f.filesSkipped ? `, ${f.filesSkipped} skipped` : '';
+}
+
 /** "indexing 40% of files" while coverage is incomplete; empty when complete. */
 export function coverageText(c: Coverage | undefined): string {
   if (!c || c.complete) {
     return '';
   }
   const pct = Math.floor(Math.max(0, Math.min(1, c.ratio)) * 100);
-  return `index ${pct}% complete (${c.filesIndexed}/${c.filesKnown} files) — results may be missing`;
+  return `index ${pct}% complete (${checkedFiles(c)}/${c.filesKnown} files${skippedNote(c)}) — results may be missing`;
 }
 
 export interface StatusSummary {
@@ -203,6 +216,7 @@ export function summarizeStatus(status: StatusResult | undefined, running: boole
   const busy = folders.filter((f) => f.state !== 'ready' && f.state !== 'error');
   const known = sum(folders, (f) => f.filesKnown);
   const indexed = sum(folders, (f) => f.filesIndexed);
+  const skipped = sum(folders, (f) => f.filesSkipped);
   const chunks = sum(folders, (f) => f.chunksIndexed);
   const model = folders.find((f) => f.model)?.model;
   const provider = folders.find((f) => f.executionProvider)?.executionProvider;
@@ -223,7 +237,7 @@ export function summarizeStatus(status: StatusResult | undefined, running: boole
   }
   // Reopening an index that was complete: the server checks what changed while the session was closed, and
   // searches answer from the index meanwhile. That is not "Indexing 0%": show the index, with a spinner.
-  if (busy.length && busy.every((f) => f.chunksIndexed > 0 && f.filesKnown > 0 && f.filesIndexed >= f.filesKnown && !f.progress)) {
+  if (busy.length && busy.every((f) => f.chunksIndexed > 0 && f.filesKnown > 0 && checkedFiles(f) >= f.filesKnown && !f.progress)) {
     return { text: `$(sync~spin) ${formatCount(chunks)} chunks`, tooltip: `${tooltip}\nChecking for changes since the last session; search answers from the index meanwhile.`,
       busy: true, error: false };
   }
@@ -236,22 +250,23 @@ export function summarizeStatus(status: StatusResult | undefined, running: boole
     return { text: `$(sync~spin) Indexing ${pct}%`, tooltip, busy: true, error: false };
   }
   const short = provider ? ` (${provider})` : '';
-  return { text: `$(search) ${formatCount(chunks)} chunks${short}`, tooltip: tooltip + `\n${indexed}/${known} files`, busy: false, error: false };
+  return { text: `$(search) ${formatCount(chunks)} chunks${short}`, tooltip: tooltip + `\n${indexed + skipped}/${known} files${skippedNote({ filesSkipped: skipped })}`,
+    busy: false, error: false };
 }
 
-/** Indexing percentage over all folders: the server's pass percentage where given, else files indexed/known. */
+/** Indexing percentage over all folders: the server's pass percentage where given, else files checked/known. */
 export function percentOf(folders: FolderStatus[]): number {
   let total = 0;
   for (const f of folders) {
     // A ready folder after a paused or cancelled first pass has files left: count what it holds, not 100%.
-    if (f.state === 'ready' && !(f.filesKnown > 0 && f.filesIndexed < f.filesKnown)) {
+    if (f.state === 'ready' && !(f.filesKnown > 0 && checkedFiles(f) < f.filesKnown)) {
       total += 100;
     } else if (f.state === 'ready') {
-      total += (100 * f.filesIndexed) / f.filesKnown;
+      total += (100 * checkedFiles(f)) / f.filesKnown;
     } else if (typeof f.progress === 'number') {
       total += f.progress;
     } else if (f.filesKnown > 0) {
-      total += (100 * f.filesIndexed) / f.filesKnown;
+      total += (100 * Math.min(checkedFiles(f), f.filesKnown)) / f.filesKnown;
     }
   }
   return Math.floor(total / Math.max(1, folders.length));
@@ -260,7 +275,7 @@ export function percentOf(folders: FolderStatus[]): number {
 export function folderLine(f: FolderStatus): string {
   const pct = f.state === 'indexing' && typeof f.progress === 'number' ? ` ${f.progress}%` : '';
   const err = f.lastError ? ` — ${f.lastError}` : '';
-  return `${f.name}: ${f.state}${pct}, ${f.filesIndexed}/${f.filesKnown} files, ${f.chunksIndexed} chunks${f.queued ? `, ${f.queued} queued` : ''}${err}`;
+  return `${f.name}: ${f.state}${pct}, ${checkedFiles(f)}/${f.filesKnown} files${skippedNote(f)}, ${f.chunksIndexed} chunks${f.queued ? `, ${f.queued} queued` : ''}${err}`;
 }
 
 /** The full report "Show Index Status" prints to the output channel. */
@@ -270,7 +285,7 @@ export function statusReport(status: StatusResult): string {
     lines.push(
       `• ${f.name} (${f.path})`,
       `    state: ${f.state}${typeof f.progress === 'number' ? ` (${f.progress}%)` : ''}`,
-      `    files: ${f.filesIndexed}/${f.filesKnown} indexed, ${f.chunksIndexed} chunks, ${f.queued} queued`,
+      `    files: ${f.filesIndexed} indexed, ${f.filesSkipped} skipped, of ${f.filesKnown}; ${f.chunksIndexed} chunks, ${f.queued} queued`,
       `    model: ${f.model ?? '—'}, execution provider: ${f.executionProvider ?? '—'}`,
       `    index: ${f.indexPath ?? '—'}${f.lastIndexed ? `, last indexed ${f.lastIndexed}` : ''}`,
     );

@@ -71,7 +71,10 @@ export interface SearchHit {
 }
 
 export interface Coverage {
+  /** Files whose text is in the searched indexes. */
   filesIndexed: number;
+  /** Files checked and left out (binary, generated, minified, unreadable): covered, with nothing in them to find. */
+  filesSkipped: number;
   filesKnown: number;
   chunksIndexed: number;
   ratio: number;
@@ -100,7 +103,10 @@ export interface FolderStatus {
   name: string;
   path: string;
   state: FolderState;
+  /** Of filesKnown: files whose text is in the index. */
   filesIndexed: number;
+  /** Of filesKnown: files left out for their content or unreadable; indexed + skipped = known once all are checked. */
+  filesSkipped: number;
   filesKnown: number;
   chunksIndexed: number;
   queued: number;

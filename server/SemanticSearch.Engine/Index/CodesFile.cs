@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.IO.MemoryMappedFiles;
 using System.Text;
 using SemanticSearch.Engine.Chunking;
@@ -20,13 +21,25 @@ public sealed record MappedChunk(string Id, string Path, string Language, ChunkK
 /// generation the file has caught up with, and the length of the records after the header. Records, appended
 /// per store commit: <c>1</c> add (id, path, language, kind byte, symbol, container — strings as int32 UTF-8
 /// length then bytes, -1 for null — then int32 count and count codes) or <c>2</c> delete (a path: every earlier
-/// add of it is gone). A commit appends its records and flushes them to disk, then rewrites the header; a crash
-/// in between leaves a header whose generation is behind the store's, so the next open rebuilds the file.</para>
+/// add of it is gone), each followed by its checksum (<see cref="ChecksumBytes"/>). A commit appends its records
+/// and flushes them to disk, then rewrites the header; a crash in between leaves a header whose generation is
+/// behind the store's, so the next open rebuilds the file.</para>
 /// </summary>
 public sealed unsafe class CodesFile : IDisposable
 {
-    public const int FormatVersion = 1;
+    /// <summary>
+    /// 2: every record ends in its checksum. A format-1 file (no checksums) is not read but written anew: its
+    /// records cannot be told intact, and a flipped bit in a code would only shift a score, never fail a parse.
+    /// </summary>
+    public const int FormatVersion = 2;
     public const int HeaderBytes = 64;
+
+    /// <summary>
+    /// The checksum after each record: XxHash3 (64-bit, seed 0, little-endian) of the record's bytes from its op
+    /// byte to its last code. Checked for every record whenever the file is mapped at open, so a damaged record
+    /// sends the file back to be rebuilt from the store instead of being scored.
+    /// </summary>
+    public const int ChecksumBytes = 8;
 
     private const uint Magic = 0x46435353; // "SSCF"
     private const byte AddRecord = 1;
@@ -36,7 +49,6 @@ public sealed unsafe class CodesFile : IDisposable
     private const long WindowBytes = 1L << 30;
     private const int WindowOverlap = 1 << 20;
 
-    private readonly string _path;
     private readonly string _codecHash;
     private readonly int _dim;
     private readonly int _bytesPerVector;
@@ -46,9 +58,8 @@ public sealed unsafe class CodesFile : IDisposable
     private readonly byte* _base;
     private long _length;
 
-    private CodesFile(string path, string codecHash, int dim, int bytesPerVector, FileStream writer, long length, long generation)
+    private CodesFile(string codecHash, int dim, int bytesPerVector, FileStream writer, long length, long generation)
     {
-        _path = path;
         _codecHash = codecHash;
         _dim = dim;
         _bytesPerVector = bytesPerVector;
@@ -73,16 +84,19 @@ public sealed unsafe class CodesFile : IDisposable
 
     /// <summary>
     /// Opens the codes file of an index whose store is at <paramref name="generation"/> with <paramref name="codec"/>
-    /// and reads its chunks. Null when there is none, or it is not this codec's, or it is behind (a crash between
-    /// commits), or it is damaged: the caller rebuilds it (<see cref="Create"/>). <paramref name="readOnly"/>: for
-    /// a reader of the index (<see cref="IndexStore.OpenReader"/>), which maps it beside the writer and never appends.
+    /// and reads its chunks, checking every record's checksum. Null when there is none, or it is of another format or
+    /// codec, or it is behind (a crash between commits), or it is damaged: the caller rebuilds it (<see cref="Create"/>),
+    /// and <paramref name="unusable"/> says which it was. <paramref name="readOnly"/>: for a reader of the index
+    /// (<see cref="IndexStore.OpenReader"/>), which maps it beside the writer and never appends.
     /// </summary>
-    public static CodesFile? TryOpen(string indexPath, ResidualCodec codec, long generation, out List<MappedChunk> chunks, bool readOnly = false)
+    public static CodesFile? TryOpen(string indexPath, ResidualCodec codec, long generation, out List<MappedChunk> chunks, out string? unusable, bool readOnly = false)
     {
         chunks = [];
+        unusable = null;
         var path = new IndexFiles(indexPath).Codes;
         if (!File.Exists(path))
         {
+            unusable = "missing";
             return null;
         }
         FileStream? stream = null;
@@ -93,29 +107,17 @@ public sealed unsafe class CodesFile : IDisposable
                 ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete)
                 : new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
             var header = new byte[HeaderBytes];
-            if (stream.Length < HeaderBytes || stream.Read(header) != HeaderBytes)
-            {
-                stream.Dispose();
-                return null;
-            }
             var hash = CodecHash(codec);
-            if (BinaryPrimitives.ReadUInt32LittleEndian(header) != Magic
-                || BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(4)) != FormatVersion
-                || BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(8)) != codec.Dim
-                || BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(12)) != codec.BytesPerVector
-                || Encoding.ASCII.GetString(header, 16, 16) != hash
-                || BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(32)) != generation)
+            unusable = stream.Length < HeaderBytes || stream.Read(header) != HeaderBytes
+                ? "damaged: shorter than its header"
+                : HeaderProblem(header, hash, codec, generation, stream.Length);
+            if (unusable is not null)
             {
                 stream.Dispose();
                 return null;
             }
             var length = BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(40));
-            if (length < 0 || HeaderBytes + length > stream.Length)
-            {
-                stream.Dispose();
-                return null;
-            }
-            file = new CodesFile(path, hash, codec.Dim, codec.BytesPerVector, stream, length, generation);
+            file = new CodesFile(hash, codec.Dim, codec.BytesPerVector, stream, length, generation);
             stream = null;
             chunks = file.ReadChunks();
             return file;
@@ -124,6 +126,7 @@ public sealed unsafe class CodesFile : IDisposable
         {
             stream?.Dispose();
             file?.Dispose();
+            unusable = ex is InvalidDataException ? $"damaged: {ex.Message}" : $"unreadable ({ex.Message})";
             return null;
         }
     }
@@ -160,8 +163,8 @@ public sealed unsafe class CodesFile : IDisposable
             stream.Flush(flushToDisk: true);
         }
         File.Move(temporary, path, overwrite: true);
-        return TryOpen(indexPath, codec, generation, out mapped)
-            ?? throw new IOException($"The codes file {path} could not be read back after writing it.");
+        return TryOpen(indexPath, codec, generation, out mapped, out var unusable)
+            ?? throw new IOException($"The codes file {path} could not be read back after writing it ({unusable}).");
     }
 
     /// <summary>
@@ -266,10 +269,13 @@ public sealed unsafe class CodesFile : IDisposable
         var at = (long)HeaderBytes;
         while (at < end)
         {
+            var record = at;
             var op = _base[at++];
             if (op == DeleteRecord)
             {
-                byPath.Remove(ReadString(ref at, end, strings) ?? throw Damaged());
+                var deleted = ReadString(ref at, end, strings) ?? throw Damaged();
+                Verify(record, ref at, end);
+                byPath.Remove(deleted);
                 continue;
             }
             if (op != AddRecord)
@@ -300,6 +306,7 @@ public sealed unsafe class CodesFile : IDisposable
             }
             var codes = memory.Slice((int)(at - (window * WindowBytes)), (int)bytes);
             at += bytes;
+            Verify(record, ref at, end);
             if (!byPath.TryGetValue(path, out var list))
             {
                 byPath[path] = list = [];
@@ -346,7 +353,48 @@ public sealed unsafe class CodesFile : IDisposable
         }
     }
 
-    private InvalidDataException Damaged() => new($"The codes file {_path} is damaged.");
+    /// <summary>Why a header rules its file out for this codec and store generation; null when it does not.</summary>
+    private static string? HeaderProblem(byte[] header, string codecHash, ResidualCodec codec, long generation, long fileLength)
+    {
+        if (BinaryPrimitives.ReadUInt32LittleEndian(header) != Magic)
+        {
+            return "damaged: not a codes file";
+        }
+        var version = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(4));
+        if (version != FormatVersion)
+        {
+            return $"of format {version} (this build reads {FormatVersion})";
+        }
+        if (BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(8)) != codec.Dim
+            || BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(12)) != codec.BytesPerVector
+            || Encoding.ASCII.GetString(header, 16, 16) != codecHash)
+        {
+            return "of another codec";
+        }
+        var held = BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(32));
+        if (held != generation)
+        {
+            return $"behind the store (generation {held}, the store's {generation})";
+        }
+        var length = BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(40));
+        return length < 0 || HeaderBytes + length > fileLength ? "damaged: cut off" : null;
+    }
+
+    /// <summary>Checks the checksum at <paramref name="at"/> against the record from <paramref name="record"/> up to it.</summary>
+    private void Verify(long record, ref long at, long end)
+    {
+        Need(at, ChecksumBytes, end);
+        var stored = BinaryPrimitives.ReadUInt64LittleEndian(new ReadOnlySpan<byte>(_base + at, ChecksumBytes));
+        // A record is at most a few strings and WindowOverlap bytes of codes, so its length fits an int.
+        if (XxHash3.HashToUInt64(new ReadOnlySpan<byte>(_base + record, (int)(at - record))) != stored)
+        {
+            throw new InvalidDataException($"the record at byte {record} fails its checksum");
+        }
+        at += ChecksumBytes;
+    }
+
+    /// <summary>A record that does not parse (the file's name is the caller's to give: see <see cref="TryOpen"/>).</summary>
+    private static InvalidDataException Damaged() => new("a record does not parse");
 
     private static string CodecHash(ResidualCodec codec) => ContentHash.Of(codec.ToBytes(), 16);
 
@@ -371,6 +419,7 @@ public sealed unsafe class CodesFile : IDisposable
             throw new InvalidOperationException($"Chunk {stored.Chunk.Id} is not stored as residual codes.");
         }
         var c = stored.Chunk;
+        var record = buffer.WrittenCount;
         buffer.Write([AddRecord]);
         WriteString(buffer, c.Id);
         WriteString(buffer, c.Path);
@@ -381,13 +430,24 @@ public sealed unsafe class CodesFile : IDisposable
         WriteInt32(buffer, stored.VectorCount);
         var offset = buffer.WrittenCount;
         buffer.Write(stored.Vectors.Bytes.Span);
+        WriteChecksum(buffer, record);
         return (offset, stored.Vectors.Bytes.Length);
     }
 
     private static void WriteDelete(ArrayBufferWriter<byte> buffer, string path)
     {
+        var record = buffer.WrittenCount;
         buffer.Write([DeleteRecord]);
         WriteString(buffer, path);
+        WriteChecksum(buffer, record);
+    }
+
+    /// <summary>Ends the record that starts at <paramref name="record"/> in <paramref name="buffer"/> with its checksum.</summary>
+    private static void WriteChecksum(ArrayBufferWriter<byte> buffer, int record)
+    {
+        var hash = XxHash3.HashToUInt64(buffer.WrittenSpan[record..]);
+        BinaryPrimitives.WriteUInt64LittleEndian(buffer.GetSpan(ChecksumBytes), hash);
+        buffer.Advance(ChecksumBytes);
     }
 
     private static void WriteString(ArrayBufferWriter<byte> buffer, string? text)

@@ -256,7 +256,7 @@ public sealed class IndexStore : IDisposable
             store._lexical = LexicalIndex.TryOpenReader(new IndexFiles(full).LexicalFolder);
             if (store._codec is { } codec && store.CodesComplete)
             {
-                store._codes = CodesFile.TryOpen(full, codec, GenerationOf(meta), out var chunks, readOnly: true);
+                store._codes = CodesFile.TryOpen(full, codec, GenerationOf(meta), out var chunks, out _, readOnly: true);
                 store._mapped = store._codes is null ? null : chunks;
             }
             return store;
@@ -352,17 +352,20 @@ public sealed class IndexStore : IDisposable
             return;
         }
         var generation = Generation;
-        _codes = CodesFile.TryOpen(IndexPath, codec, generation, out var chunks);
+        _codes = CodesFile.TryOpen(IndexPath, codec, generation, out var chunks, out var unusable);
         if (_codes is null)
         {
-            CodesRebuilt = true;
+            CodesRebuilt = unusable;
             _codes = CodesFile.Create(IndexPath, codec, generation, AllChunks(), out chunks);
         }
         _mapped = chunks;
     }
 
-    /// <summary>Whether opening the index had to write its codes file anew (missing, stale or damaged).</summary>
-    public bool CodesRebuilt { get; private set; }
+    /// <summary>
+    /// Why opening the index had to write its codes file anew ("missing", "of format 1 (…)", "behind the store (…)",
+    /// "damaged: the record at byte … fails its checksum", …); null when it was mapped as it was.
+    /// </summary>
+    public string? CodesRebuilt { get; private set; }
 
     /// <summary>
     /// The chunks of the mapped codes file as of its last mapping (at open, or when a conversion finished), for the

@@ -252,8 +252,8 @@ public sealed class SemanticWorkspace : IDisposable
     /// </summary>
     internal int ChunksOnHeap => _cache.View().Entries.Count(e => System.Runtime.InteropServices.MemoryMarshal.TryGetArray(e.Vectors.Bytes, out _));
 
-    /// <summary>Files the index holds.</summary>
-    public int FilesIndexed => Guarded(() => Store.Info.FileCount);
+    /// <summary>Files the index holds a record of, indexed or skipped (<see cref="Indexing.FileCounts"/>); reads every file record.</summary>
+    public FileCounts FileCounts => Guarded(() => FileCounts.Of(Store.LoadFiles().Values));
 
     /// <summary>Why the index was cleared when it opened (another model, an old format); null when it was not.</summary>
     public string? ResetReason => Store.ResetReason;
@@ -270,8 +270,11 @@ public sealed class SemanticWorkspace : IDisposable
     /// <summary>The codec of a compressed index; null while its vectors are half floats.</summary>
     public ResidualCodec? Codec => Store.Codec;
 
-    /// <summary>The codes file had to be written anew at open (missing, behind the store after a crash, or damaged).</summary>
-    public bool CodesFileRebuilt => Store.CodesRebuilt;
+    /// <summary>
+    /// Why the codes file had to be written anew at open (missing, of an older format, behind the store after a crash,
+    /// or damaged: <see cref="IndexStore.CodesRebuilt"/>); null when it was mapped as it was.
+    /// </summary>
+    public string? CodesFileRebuilt => Store.CodesRebuilt;
 
     /// <summary>Document token vectors pooled per stored vector (1: none).</summary>
     public int PoolFactor => Store.PoolFactor;

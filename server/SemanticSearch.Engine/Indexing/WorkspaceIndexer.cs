@@ -9,7 +9,11 @@ using SemanticSearch.Engine.Workspace;
 namespace SemanticSearch.Engine.Indexing;
 
 /// <summary>Where an indexing pass is; reported after each committed group.</summary>
-public sealed record IndexProgress(int FilesDone, int FilesTotal, int ChunksEncoded, string? CurrentFile);
+public sealed record IndexProgress(int FilesDone, int FilesTotal, int ChunksEncoded, string? CurrentFile)
+{
+    /// <summary>What the index holds of its files so far (<see cref="IndexRunResult.InIndex"/>).</summary>
+    public FileCounts InIndex { get; init; }
+}
 
 /// <summary>What an indexing pass did. <see cref="EncodedChunkIds"/> lists every chunk that went through the model.</summary>
 public sealed record IndexRunResult(
@@ -34,9 +38,23 @@ public sealed record IndexRunResult(
     /// <summary>
     /// Of <see cref="FilesScanned"/>: those whose text is in the index after the pass. The others were left out for
     /// their content (binary, minified, generated: in <see cref="Skipped"/>, whether this pass read them or an
-    /// earlier one did) or are not committed (cancelled).
+    /// earlier one did) or are not committed (cancelled). The rule: <see cref="FileCounts"/>.
     /// </summary>
     public int FilesIndexed { get; init; }
+
+    /// <summary>
+    /// Of <see cref="FilesScanned"/>: those left out for their content or unreadable (<see cref="FileCounts"/>), so
+    /// that indexed + skipped = scanned when the pass was not cancelled. <see cref="Skipped"/> lists them, and also
+    /// what the scan itself left out (ignored, too large, links outside the root), which is not in
+    /// <see cref="FilesScanned"/>.
+    /// </summary>
+    public int FilesSkipped { get; init; }
+
+    /// <summary>
+    /// What the index holds of its files after the pass, those it did not visit included (a path update, a cancelled
+    /// pass): the count <c>status</c> shows, kept up to date from the records the pass loaded, never read again.
+    /// </summary>
+    public FileCounts InIndex { get; init; }
 
     /// <summary>
     /// Of <see cref="FilesScanned"/>: files whose bytes had not changed, chunked again because the index's chunks were
@@ -138,6 +156,7 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
         var cancelled = false;
         // Chunks made by an older chunker: this pass reads and re-chunks every file, however unchanged.
         var rechunk = store.ChunkerVersion < ChunkerSet.Version;
+        stats.InIndex = FileCounts.Of(known.Values);
 
         // Deletions first, in one transaction: cheap, and search stops showing vanished files at once.
         if (deletions.Count > 0)
@@ -145,6 +164,7 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
             var stored = store.Commit([], deletions);
             cache?.Apply(stored, deletions);
             stats.Deleted = deletions.Count;
+            stats.InIndex = deletions.Aggregate(stats.InIndex, (counts, path) => counts.Without(known[path]));
         }
 
         foreach (var file in files)
@@ -172,6 +192,7 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
                 {
                     // Became something else since the scan (grew past the limit, replaced by a pipe): keep the old record.
                     skipped.Add(unread!);
+                    stats.Files = stats.Files.With(indexed: false);
                     done++;
                     continue;
                 }
@@ -182,7 +203,7 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
                 // Keep whatever was indexed before; a locked file is usually readable on the next pass.
                 skipped.Add(new SkippedFile(file.RelativePath, SkipReason.Unreadable, ex.Message));
                 errors.Add($"{file.RelativePath}: {ex.Message}");
-                stats.Indexed += record is { Skipped: null } ? 1 : 0;
+                stats.Files = stats.Files.With(indexed: record is { Skipped: null });
                 done++;
                 continue;
             }
@@ -222,7 +243,7 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
 
             if (groupEncodeCount >= CurrentGroupChunkTarget || group.Count >= GroupFileTarget)
             {
-                if (!Flush(group, stats, cancellationToken))
+                if (!Flush(group, known, stats, cancellationToken))
                 {
                     cancelled = true;
                     break;
@@ -230,13 +251,13 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
                 CompressOnceLarge(done, files.Count, cancellationToken);
                 group.Clear();
                 groupEncodeCount = 0;
-                progress?.Report(new IndexProgress(done, files.Count, stats.Encoded, file.RelativePath));
+                progress?.Report(new IndexProgress(done, files.Count, stats.Encoded, file.RelativePath) { InIndex = stats.InIndex });
             }
         }
 
         if (!cancelled && group.Count > 0)
         {
-            cancelled = !Flush(group, stats, cancellationToken);
+            cancelled = !Flush(group, known, stats, cancellationToken);
         }
         if (!cancelled)
         {
@@ -250,7 +271,7 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
         }
         if (!cancelled)
         {
-            progress?.Report(new IndexProgress(done, files.Count, stats.Encoded, null));
+            progress?.Report(new IndexProgress(done, files.Count, stats.Encoded, null) { InIndex = stats.InIndex });
             if (fullPass)
             {
                 store.MarkCompleted();
@@ -282,7 +303,9 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
             clock.Elapsed)
         {
             CompressionTime = _compressionTime,
-            FilesIndexed = stats.Indexed,
+            FilesIndexed = stats.Files.Indexed,
+            FilesSkipped = stats.Files.Skipped,
+            InIndex = stats.InIndex,
             FilesRechunked = stats.Rechunked,
         };
     }
@@ -321,7 +344,7 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
     }
 
     /// <summary>Encodes everything the group needs in one model call, then commits the group in one transaction.</summary>
-    private bool Flush(List<PendingFile> group, Stats stats, CancellationToken cancellationToken)
+    private bool Flush(List<PendingFile> group, Dictionary<string, FileRecord> known, Stats stats, CancellationToken cancellationToken)
     {
         var work = group.SelectMany(p => p.ToEncode.Select(e => (File: p, Item: e))).ToList();
         IReadOnlyList<TokenVectors> vectors;
@@ -359,7 +382,8 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
         stats.Encoded += work.Count;
         stats.Reused += group.Sum(p => p.Chunks.Count - p.ToEncode.Count);
         stats.ChunksTotal += group.Sum(p => p.Chunks.Count);
-        stats.Indexed += group.Count(p => p.Record.Skipped is null);
+        stats.Files = group.Aggregate(stats.Files, (counts, p) => counts.With(p.Record));
+        stats.InIndex = group.Aggregate(stats.InIndex, (counts, p) => counts.Replacing(known.GetValueOrDefault(p.Record.Path), p.Record));
         return true;
     }
 
@@ -425,7 +449,11 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
         public int Encoded;
         public int Reused;
         public int ChunksTotal;
-        public int Indexed;
+        /// <summary>The files this pass visited, by their fate.</summary>
+        public FileCounts Files;
+
+        /// <summary>The whole index's files, as of the last commit.</summary>
+        public FileCounts InIndex;
         public List<string> EncodedIds { get; } = [];
         public CodecErrorSample CodecError { get; } = new();
 
@@ -439,10 +467,7 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
             {
                 skipped.Add(new SkippedFile(record.Path, reason, record.SkipDetail ?? ""));
             }
-            else
-            {
-                Indexed++;
-            }
+            Files = Files.With(record);
         }
     }
 }

@@ -57,6 +57,6 @@ public sealed record WorkspaceStatus(
             .GroupBy(r => r)
             .ToDictionary(g => g.Key, g => g.Count());
         var bytes = new FileInfo(indexPath).Length;
-        return new WorkspaceStatus(fullRoot, indexPath, true, store.Info, bytes, files.Values.Count(f => f.Skipped is null), skipped, stale);
+        return new WorkspaceStatus(fullRoot, indexPath, true, store.Info, bytes, FileCounts.Of(files.Values).Indexed, skipped, stale);
     }
 }

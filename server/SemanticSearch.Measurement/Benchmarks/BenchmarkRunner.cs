@@ -453,7 +453,7 @@ public static class BenchmarkRunner
             var ranking = RankingOptions.Hybrid with { Weights = options.Weights ?? RankingWeights.Default };
 
             var clock = Stopwatch.StartNew();
-            using var file = CodesFile.TryOpen(indexPath, codec, 0, out var mapped) ?? throw new IOException("The benchmark's codes file did not open.");
+            using var file = CodesFile.TryOpen(indexPath, codec, 0, out var mapped, out _) ?? throw new IOException("The benchmark's codes file did not open.");
             var cache = VectorCache.FromMapped(workspace.Model.Dimension, codec, mapped);
             var searcher = new Searcher(workspace.Store, cache);
             var step = Stopwatch.StartNew();

@@ -27,6 +27,7 @@ public sealed class IndexedFolder : IDisposable
     private volatile FolderState _state = FolderState.Queued;
     private volatile int _filesKnown;
     private volatile int _filesIndexed;
+    private volatile int _filesSkipped;
     private volatile int _chunksIndexed;
     private volatile int _progressPercent = -1;
     /// <summary>The last failure, message and kind in one object so a reader never sees one without the other.</summary>
@@ -58,8 +59,15 @@ public sealed class IndexedFolder : IDisposable
     public ChangeBatcher? Changes { get; set; }
 
     public FolderState State => _state;
+    /// <summary>
+    /// Files of the folder: those the last full pass found (or a scan counted), give or take the saves since. Of them,
+    /// <see cref="FilesIndexed"/> and <see cref="FilesSkipped"/> are what the index holds, counted by the engine's rule
+    /// (<see cref="FileCounts"/>, as <c>semsearch index</c> and <c>status</c> count): once every file is checked,
+    /// indexed + skipped = known.
+    /// </summary>
     public int FilesKnown => _filesKnown;
     public int FilesIndexed => _filesIndexed;
+    public int FilesSkipped => _filesSkipped;
     public int ChunksIndexed => _chunksIndexed;
     public string? LastError => _error?.Message;
     public FolderErrorKind? LastErrorKind => _error?.Kind;
@@ -111,8 +119,9 @@ public sealed class IndexedFolder : IDisposable
         _model = workspace.Model.Identity.Name;
         _executionProvider = workspace.Model.ExecutionProvider.Name();
         _error = null;
-        _filesIndexed = workspace.FilesIndexed;
-        _filesKnown = Math.Max(_filesKnown, workspace.FilesIndexed);
+        var counts = workspace.FileCounts;
+        InIndex(counts);
+        _filesKnown = Math.Max(_filesKnown, counts.Checked);
         _chunksIndexed = workspace.CacheSize.Chunks;
         _needsFullPass = true; // nothing checked against the files yet
     }
@@ -147,23 +156,21 @@ public sealed class IndexedFolder : IDisposable
     {
         _progressPercent = progress.FilesTotal == 0 ? 100 : (int)(100L * progress.FilesDone / progress.FilesTotal);
         _filesKnown = progress.FilesTotal;
-        _filesIndexed = Math.Max(_filesIndexed, progress.FilesDone);
+        InIndex(progress.InIndex);
+    }
+
+    private void InIndex(FileCounts counts)
+    {
+        _filesIndexed = counts.Indexed;
+        _filesSkipped = counts.Skipped;
     }
 
     /// <summary>A pass ended (completed or cancelled between groups): the folder serves what it committed.</summary>
     public void PassEnded(IndexRunResult result, bool fullPass)
     {
         Require(FolderState.Indexing);
-        if (fullPass)
-        {
-            _filesKnown = result.FilesScanned;
-            _filesIndexed = result.Cancelled ? _filesIndexed : result.FilesScanned - result.Errors.Count;
-        }
-        else
-        {
-            _filesKnown = Math.Max(0, _filesKnown + result.FilesAdded - result.FilesDeleted);
-            _filesIndexed = Math.Max(0, _filesIndexed + result.FilesAdded - result.FilesDeleted);
-        }
+        _filesKnown = fullPass ? result.FilesScanned : Math.Max(0, _filesKnown + result.FilesAdded - result.FilesDeleted);
+        InIndex(result.InIndex);
         _chunksIndexed = _workspace?.CacheSize.Chunks ?? 0;
         _error = result.Errors.Count > 0 ? new FolderError($"{result.Errors.Count} file(s) could not be read; see the log.", FolderErrorKind.Other) : null;
         if (result.Cancelled)

@@ -114,9 +114,10 @@ public sealed class IndexingWorker(
         progress?.End(result.Cancelled ? (job.Yielded ? "Paused" : "Cancelled") : $"{result.FilesScanned} files, {result.ChunksEncoded} chunks encoded");
         if (result.Cancelled)
         {
+            var reached = $"{folder.FilesIndexed + folder.FilesSkipped}/{folder.FilesKnown} files ({result.ChunksEncoded} chunks encoded)";
             client.Log(MessageType.Info, job.Yielded && !cancellationToken.IsCancellationRequested
-                ? $"{folder.Name}: indexing paused after {folder.FilesIndexed}/{folder.FilesKnown} files ({result.ChunksEncoded} chunks encoded); resuming continues from there."
-                : $"{folder.Name}: indexing cancelled after {folder.FilesIndexed}/{folder.FilesKnown} files ({result.ChunksEncoded} chunks encoded); " +
+                ? $"{folder.Name}: indexing paused after {reached}; resuming continues from there."
+                : $"{folder.Name}: indexing cancelled after {reached}; " +
                   "the next save or reindex continues it.");
             throw new OperationCanceledException(cancellationToken);
         }
@@ -176,6 +177,11 @@ public sealed class IndexingWorker(
             if (workspace.ResetReason is { } reason)
             {
                 client.Log(MessageType.Info, $"{folder.Name}: the index was cleared ({reason}).");
+            }
+            if (workspace.CodesFileRebuilt is { } because)
+            {
+                // Derived data: nothing is lost, but a damaged one is worth knowing about (a failing disk shows here first).
+                client.Log(MessageType.Info, $"{folder.Name}: the codes file was written anew from the index (it was {because}).");
             }
             return true;
         }

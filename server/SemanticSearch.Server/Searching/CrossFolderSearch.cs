@@ -79,7 +79,11 @@ public static class CrossFolderSearch
             Query = query,
             Results = ranked.Select(r => r.Hit).ToArray(),
             Coverage = SearchCoverage.Of(
-                folders.Select(f => new SearchCoverage.FolderFigures(f.State, f.FilesIndexed, f.FilesKnown, jobsQueued(f)) { NeedsFullPass = f.NeedsFullPass }).ToList(),
+                folders.Select(f => new SearchCoverage.FolderFigures(f.State, f.FilesIndexed, f.FilesKnown, jobsQueued(f))
+                {
+                    FilesSkipped = f.FilesSkipped,
+                    NeedsFullPass = f.NeedsFullPass,
+                }).ToList(),
                 chunks),
             LanguagesFromQuery = [.. intent.Languages],
             ChunksSearched = searched,
@@ -124,27 +128,39 @@ public static class SearchCoverage
     /// <summary>One searched folder's figures when the query ran.</summary>
     public sealed record FolderFigures(FolderState State, int FilesIndexed, int FilesKnown, int JobsQueued)
     {
+        /// <summary>Of <see cref="FilesKnown"/>: checked and left out (<see cref="IndexedFolder.FilesSkipped"/>).</summary>
+        public int FilesSkipped { get; init; }
+
         /// <summary>Its last pass was cancelled or paused, or none finished yet (<see cref="IndexedFolder.NeedsFullPass"/>).</summary>
         public bool NeedsFullPass { get; init; }
     }
 
     /// <summary>
-    /// Files indexed over files known, summed (a folder's indexed count never exceeds its known count once that is
-    /// known); complete only when every folder is ready with nothing queued and its last pass finished (a cancelled
-    /// pass leaves a ready folder that is not up to date). Nothing known counts as fully covered only when complete
+    /// Files checked (indexed or skipped: a skipped file is covered, there is nothing of it to find) over files known,
+    /// summed (a folder's checked count never exceeds its known count once that is known); complete only when every
+    /// folder is ready with nothing queued and its last pass finished (a cancelled pass leaves a ready folder that is
+    /// not up to date). Nothing known counts as fully covered only when complete
     /// (an empty workspace), else as not covered (a folder not scanned yet).
     /// </summary>
     public static Coverage Of(IReadOnlyList<FolderFigures> folders, int chunksIndexed)
     {
         var known = folders.Sum(f => f.FilesKnown);
-        var indexed = folders.Sum(f => f.FilesKnown > 0 ? Math.Min(f.FilesIndexed, f.FilesKnown) : f.FilesIndexed);
+        // Capped per folder: the counts come from the index and the known count from the last scan, and a save can move
+        // one ahead of the other for a moment.
+        var capped = folders.Select(f =>
+        {
+            var indexed = f.FilesKnown > 0 ? Math.Min(f.FilesIndexed, f.FilesKnown) : f.FilesIndexed;
+            return (Indexed: indexed, Skipped: f.FilesKnown > 0 ? Math.Min(f.FilesSkipped, f.FilesKnown - indexed) : f.FilesSkipped);
+        }).ToList();
+        var checkedFiles = capped.Sum(c => c.Indexed + c.Skipped);
         var complete = folders.All(f => f.State == FolderState.Ready && f.JobsQueued == 0 && !f.NeedsFullPass);
         return new Coverage
         {
-            FilesIndexed = indexed,
+            FilesIndexed = capped.Sum(c => c.Indexed),
+            FilesSkipped = capped.Sum(c => c.Skipped),
             FilesKnown = known,
             ChunksIndexed = chunksIndexed,
-            Ratio = known == 0 ? (complete ? 1 : 0) : Math.Min(1.0, (double)indexed / known),
+            Ratio = known == 0 ? (complete ? 1 : 0) : Math.Min(1.0, (double)checkedFiles / known),
             Complete = complete,
         };
     }

@@ -47,7 +47,7 @@ public sealed class IndexLockTests
         // Let go on dispose: the next writer opens it, and nobody is named any more.
         Assert.Null(SemanticWorkspace.CurrentWriter(Options(repo)));
         using var next = SemanticWorkspace.Open(Options(repo));
-        Assert.True(next.FilesIndexed > 0);
+        Assert.True(next.FileCounts.Checked > 0);
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class IndexLockTests
         var reading = Task.Run(() =>
         {
             using var reader = SemanticWorkspace.Open(Options(repo, readOnly: true));
-            return reader.FilesIndexed;
+            return reader.FileCounts.Checked;
         });
         Assert.NotSame(reading, await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(1))));
         Assert.False(reading.IsCompleted, "a reader does not open while a write is in progress");

@@ -45,7 +45,8 @@ public sealed class IndexedFolderTests
         Assert.Equal(FolderState.Ready, folder.State);
         Assert.Null(folder.ProgressPercent);
         Assert.Equal(result.FilesScanned, folder.FilesKnown);
-        Assert.Equal(result.FilesScanned - result.Errors.Count, folder.FilesIndexed);
+        Assert.Equal((result.FilesIndexed, result.FilesSkipped), (folder.FilesIndexed, folder.FilesSkipped));
+        Assert.Equal(folder.FilesKnown, folder.FilesIndexed + folder.FilesSkipped);
         Assert.True(folder.ChunksIndexed > 0);
         Assert.NotNull(folder.LastIndexed);
         Assert.Null(folder.LastError);

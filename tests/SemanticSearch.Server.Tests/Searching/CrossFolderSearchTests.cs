@@ -117,6 +117,14 @@ public sealed class CrossFolderSearchTests : IDisposable
         Assert.Equal(10, capped.FilesIndexed);
         Assert.Equal(1.0, capped.Ratio);
 
+        // Skipped files are checked files: a folder of 8 indexed and 2 skipped is covered, and so are both folders.
+        var skipping = SearchCoverage.Of([F(FolderState.Ready, 8, 10) with { FilesSkipped = 2 }, F(FolderState.Ready, 5, 5)], 0);
+        Assert.Equal((13, 2, 15, 1.0, true), (skipping.FilesIndexed, skipping.FilesSkipped, skipping.FilesKnown, skipping.Ratio, skipping.Complete));
+        var halfway = SearchCoverage.Of([F(FolderState.Indexing, 3, 10) with { FilesSkipped = 2 }], 0);
+        Assert.Equal(0.5, halfway.Ratio);
+        var overshoot = SearchCoverage.Of([F(FolderState.Ready, 9, 10) with { FilesSkipped = 3 }], 0);
+        Assert.Equal((9, 1, 1.0), (overshoot.FilesIndexed, overshoot.FilesSkipped, overshoot.Ratio));
+
         Assert.Equal(1.0, SearchCoverage.Of([F(FolderState.Ready, 0, 0)], 0).Ratio); // an empty folder, done
         Assert.Equal(0.0, SearchCoverage.Of([F(FolderState.Queued, 0, 0)], 0).Ratio); // not scanned yet
         Assert.False(SearchCoverage.Of([F(FolderState.Ready, 10, 10, queued: 1)], 0).Complete);

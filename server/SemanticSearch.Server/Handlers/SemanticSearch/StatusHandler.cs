@@ -17,6 +17,7 @@ public sealed class StatusHandler(ServerSession session) : IRequestHandler<NoPar
             Path = f.Root,
             State = f.State,
             FilesIndexed = f.FilesIndexed,
+            FilesSkipped = f.FilesSkipped,
             FilesKnown = f.FilesKnown,
             ChunksIndexed = f.WithWorkspace(ws => ws.CacheSize.Chunks),
             Queued = session.Queue.CountFor(f),
