@@ -22,6 +22,21 @@ internal static partial class CSharpChunker
         var root = tree.GetCompilationUnitRoot();
         var walker = new Walker(lines, options);
         walker.VisitMembers(root.Members, null);
+        if (CSharpConditionals.Of(root) is { } conditionals)
+        {
+            // Members the default parse keeps as disabled text, from parses that activate their branches. A member
+            // counts as new when its name lies in disabled text: "#if NET6_0 public #else internal #endif static
+            // long Advance" is the one member of the default parse whatever its modifiers; the position is also what
+            // tells two extra parses' copies of one member apart. They come after the default parse's chunks, so an
+            // alternative implementation (#if X Foo() #else Foo()) takes the duplicate ordinal, not the default one.
+            var seen = new HashSet<int>();
+            walker.Keep = member => AnchorOf(member) is var anchor && conditionals.DisabledByDefault(anchor) && seen.Add(anchor);
+            foreach (var symbols in conditionals.ExtraSymbolSets())
+            {
+                var extra = CSharpSyntaxTree.ParseText(tree.GetText(), ParseOptions.WithPreprocessorSymbols(symbols));
+                walker.VisitMembers(extra.GetCompilationUnitRoot().Members, null);
+            }
+        }
         // Roslyn reads almost any garbage as "global statements". If a file with syntax errors gave no member at
         // all, those statements are guesswork: line windows describe it more honestly.
         if (walker.Result.All(c => c.Kind == ChunkKind.TopLevel) &&
@@ -36,6 +51,14 @@ internal static partial class CSharpChunker
     {
         public List<Candidate> Result { get; } = [];
 
+        /// <summary>
+        /// Which declarations get chunks (types and namespaces are walked regardless, for what they hold); null: all.
+        /// Set for the extra parses of a file with disabled #if branches, which skip their top-level statements.
+        /// </summary>
+        public Func<MemberDeclarationSyntax, bool>? Keep { get; set; }
+
+        private bool Keeps(MemberDeclarationSyntax member) => Keep is null || Keep(member);
+
         public void VisitMembers(SyntaxList<MemberDeclarationSyntax> members, string? container)
         {
             var globals = new List<GlobalStatementSyntax>();
@@ -43,7 +66,10 @@ internal static partial class CSharpChunker
             {
                 if (member is GlobalStatementSyntax global)
                 {
-                    globals.Add(global);
+                    if (Keep is null)
+                    {
+                        globals.Add(global);
+                    }
                     continue;
                 }
                 FlushGlobals(globals);
@@ -58,6 +84,8 @@ internal static partial class CSharpChunker
             {
                 case BaseNamespaceDeclarationSyntax ns:
                     VisitMembers(ns.Members, Join(container, Collapse(ns.Name.ToString())));
+                    break;
+                case EnumDeclarationSyntax or DelegateDeclarationSyntax when !Keeps(member):
                     break;
                 case EnumDeclarationSyntax enumDeclaration:
                     // Enums have no bodies to hide: the whole declaration (members listed, with their docs) is the summary.
@@ -82,9 +110,19 @@ internal static partial class CSharpChunker
 
         private void VisitType(TypeDeclarationSyntax type, string? container)
         {
-            var name = type.Identifier.ValueText;
+            if (Keeps(type))
+            {
+                AddSummary(type, container);
+            }
+            foreach (var member in type.Members)
+            {
+                Visit(member, Join(container, type.Identifier.ValueText));
+            }
+        }
+
+        private void AddSummary(TypeDeclarationSyntax type, string? container)
+        {
             var signature = SignatureOf(type);
-            var inner = Join(container, name);
             var summary = new List<string>();
             var docLines = LeadingCommentLines(type);
             summary.AddRange(docLines);
@@ -106,11 +144,10 @@ internal static partial class CSharpChunker
                 }
                 summary.Add("}");
             }
-            var range = RangeOf(type);
             Result.Add(new Candidate
             {
                 Kind = ChunkKind.Type,
-                Symbol = name,
+                Symbol = type.Identifier.ValueText,
                 Container = container,
                 Signature = signature,
                 Documentation = DocumentationOf(type),
@@ -118,16 +155,16 @@ internal static partial class CSharpChunker
                 Body = [.. summary.Select(s => new Segment(0, 1, 1, s))],
                 Header = signature,
                 DeclarationLine = docLines.Count,
-                FixedRange = range,
+                FixedRange = RangeOf(type),
             });
-            foreach (var member in type.Members)
-            {
-                Visit(member, inner);
-            }
         }
 
         private void VisitMember(MemberDeclarationSyntax member, string? container)
         {
+            if (!Keeps(member))
+            {
+                return;
+            }
             switch (member)
             {
                 case MethodDeclarationSyntax method:
@@ -287,6 +324,23 @@ internal static partial class CSharpChunker
         }
         return (start, node.Span.End);
     }
+
+    /// <summary>Where a member's name is (its operator token, "this", its first variable), as a text position.</summary>
+    private static int AnchorOf(MemberDeclarationSyntax member) => member switch
+    {
+        BaseTypeDeclarationSyntax type => type.Identifier.SpanStart,
+        DelegateDeclarationSyntax del => del.Identifier.SpanStart,
+        MethodDeclarationSyntax method => method.Identifier.SpanStart,
+        ConstructorDeclarationSyntax ctor => ctor.Identifier.SpanStart,
+        DestructorDeclarationSyntax dtor => dtor.Identifier.SpanStart,
+        OperatorDeclarationSyntax op => op.OperatorToken.SpanStart,
+        ConversionOperatorDeclarationSyntax conversion => conversion.OperatorKeyword.SpanStart,
+        PropertyDeclarationSyntax property => property.Identifier.SpanStart,
+        EventDeclarationSyntax ev => ev.Identifier.SpanStart,
+        IndexerDeclarationSyntax indexer => indexer.ThisKeyword.SpanStart,
+        BaseFieldDeclarationSyntax { Declaration.Variables: [var first, ..] } => first.Identifier.SpanStart,
+        _ => member.SpanStart,
+    };
 
     private static bool HasDocComment(SyntaxNode node) =>
         node.GetLeadingTrivia().Any(t => t.IsKind(SyntaxKind.SingleLineDocumentationCommentTrivia) ||
