@@ -22,6 +22,21 @@ internal static partial class CSharpChunker
         var root = tree.GetCompilationUnitRoot();
         var walker = new Walker(lines, options);
         walker.VisitMembers(root.Members, null);
+        if (CSharpConditionals.Of(root) is { } conditionals)
+        {
+            // Members the default parse keeps as disabled text, from parses that activate their branches. A member
+            // counts as new when its name lies in disabled text: "#if NET6_0 public #else internal #endif static
+            // long Advance" is the one member of the default parse whatever its modifiers; the position is also what
+            // tells two extra parses' copies of one member apart. They come after the default parse's chunks, so an
+            // alternative implementation (#if X Foo() #else Foo()) takes the duplicate ordinal, not the default one.
+            var seen = new HashSet<int>();
+            walker.Keep = member => AnchorOf(member) is var anchor && conditionals.DisabledByDefault(anchor) && seen.Add(anchor);
+            foreach (var symbols in conditionals.ExtraSymbolSets())
+            {
+                var extra = CSharpSyntaxTree.ParseText(tree.GetText(), ParseOptions.WithPreprocessorSymbols(symbols));
+                walker.VisitMembers(extra.GetCompilationUnitRoot().Members, null);
+            }
+        }
         // Roslyn reads almost any garbage as "global statements". If a file with syntax errors gave no member at
         // all, those statements are guesswork: line windows describe it more honestly.
         if (walker.Result.All(c => c.Kind == ChunkKind.TopLevel) &&
@@ -36,6 +51,14 @@ internal static partial class CSharpChunker
     {
         public List<Candidate> Result { get; } = [];
 
+        /// <summary>
+        /// Which declarations get chunks (types and namespaces are walked regardless, for what they hold); null: all.
+        /// Set for the extra parses of a file with disabled #if branches, which skip their top-level statements.
+        /// </summary>
+        public Func<MemberDeclarationSyntax, bool>? Keep { get; set; }
+
+        private bool Keeps(MemberDeclarationSyntax member) => Keep is null || Keep(member);
+
         public void VisitMembers(SyntaxList<MemberDeclarationSyntax> members, string? container)
         {
             var globals = new List<GlobalStatementSyntax>();
@@ -43,7 +66,10 @@ internal static partial class CSharpChunker
             {
                 if (member is GlobalStatementSyntax global)
                 {
-                    globals.Add(global);
+                    if (Keep is null)
+                    {
+                        globals.Add(global);
+                    }
                     continue;
                 }
                 FlushGlobals(globals);
@@ -58,6 +84,8 @@ internal static partial class CSharpChunker
             {
                 case BaseNamespaceDeclarationSyntax ns:
                     VisitMembers(ns.Members, Join(container, Collapse(ns.Name.ToString())));
+                    break;
+                case EnumDeclarationSyntax or DelegateDeclarationSyntax when !Keeps(member):
                     break;
                 case EnumDeclarationSyntax enumDeclaration:
                     // Enums have no bodies to hide: the whole declaration (members listed, with their docs) is the summary.
@@ -82,12 +110,22 @@ internal static partial class CSharpChunker
 
         private void VisitType(TypeDeclarationSyntax type, string? container)
         {
-            var name = type.Identifier.ValueText;
+            if (Keeps(type))
+            {
+                AddSummary(type, container);
+            }
+            foreach (var member in type.Members)
+            {
+                Visit(member, Join(container, type.Identifier.ValueText));
+            }
+        }
+
+        private void AddSummary(TypeDeclarationSyntax type, string? container)
+        {
             var signature = SignatureOf(type);
-            var inner = Join(container, name);
             var summary = new List<string>();
             var docLines = LeadingCommentLines(type);
-            summary.AddRange(docLines);
+            summary.AddRange(docLines.Select(l => l.Text));
             summary.Add(signature);
             if (!type.OpenBraceToken.IsMissing || type.Members.Count > 0)
             {
@@ -106,11 +144,10 @@ internal static partial class CSharpChunker
                 }
                 summary.Add("}");
             }
-            var range = RangeOf(type);
             Result.Add(new Candidate
             {
                 Kind = ChunkKind.Type,
-                Symbol = name,
+                Symbol = type.Identifier.ValueText,
                 Container = container,
                 Signature = signature,
                 Documentation = DocumentationOf(type),
@@ -118,16 +155,17 @@ internal static partial class CSharpChunker
                 Body = [.. summary.Select(s => new Segment(0, 1, 1, s))],
                 Header = signature,
                 DeclarationLine = docLines.Count,
-                FixedRange = range,
+                DocBreaks = DocBreaksOf(type, [.. docLines.Select(l => l.Line)]),
+                FixedRange = RangeOf(type),
             });
-            foreach (var member in type.Members)
-            {
-                Visit(member, inner);
-            }
         }
 
         private void VisitMember(MemberDeclarationSyntax member, string? container)
         {
+            if (!Keeps(member))
+            {
+                return;
+            }
             switch (member)
             {
                 case MethodDeclarationSyntax method:
@@ -191,6 +229,8 @@ internal static partial class CSharpChunker
             string? discriminator, string? documentation)
         {
             var (start, end) = SpanOf(node);
+            var firstLine = lines.Position(start).Line;
+            var declarationLine = lines.Position(node.SpanStart).Line;
             Result.Add(new Candidate
             {
                 Kind = kind,
@@ -201,7 +241,8 @@ internal static partial class CSharpChunker
                 Discriminator = discriminator,
                 Body = SegmentsOf(start, end),
                 Header = signature,
-                DeclarationLine = lines.Position(node.SpanStart).Line - lines.Position(start).Line,
+                DeclarationLine = declarationLine - firstLine,
+                DocBreaks = DocBreaksOf(node, [.. Enumerable.Range(firstLine, declarationLine - firstLine)]),
             });
         }
 
@@ -236,6 +277,109 @@ internal static partial class CSharpChunker
             segments[0] = segments[0] with { StartColumn = startColumn };
             segments[^1] = segments[^1] with { EndColumn = endColumn };
             return segments;
+        }
+
+        /// <summary>The comment lines above a type (for its summary text), indentation removed, with their line numbers.</summary>
+        private List<(int Line, string Text)> LeadingCommentLines(SyntaxNode node)
+        {
+            var (start, _) = SpanOf(node);
+            var result = new List<(int, string)>();
+            if (start >= node.SpanStart)
+            {
+                return result;
+            }
+            var (first, firstColumn) = lines.Position(start);
+            var (last, lastColumn) = lines.Position(node.SpanStart);
+            for (var line = first; line <= last; line++)
+            {
+                var text = lines[line];
+                var to = line == last ? lastColumn - 1 : text.Length;
+                var from = line == first ? Math.Min(firstColumn - 1, to) : 0;
+                var trimmed = text[from..to].Trim();
+                if (trimmed.Length > 0)
+                {
+                    result.Add((line, trimmed));
+                }
+            }
+            return result;
+        }
+
+        /// <summary>
+        /// The one rule for where a doc comment too long for one part may be split (<see cref="Candidate.DocBreaks"/>),
+        /// for a member's doc lines as written and a type summary's trimmed copies alike: <paramref name="docLines"/>
+        /// are the source lines of the candidate's body lines before its declaration. A part starts at an XML element
+        /// (the outermost on offer), never at a closing tag, and never right after a line that is only an opening tag.
+        /// </summary>
+        private List<int>? DocBreaksOf(SyntaxNode node, List<int> docLines)
+        {
+            if (docLines.Count == 0 || DocCommentOf(node) is not { } doc)
+            {
+                return null;
+            }
+            var costs = new Dictionary<int, int>();
+            MarkElements(doc.Content, 0, costs);
+            return [.. docLines.Select(l => costs.GetValueOrDefault(l, Candidate.PlainDocLine))];
+        }
+
+        private void MarkElements(SyntaxList<XmlNodeSyntax> nodes, int depth, Dictionary<int, int> costs)
+        {
+            foreach (var node in nodes)
+            {
+                switch (node)
+                {
+                    case XmlElementSyntax element:
+                        MarkStart(element.SpanStart, depth, costs);
+                        var (openLine, _) = lines.Position(element.SpanStart);
+                        var (closeLine, _) = lines.Position(element.EndTag.SpanStart);
+                        if (StartsItsLine(element.EndTag.SpanStart))
+                        {
+                            costs[closeLine] = Candidate.NoDocBreak;
+                        }
+                        var afterOpenTag = lines.Position(element.StartTag.Span.End);
+                        if (closeLine > openLine && StartsItsLine(element.SpanStart) && afterOpenTag.Line == openLine &&
+                            string.IsNullOrWhiteSpace(lines[openLine][(afterOpenTag.Column - 1)..]))
+                        {
+                            costs[openLine + 1] = Candidate.NoDocBreak;
+                        }
+                        MarkElements(element.Content, depth + 1, costs);
+                        break;
+                    case XmlEmptyElementSyntax empty:
+                        MarkStart(empty.SpanStart, depth, costs);
+                        break;
+                    default:
+                        break;
+                }
+            }
+        }
+
+        private void MarkStart(int position, int depth, Dictionary<int, int> costs)
+        {
+            if (!StartsItsLine(position))
+            {
+                return;
+            }
+            var (line, _) = lines.Position(position);
+            // A line where no part may start stays so; otherwise the outermost element starting on the line counts.
+            if (!costs.TryGetValue(line, out var cost) || (cost != Candidate.NoDocBreak && depth < cost))
+            {
+                costs[line] = depth;
+            }
+        }
+
+        /// <summary>Whether only the comment's markers ("///", "/**", "*") and whitespace precede the position on its line.</summary>
+        private bool StartsItsLine(int position)
+        {
+            var (line, column) = lines.Position(position);
+            var before = lines[line][..(column - 1)].Trim();
+            foreach (var marker in (string[])["///", "/**", "*"])
+            {
+                if (before.StartsWith(marker, StringComparison.Ordinal))
+                {
+                    before = before[marker.Length..].Trim();
+                    break;
+                }
+            }
+            return before.Length == 0;
         }
 
         private SourceRange RangeOf(SyntaxNode node)
@@ -288,21 +432,26 @@ internal static partial class CSharpChunker
         return (start, node.Span.End);
     }
 
+    /// <summary>Where a member's name is (its operator token, "this", its first variable), as a text position.</summary>
+    private static int AnchorOf(MemberDeclarationSyntax member) => member switch
+    {
+        BaseTypeDeclarationSyntax type => type.Identifier.SpanStart,
+        DelegateDeclarationSyntax del => del.Identifier.SpanStart,
+        MethodDeclarationSyntax method => method.Identifier.SpanStart,
+        ConstructorDeclarationSyntax ctor => ctor.Identifier.SpanStart,
+        DestructorDeclarationSyntax dtor => dtor.Identifier.SpanStart,
+        OperatorDeclarationSyntax op => op.OperatorToken.SpanStart,
+        ConversionOperatorDeclarationSyntax conversion => conversion.OperatorKeyword.SpanStart,
+        PropertyDeclarationSyntax property => property.Identifier.SpanStart,
+        EventDeclarationSyntax ev => ev.Identifier.SpanStart,
+        IndexerDeclarationSyntax indexer => indexer.ThisKeyword.SpanStart,
+        BaseFieldDeclarationSyntax { Declaration.Variables: [var first, ..] } => first.Identifier.SpanStart,
+        _ => member.SpanStart,
+    };
+
     private static bool HasDocComment(SyntaxNode node) =>
         node.GetLeadingTrivia().Any(t => t.IsKind(SyntaxKind.SingleLineDocumentationCommentTrivia) ||
                                          t.IsKind(SyntaxKind.MultiLineDocumentationCommentTrivia));
-
-    /// <summary>The raw comment lines above a type (for its summary text), indentation removed.</summary>
-    private static List<string> LeadingCommentLines(SyntaxNode node)
-    {
-        var (start, _) = SpanOf(node);
-        if (start >= node.SpanStart)
-        {
-            return [];
-        }
-        var text = node.SyntaxTree.GetText().ToString(Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(start, node.SpanStart));
-        return [.. text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0)];
-    }
 
     /// <summary>
     /// The declaration without attributes, body, initializer or accessor bodies, whitespace collapsed:
@@ -401,17 +550,17 @@ internal static partial class CSharpChunker
             : "(" + string.Join(",", parameters.Parameters.Select(p =>
                 (p.Modifiers.Count > 0 ? p.Modifiers.ToString() + " " : "") + Collapse(p.Type?.ToString() ?? ""))) + ")";
 
+    /// <summary>The XML doc comment directly above a node (the last, if a stray one precedes it).</summary>
+    private static DocumentationCommentTriviaSyntax? DocCommentOf(SyntaxNode node) =>
+        node.GetLeadingTrivia().Select(t => t.GetStructure()).OfType<DocumentationCommentTriviaSyntax>().LastOrDefault();
+
     /// <summary>
     /// Readable text of an XML doc comment: summary first, then params ("name: text"), type params, returns,
     /// exceptions, remarks; inline tags (see, paramref, c) become their names or text.
     /// </summary>
     internal static string? DocumentationOf(SyntaxNode node)
     {
-        var doc = node.GetLeadingTrivia()
-            .Select(t => t.GetStructure())
-            .OfType<DocumentationCommentTriviaSyntax>()
-            .LastOrDefault();
-        if (doc is null)
+        if (DocCommentOf(node) is not { } doc)
         {
             return PlainCommentText(node);
         }

@@ -25,6 +25,18 @@ internal sealed record Candidate
     /// would start the part inside the XML doc and, followed by the declaration line, show the header twice.
     /// </summary>
     public int DeclarationLine { get; init; }
+    /// <summary>
+    /// For a structured doc comment (C#'s XML doc), one value per body line before <see cref="DeclarationLine"/>: how
+    /// well a part may start there when the doc alone is longer than a part. 0 for a line that starts a top-level
+    /// element (<c>&lt;summary&gt;</c>, <c>&lt;param&gt;</c>, <c>&lt;remarks&gt;</c>), its nesting depth for a line that
+    /// starts a nested one (<c>&lt;para&gt;</c>, <c>&lt;item&gt;</c>), <see cref="PlainDocLine"/> for text within an
+    /// element, <see cref="NoDocBreak"/> where a part must not start: at a closing tag, or right after a line that is
+    /// only an opening tag (which would be left alone at the end of the previous part). Null: no doc, or a language
+    /// without this structure; its parts are split as any other lines.
+    /// </summary>
+    public IReadOnlyList<int>? DocBreaks { get; init; }
+    public const int PlainDocLine = 100;
+    public const int NoDocBreak = int.MaxValue;
     /// <summary>Set for synthetic text (type summaries): the range every part reports.</summary>
     public SourceRange? FixedRange { get; init; }
     /// <summary>Overrides the file's language (fenced code blocks in Markdown).</summary>

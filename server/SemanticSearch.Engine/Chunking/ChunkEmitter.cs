@@ -35,6 +35,8 @@ internal sealed class ChunkEmitter(ITokenCounter counter, ChunkingOptions option
         var total = 0;
         // Where the declaration starts among the segments (a cut line gives several segments per body line).
         var declaration = 0;
+        // Per segment of the doc comment: how well a part starts there (Candidate.DocBreaks), when the chunker knows.
+        var docBreaks = candidate.DocBreaks is null ? null : new List<int>();
         for (var b = 0; b < body.Count; b++)
         {
             var segment = body[b];
@@ -45,13 +47,18 @@ internal sealed class ChunkEmitter(ITokenCounter counter, ChunkingOptions option
             var count = counter.CountTokens(segment.Text);
             if (count <= partBudget)
             {
+                docBreaks?.Add(b < candidate.DocBreaks!.Count ? candidate.DocBreaks[b] : Candidate.PlainDocLine);
                 segments.Add(segment);
                 tokens.Add(count);
                 total += count;
                 continue;
             }
+            var firstPiece = true;
             foreach (var piece in CutLine(segment, partBudget))
             {
+                // Only the first piece of a cut line starts where the line does.
+                docBreaks?.Add(firstPiece && b < candidate.DocBreaks!.Count ? candidate.DocBreaks[b] : Candidate.PlainDocLine);
+                firstPiece = false;
                 segments.Add(piece.Segment);
                 tokens.Add(piece.Tokens);
                 total += piece.Tokens;
@@ -72,6 +79,19 @@ internal sealed class ChunkEmitter(ITokenCounter counter, ChunkingOptions option
         while (next < segments.Count)
         {
             var first = parts.Count == 0;
+            if (docBreaks is not null && next < declaration)
+            {
+                // Inside a doc comment longer than a part: no overlap (it would start the part mid-element), and a part
+                // that ends before the declaration ends where an element begins, so the next one starts at it.
+                var docEnd = Math.Max(next + 1, Fill(tokens, next, first ? _maxTokens : partBudget, maxLines));
+                if (docEnd < declaration)
+                {
+                    docEnd = DocPartEnd(docBreaks, next, docEnd);
+                }
+                parts.Add((next, docEnd));
+                next = docEnd;
+                continue;
+            }
             var lowest = first ? next : Math.Max(parts[^1].Start + 1, next - overlap);
             if (next >= declaration)
             {
@@ -102,6 +122,26 @@ internal sealed class ChunkEmitter(ITokenCounter counter, ChunkingOptions option
             var holdsDeclaration = start <= declaration && declaration < end;
             output.Add(Build(file, candidate, language, segments, start, end, p == 0 || holdsDeclaration ? null : header, p, parts.Count));
         }
+    }
+
+    /// <summary>
+    /// Where a part of a doc comment that fits up to <paramref name="end"/> should end: at the best place for the next
+    /// part to start (an outer element before a nested one, a nested one before plain text), the latest of equals;
+    /// where every line is one a part must not start at, the fit decides.
+    /// </summary>
+    private static int DocPartEnd(List<int> docBreaks, int start, int end)
+    {
+        var best = end;
+        var bestCost = Candidate.NoDocBreak;
+        for (var j = end; j > start; j--)
+        {
+            if (docBreaks[j] < bestCost)
+            {
+                best = j;
+                bestCost = docBreaks[j];
+            }
+        }
+        return best;
     }
 
     private static int Fill(List<int> tokens, int start, int budget, int maxLines)

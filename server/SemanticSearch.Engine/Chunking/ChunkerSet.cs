@@ -11,9 +11,10 @@ public sealed class ChunkerSet
     /// records the version its chunks were made with (header <c>chunker</c>), and the first full pass of a newer
     /// build re-chunks every file rather than only the edited ones; chunks that come out the same keep their vectors.
     /// 2: signatures from tokens (no preprocessor lines), split parts start at their declaration, Markdown code
-    /// blocks take their section's container.
+    /// blocks take their section's container. 3: C# members inside disabled #if branches get chunks; a C# doc comment
+    /// longer than a part is split where its XML elements begin.
     /// </summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     private readonly ChunkingOptions _options;
     private readonly ChunkEmitter _emitter;
