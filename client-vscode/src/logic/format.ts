@@ -1,5 +1,6 @@
 // How hits, coverage and status read in the quick pick, tree, status bar and status report.
 import type { Coverage, FolderStatus, SearchHit, StatusResult } from './protocol';
+import { checkingOnly } from './startup';
 
 /** The query a selection pre-fills: its first non-empty line, whitespace collapsed, at most `max` characters. */
 export function queryFromSelection(text: string | undefined, max = 200): string {
@@ -223,7 +224,7 @@ export function summarizeStatus(status: StatusResult | undefined, running: boole
   }
   // Reopening an index that was complete: the server checks what changed while the session was closed, and
   // searches answer from the index meanwhile. That is not "Indexing 0%": show the index, with a spinner.
-  if (busy.length && busy.every((f) => f.chunksIndexed > 0 && f.filesKnown > 0 && f.filesIndexed >= f.filesKnown && !f.progress)) {
+  if (busy.length && busy.every(checkingOnly)) {
     return { text: `$(sync~spin) ${formatCount(chunks)} chunks`, tooltip: `${tooltip}\nChecking for changes since the last session; search answers from the index meanwhile.`,
       busy: true, error: false };
   }
