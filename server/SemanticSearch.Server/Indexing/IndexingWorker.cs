@@ -76,6 +76,7 @@ public sealed class IndexingWorker(
         var progress = paths is null && !shuttingDown() ? client.BeginProgress($"Indexing {folder.Name}") : null;
         _progressToken = progress?.Token ?? _progressToken;
         IndexRunResult result;
+        var checking = System.Diagnostics.Stopwatch.StartNew();
         // Cancelled by a pause, at a group boundary only (PassProgress), so the group being encoded is committed.
         using var boundary = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
@@ -128,7 +129,7 @@ public sealed class IndexingWorker(
         }
         if (paths is null && openTimes is { } times)
         {
-            client.Log(MessageType.Info, ReadyLine(folder, times, result));
+            client.Log(MessageType.Info, ReadyLine(folder, times, result, checking.Elapsed));
         }
         if (paths is null && workspace.CompressionDrift is { RetrainAdvised: true } drift)
         {
@@ -161,10 +162,11 @@ public sealed class IndexingWorker(
     /// Where the time went from the process's start to this folder's index being open and checked against its files:
     /// what an editor waits for when it reopens a workspace (the client logs its own side of it).
     /// </summary>
-    private static string ReadyLine(IndexedFolder folder, OpenTimes times, IndexRunResult check)
+    /// <param name="checkTime">the whole pass: the scan and the index's file records too, not only the files' comparison.</param>
+    private static string ReadyLine(IndexedFolder folder, OpenTimes times, IndexRunResult check, TimeSpan checkTime)
     {
-        var parts = $"model {Ms(times.Model)} ms, index open {Ms(times.Index)} ms ({times.Chunks:N0} chunks), " +
-            $"change check {Ms(check.Elapsed)} ms ({check.FilesScanned:N0} files, {check.ChunksEncoded:N0} chunks encoded)";
+        var parts = $"model {Ms(times.Model)} ms, index open {Ms(times.Index)} ms ({N(times.Chunks)} chunks), " +
+            $"change check {Ms(checkTime)} ms ({N(check.FilesScanned)} files, {N(check.ChunksEncoded)} chunks encoded)";
         if (!StartupClock.Started)
         {
             return $"{folder.Name}: ready; {parts}.";
@@ -174,7 +176,10 @@ public sealed class IndexingWorker(
             $"{initialize}, opening began at {Ms(times.Began)} ms; {parts}).";
     }
 
+    // One way of writing numbers whatever the machine's culture (the E2E and tests read the line).
     private static string Ms(TimeSpan span) => span.TotalMilliseconds.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string N(int count) => count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>When opening a folder began (after the process started), how long its model and its index took, and the chunks it held.</summary>
     private sealed record OpenTimes(TimeSpan Began, TimeSpan Model, TimeSpan Index, int Chunks);
