@@ -228,8 +228,9 @@ export function summarizeStatus(status: StatusResult | undefined, running: boole
     return { text: `$(sync~spin) ${formatCount(chunks)} chunks`, tooltip: `${tooltip}\nChecking for changes since the last session; search answers from the index meanwhile.`,
       busy: true, error: false };
   }
-  // Before a folder's index is open (the model loading, the database opening) nothing is known of it yet.
-  if (busy.length && busy.every((f) => (f.state === 'queued' || f.state === 'opening') && !f.chunksIndexed)) {
+  // Before a folder's index is open (the model loading, the database opening) nothing is known of it yet; while it
+  // opens, its figures arrive one by one (chunks before files), which is no percentage either.
+  if (busy.length && busy.every((f) => f.state === 'queued' || f.state === 'opening')) {
     return { text: '$(sync~spin) Opening index', tooltip, busy: true, error: false };
   }
   if (busy.length) {
