@@ -491,6 +491,21 @@ public sealed class IndexStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// The files the index holds, without <see cref="Info"/>'s count of every chunk (LiteDB counts by reading the
+    /// collection: on a 25,862-chunk index that count cost a reopen ~0.3-0.6 s).
+    /// </summary>
+    public int FileCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _files.Count();
+            }
+        }
+    }
+
     private IndexInfo ReadInfo()
     {
         var doc = Header();

@@ -251,7 +251,7 @@ public sealed class SemanticWorkspace : IDisposable
     internal int ChunksOnHeap => _cache.View().Entries.Count(e => System.Runtime.InteropServices.MemoryMarshal.TryGetArray(e.Vectors.Bytes, out _));
 
     /// <summary>Files the index holds.</summary>
-    public int FilesIndexed => Guarded(() => Store.Info.FileCount);
+    public int FilesIndexed => Guarded(() => Store.FileCount);
 
     /// <summary>Why the index was cleared when it opened (another model, an old format); null when it was not.</summary>
     public string? ResetReason => Store.ResetReason;

@@ -106,15 +106,19 @@ public sealed class IndexedFolder : IDisposable
     public void Opened(SemanticWorkspace workspace)
     {
         Require(FolderState.Opening);
-        Swap(workspace);
+        // The figures first, the workspace (whose chunks status reads live) last, so a status read meanwhile never
+        // shows the chunks of an index whose files it does not know yet; the files are counted once (a read of the
+        // store's files collection).
+        var files = workspace.FilesIndexed;
+        _filesIndexed = files;
+        _filesKnown = Math.Max(_filesKnown, files);
+        _chunksIndexed = workspace.CacheSize.Chunks;
         _indexFiles = workspace.Files;
         _model = workspace.Model.Identity.Name;
         _executionProvider = workspace.Model.ExecutionProvider.Name();
         _error = null;
-        _filesIndexed = workspace.FilesIndexed;
-        _filesKnown = Math.Max(_filesKnown, workspace.FilesIndexed);
-        _chunksIndexed = workspace.CacheSize.Chunks;
         _needsFullPass = true; // nothing checked against the files yet
+        Swap(workspace);
     }
 
     /// <summary>
