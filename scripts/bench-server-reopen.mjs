@@ -1,10 +1,14 @@
 // What an editor meets when it reopens a workspace whose index is up to date: the real language server over stdio,
 // started the way the VS Code client starts it, timed from spawn to `initialize` answered, to every folder `ready`
 // with nothing queued, and to the first search. The first run indexes the folder (cold); the next --runs reopen it.
+// Each session also carries the server's own line on where its start went (serverSaid: runtime start, initialize,
+// model, index open, change check).
 // Prints JSON. Usage (after `dotnet build SemanticSearch.sln -c Release`):
-//   node scripts/bench-server-reopen.mjs <folder> [--runs 5] [--model DIR]
+//   node scripts/bench-server-reopen.mjs <folder> [--runs 5] [--model DIR] [--server DLL] [--cache DIR]
 // The index goes to a temporary cache folder (XDG_CACHE_HOME), never into the folder; the default model is used
-// unless --model is given. Each session also reports the server's resident memory once it is idle after its first
+// unless --model is given. --server runs another build of the server (a publish folder's SemanticSearch.Server.dll,
+// e.g. the ReadyToRun one the .vsix bundles); --cache keeps the index in DIR, so that builds are compared on the
+// same index without indexing again (the first session then reopens it too). Each session also reports the server's resident memory once it is idle after its first
 // search (idleMemoryMB, from /proc on Linux): for the cold session, what the server keeps after its first pass.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -26,16 +30,25 @@ if (!folder || !fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
 }
 const runs = Number(option('--runs', '5'));
 const model = option('--model', undefined);
-const serverDll = path.join(repo, 'server/SemanticSearch.Server/bin/Release/net10.0/SemanticSearch.Server.dll');
+const serverDll = path.resolve(option('--server', path.join(repo, 'server/SemanticSearch.Server/bin/Release/net10.0/SemanticSearch.Server.dll')));
 if (!fs.existsSync(serverDll)) {
   console.error(`no server at ${serverDll}: run dotnet build SemanticSearch.sln -c Release first`);
   process.exit(2);
 }
-const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'semsearch-reopen-'));
+const keptCache = option('--cache', undefined);
+const cache = keptCache ? path.resolve(keptCache) : fs.mkdtempSync(path.join(os.tmpdir(), 'semsearch-reopen-'));
+fs.mkdirSync(cache, { recursive: true });
 
 async function session() {
   const started = performance.now();
-  const child = spawn('dotnet', [serverDll], { env: { ...process.env, XDG_CACHE_HOME: cache, DOTNET_CLI_TELEMETRY_OPTOUT: '1' }, stdio: ['pipe', 'pipe', 'ignore'] });
+  const child = spawn('dotnet', [serverDll], { env: { ...process.env, XDG_CACHE_HOME: cache, DOTNET_CLI_TELEMETRY_OPTOUT: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  // The server's own account of where its start went (its "ready … after the process started" log line).
+  let serverSaid;
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr = (stderr + d).slice(-20_000);
+    serverSaid ??= /ready [\d,]+ ms after the process started \(.*\)/.exec(stderr)?.[0];
+  });
   const connection = rpc.createMessageConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
   connection.onRequest(() => null); // window/workDoneProgress/create, client/registerCapability
   connection.onNotification(() => undefined);
@@ -70,7 +83,7 @@ async function session() {
   connection.dispose();
   const f = status.folders[0];
   return { initializedMs: Math.round(initialized), readyMs: Math.round(ready), firstSearchMs: Math.round(firstSearch), statesSeen: [...states],
-    files: f.filesIndexed, chunks: f.chunksIndexed, idleMemoryMB };
+    files: f.filesIndexed, chunks: f.chunksIndexed, idleMemoryMB, serverSaid };
 }
 
 /** VmRSS, RssAnon (the heap, the model: private) and RssFile (mapped index and binaries: shared, reclaimable), in MB; null off Linux. */
@@ -96,9 +109,11 @@ try {
   }
   const sorted = reopen.map((r) => r.readyMs).sort((a, b) => a - b);
   console.log(JSON.stringify({
-    folder, files: cold.files, chunks: cold.chunks, cores: os.cpus().length, cold, reopen,
+    folder, server: serverDll, files: cold.files, chunks: cold.chunks, cores: os.cpus().length, cold, reopen,
     reopenReadyMs: { min: sorted[0], median: sorted[Math.floor(sorted.length / 2)], max: sorted.at(-1) },
   }, null, 2));
 } finally {
-  fs.rmSync(cache, { recursive: true, force: true });
+  if (!keptCache) {
+    fs.rmSync(cache, { recursive: true, force: true });
+  }
 }

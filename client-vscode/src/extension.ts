@@ -15,6 +15,7 @@ import { ResultsTree } from './tree';
 let server: ServerManager | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const activatedAt = Date.now();
   const log = vscode.window.createOutputChannel('Semantic Search', { log: true });
   const keybindingsOut = process.env.SEMSEARCH_E2E_DEFAULT_KEYBINDINGS;
   if (keybindingsOut) {
@@ -22,12 +23,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   }
   const tree = new ResultsTree();
   const problems = new ProblemReporter(tree);
-  server = new ServerManager(context, log, (p) => problems.setServer(p));
-  const status = new StatusBar(server, (s) => problems.setStatus(s));
-  context.subscriptions.push(log, server, tree, status, clearMatchHighlightsOnEdit());
-  void vscode.commands.executeCommand('setContext', 'semanticSearch.hasResults', false);
-
+  server = new ServerManager(context, log, (p) => problems.setServer(p), activatedAt);
   const srv = server;
+  const status = new StatusBar(srv, (s) => {
+    problems.setStatus(s);
+    srv.observeStatus(s);
+  });
+  context.subscriptions.push(log, srv, tree, status, clearMatchHighlightsOnEdit());
+  void vscode.commands.executeCommand('setContext', 'semanticSearch.hasResults', false);
+  // The server's start (runtime, model, index: about a second) begins before the commands and views are wired;
+  // the language client spawns it as soon as this synchronous part of activation returns.
+  const started = vscode.workspace.isTrusted ? startServer(srv, status) : undefined;
+
   // Every command reports failures the same way instead of rejecting into the void.
   // VS Code passes a command's arguments untyped; each handler states what it expects.
   const command = <A extends unknown[]>(id: string, fn: (...args: A) => unknown) =>
@@ -96,8 +103,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }
   });
 
-  if (vscode.workspace.isTrusted) {
-    await startServer(srv, status);
+  if (started) {
+    await started;
   } else {
     // Limited mode: nothing reads or indexes files until the user trusts the workspace.
     log.info('Workspace not trusted: the server is not started.');

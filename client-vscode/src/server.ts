@@ -9,9 +9,11 @@ import {
   RevealOutputChannelOn, ServerOptions, State, TransportKind,
 } from 'vscode-languageclient/node';
 import { noRuntime, noServer, Problem, serverStopped } from './logic/problems';
+import type { StatusResult } from './logic/protocol';
 import { RestartPolicy } from './logic/restart';
 import { findDotnet } from './logic/runtime';
 import { buildServerSettings, ConfigReader, excludesFromGlobs, serverCommand, ServerSettingsPayload } from './logic/settings';
+import { StartTimeline } from './logic/startup';
 
 const SECTION = 'semanticSearch';
 
@@ -22,13 +24,20 @@ export class ServerManager implements vscode.Disposable {
   /** Fires true when the server is up (after start or an automatic restart), false when it went away. */
   readonly onDidChangeRunning = this.stateEmitter.event;
   private readonly disposables: vscode.Disposable[] = [];
+  /** The start under way, until it logs when every folder was ready; the first counts from activation. */
+  private timeline: StartTimeline | undefined;
 
-  /** @param onProblem told why the server cannot run (undefined once it runs). */
+  /**
+   * @param onProblem told why the server cannot run (undefined once it runs).
+   * @param activatedAt when the extension was activated (Date.now()): the first start's ready line counts from it.
+   */
   constructor(
     private readonly context: vscode.ExtensionContext,
     readonly log: vscode.LogOutputChannel,
     private readonly onProblem: (problem: Problem | undefined) => void = () => undefined,
+    activatedAt: number = Date.now(),
   ) {
+    this.timeline = new StartTimeline(activatedAt, 'activation');
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => this.configurationChanged(e)),
       // Folder-scoped settings (excludes) depend on which folders are open.
@@ -103,6 +112,8 @@ export class ServerManager implements vscode.Disposable {
           this.stateEmitter.fire(false);
           if (this.policy.shouldRestart(Date.now())) {
             this.log.warn('The server exited; restarting it.');
+            this.timeline = new StartTimeline(Date.now(), 'the restart');
+            this.timeline.spawned(Date.now());
             return { action: CloseAction.Restart, handled: true };
           }
           this.log.error('The server exited 5 times in 3 minutes; not restarting. Fix the cause (see above) and run "Semantic Search: Restart Server".');
@@ -125,10 +136,12 @@ export class ServerManager implements vscode.Disposable {
     this.client = client;
     client.onDidChangeState((e) => {
       if (e.newState === State.Running) {
+        this.timeline?.initialized(Date.now());
         this.onProblem(undefined);
         this.stateEmitter.fire(true);
       }
     });
+    this.timeline?.spawned(Date.now());
     try {
       await client.start();
       this.log.info(`Server running (${target}).`);
@@ -154,7 +167,17 @@ export class ServerManager implements vscode.Disposable {
   async restart(): Promise<void> {
     this.policy.reset();
     await this.stop();
+    this.timeline = new StartTimeline(Date.now(), 'the restart');
     await this.start();
+  }
+
+  /** Each status poll: once every folder is ready after a start, the log says how long that took and where it went. */
+  observeStatus(status: StatusResult | undefined): void {
+    const line = this.timeline?.observe(status, Date.now());
+    if (line) {
+      this.timeline = undefined;
+      this.log.info(line);
+    }
   }
 
   async request<R>(method: string, params: unknown, token?: vscode.CancellationToken): Promise<R> {

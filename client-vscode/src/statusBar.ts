@@ -1,9 +1,11 @@
 // The one status bar entry: indexing progress / coverage, model and execution provider; a click offers pause,
-// resume and cancel. Polls semanticSearch/status (fast while indexing, slow when idle); the language client's own
-// progress entry is switched off (server.ts), so nothing else reports the same indexing.
+// resume and cancel. Polls semanticSearch/status (fastest while an index opens, fast while indexing, slow when idle:
+// logic/startup.ts); the language client's own progress entry is switched off (server.ts), so nothing else reports
+// the same indexing.
 import * as vscode from 'vscode';
 import { summarizeStatus } from './logic/format';
 import { Methods, StatusResult } from './logic/protocol';
+import { statusPollMs } from './logic/startup';
 import { indexingPending } from './logic/statusMenu';
 import type { ServerManager } from './server';
 
@@ -57,7 +59,7 @@ export class StatusBar implements vscode.Disposable {
     this.setContexts(indexingPending(this.last), this.last?.paused === true);
     this.onStatus(this.last);
     if (!this.disposed) {
-      this.timer = setTimeout(() => void this.poll(), busy ? 500 : 5000);
+      this.timer = setTimeout(() => void this.poll(), statusPollMs(this.last, busy));
     }
   }
 

@@ -156,4 +156,9 @@ test('status bar: reopening a complete index shows the index with a spinner whil
     '$(sync~spin) Opening index');
   assert.equal(summarizeStatus({ folders: [folder({ state: 'indexing', chunksIndexed: 0, filesKnown: 9, filesIndexed: 0 })], queuedJobs: 1 }, true).text,
     '$(sync~spin) Indexing 0%');
+  // An index being opened shows its chunks before its files (each field is read as of its own moment): still opening.
+  assert.equal(summarizeStatus({ folders: [folder({ state: 'opening', filesKnown: 0, filesIndexed: 0 })], queuedJobs: 1 }, true).text, '$(sync~spin) Opening index');
+  assert.equal(summarizeStatus({ folders: [folder({ state: 'opening', filesKnown: 0 })], queuedJobs: 1 }, true).text, '$(sync~spin) Opening index');
+  // The check reports 100% once as it finishes (before the folder is ready): still the index, never "Indexing 100%".
+  assert.equal(summarizeStatus({ folders: [folder({ state: 'indexing', progress: 100 })], queuedJobs: 1 }, true).text, '$(sync~spin) 31 chunks');
 });

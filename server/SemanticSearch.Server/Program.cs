@@ -5,6 +5,8 @@ using SemanticSearch.Server.Protocol;
 using SemanticSearch.Server.Transport;
 using StreamJsonRpc;
 
+StartupClock.Start();
+
 // stdout carries the protocol and nothing else: anything that writes to Console.Out goes to stderr instead.
 var stdout = Console.OpenStandardOutput();
 var stdin = Console.OpenStandardInput();

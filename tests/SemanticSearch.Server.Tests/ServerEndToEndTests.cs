@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using SemanticSearch.TestSupport;
 using StreamJsonRpc;
 
@@ -316,6 +318,47 @@ public sealed class ServerEndToEndTests : IDisposable
             RemoteMethodNotFoundException notFound => (int)notFound.ErrorCode,
             _ => throw error,
         };
+    }
+
+    [Fact]
+    public async Task A_reopened_index_logs_where_the_time_to_ready_went_from_the_process_start()
+    {
+        // Two sessions on one index (a folder of the test's as indexLocation): the second reopens it, as an editor does.
+        var options = LspClient.Options();
+        options["indexLocation"] = TempFolder("semsearch-ready-line-");
+        await using (var first = LspClient.Start())
+        {
+            await first.InitializeAsync([_repo.Root], options);
+            await first.WaitReadyAsync(1);
+            Assert.Equal(0, await first.ShutdownAndExitAsync());
+        }
+        await using var client = LspClient.Start();
+        await client.InitializeAsync([_repo.Root], options);
+        var folder = (await client.WaitReadyAsync(1)).GetProperty("folders")[0];
+        var name = Path.GetFileName(_repo.Root);
+        var pattern = new Regex(
+            $@"^{Regex.Escape(name)}: ready (?<total>[\d,]+) ms after the process started \(runtime start (?<runtime>[\d,]+) ms, " +
+            @"initialize at (?<init>[\d,]+) ms, opening began at (?<began>[\d,]+) ms; model (?<model>[\d,]+) ms, index open (?<index>[\d,]+) ms " +
+            @"\((?<chunks>[\d,]+) chunks\), change check (?<check>[\d,]+) ms \((?<files>[\d,]+) files, (?<encoded>[\d,]+) chunks encoded\)\)\.$");
+        // Logged as the pass ends, a moment after the folder reads ready.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        Match? match = null;
+        while (match is not { Success: true } && DateTime.UtcNow < deadline)
+        {
+            match = client.Logs.Select(l => pattern.Match(l.Message)).FirstOrDefault(m => m.Success);
+            await Task.Delay(50);
+        }
+        Assert.True(match is { Success: true }, string.Join("\n", client.Logs.Select(l => l.Message)));
+        int Ms(string group) => int.Parse(match.Groups[group].Value.Replace(",", ""), CultureInfo.InvariantCulture);
+        // What the reopen held and checked; nothing changed, so nothing was encoded.
+        Assert.Equal(folder.GetProperty("chunksIndexed").GetInt32(), Ms("chunks"));
+        Assert.Equal(folder.GetProperty("filesKnown").GetInt32(), Ms("files"));
+        Assert.Equal(0, Ms("encoded"));
+        // The milestones in order, and the parts within the whole (each part rounded to the millisecond).
+        Assert.True(Ms("runtime") <= Ms("init") && Ms("init") <= Ms("began"), match.Value);
+        Assert.True(Ms("began") + Ms("model") + Ms("index") + Ms("check") <= Ms("total") + 3, match.Value);
+        Assert.True(Ms("runtime") > 0, $"the runtime's start is measured from the process's start: {match.Value}");
+        Assert.Equal(0, await client.ShutdownAndExitAsync());
     }
 
     [Fact]

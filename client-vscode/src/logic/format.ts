@@ -181,6 +181,15 @@ export function checkedFiles(f: { filesIndexed: number; filesSkipped: number }):
   return f.filesIndexed + f.filesSkipped;
 }
 
+/**
+ * A pass over an index that already holds every file it knows, with no percentage under way: what a reopen's change
+ * check looks like (the pass reports 100% once, as it finishes). A real pass shows a percentage below 100, or has
+ * files still to index.
+ */
+export function checkingOnly(f: FolderStatus): boolean {
+  return f.chunksIndexed > 0 && f.filesKnown > 0 && checkedFiles(f) >= f.filesKnown && (!f.progress || f.progress >= 100);
+}
+
 /** ", 2 skipped" when any file was skipped, else nothing. */
 function skippedNote(f: { filesSkipped: number }): string {
   return f.filesSkipped ? `, ${f.filesSkipped} skipped` : '';
@@ -237,12 +246,13 @@ export function summarizeStatus(status: StatusResult | undefined, running: boole
   }
   // Reopening an index that was complete: the server checks what changed while the session was closed, and
   // searches answer from the index meanwhile. That is not "Indexing 0%": show the index, with a spinner.
-  if (busy.length && busy.every((f) => f.chunksIndexed > 0 && f.filesKnown > 0 && checkedFiles(f) >= f.filesKnown && !f.progress)) {
+  if (busy.length && busy.every(checkingOnly)) {
     return { text: `$(sync~spin) ${formatCount(chunks)} chunks`, tooltip: `${tooltip}\nChecking for changes since the last session; search answers from the index meanwhile.`,
       busy: true, error: false };
   }
-  // Before a folder's index is open (the model loading, the database opening) nothing is known of it yet.
-  if (busy.length && busy.every((f) => (f.state === 'queued' || f.state === 'opening') && !f.chunksIndexed)) {
+  // Before a folder's index is open (the model loading, the database opening) nothing is known of it yet; while it
+  // opens, its figures arrive one by one (chunks before files), which is no percentage either.
+  if (busy.length && busy.every((f) => f.state === 'queued' || f.state === 'opening')) {
     return { text: '$(sync~spin) Opening index', tooltip, busy: true, error: false };
   }
   if (busy.length) {

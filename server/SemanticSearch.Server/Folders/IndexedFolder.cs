@@ -114,16 +114,19 @@ public sealed class IndexedFolder : IDisposable
     public void Opened(SemanticWorkspace workspace)
     {
         Require(FolderState.Opening);
-        Swap(workspace);
-        _indexFiles = workspace.Files;
-        _model = workspace.Model.Identity.Name;
-        _executionProvider = workspace.Model.ExecutionProvider.Name();
-        _error = null;
+        // The figures first, the workspace (whose chunks status reads live) last, so a status read meanwhile never
+        // shows the chunks of an index whose files it does not know yet; the files are counted once (a read of the
+        // store's file records, not of its chunks).
         var counts = workspace.FileCounts;
         InIndex(counts);
         _filesKnown = Math.Max(_filesKnown, counts.Checked);
         _chunksIndexed = workspace.CacheSize.Chunks;
+        _indexFiles = workspace.Files;
+        _model = workspace.Model.Identity.Name;
+        _executionProvider = workspace.Model.ExecutionProvider.Name();
+        _error = null;
         _needsFullPass = true; // nothing checked against the files yet
+        Swap(workspace);
     }
 
     /// <summary>

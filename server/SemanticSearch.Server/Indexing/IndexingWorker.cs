@@ -45,9 +45,10 @@ public sealed class IndexingWorker(
             client.Log(MessageType.Info, $"Rebuilding the index of {folder.Name} ({path}).");
         }
         var opened = false;
+        OpenTimes? openTimes = null;
         if (folder.Workspace is null)
         {
-            if (!Open(folder, current))
+            if (!Open(folder, current, out openTimes))
             {
                 throw new InvalidOperationException(folder.LastError);
             }
@@ -75,6 +76,7 @@ public sealed class IndexingWorker(
         var progress = paths is null && !shuttingDown() ? client.BeginProgress($"Indexing {folder.Name}") : null;
         _progressToken = progress?.Token ?? _progressToken;
         IndexRunResult result;
+        var checking = System.Diagnostics.Stopwatch.StartNew();
         // Cancelled by a pause, at a group boundary only (PassProgress), so the group being encoded is committed.
         using var boundary = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
@@ -126,6 +128,10 @@ public sealed class IndexingWorker(
             client.Log(MessageType.Log, $"{folder.Name}: {result.FilesScanned} files checked, {result.FilesAdded} added, {result.FilesChanged} changed, " +
                 $"{result.FilesDeleted} deleted, {result.ChunksEncoded} chunks encoded in {result.Elapsed.TotalMilliseconds:0} ms.");
         }
+        if (paths is null && openTimes is { } times)
+        {
+            client.Log(MessageType.Info, ReadyLine(folder, times, result, checking.Elapsed));
+        }
         if (paths is null && workspace.CompressionDrift is { RetrainAdvised: true } drift)
         {
             client.Log(MessageType.Info, $"{folder.Name}: {drift.Describe()} {Remedy(drift.Remedy)}");
@@ -153,9 +159,38 @@ public sealed class IndexingWorker(
         _ => throw new ArgumentOutOfRangeException(nameof(remedy), remedy, null),
     };
 
-    private bool Open(IndexedFolder folder, ServerSettings current)
+    /// <summary>
+    /// Where the time went from the process's start to this folder's index being open and checked against its files:
+    /// what an editor waits for when it reopens a workspace (the client logs its own side of it).
+    /// </summary>
+    /// <param name="checkTime">the whole pass: the scan and the index's file records too, not only the files' comparison.</param>
+    private static string ReadyLine(IndexedFolder folder, OpenTimes times, IndexRunResult check, TimeSpan checkTime)
     {
+        var parts = $"model {Ms(times.Model)} ms, index open {Ms(times.Index)} ms ({N(times.Chunks)} chunks), " +
+            $"change check {Ms(checkTime)} ms ({N(check.FilesScanned)} files, {N(check.ChunksEncoded)} chunks encoded)";
+        if (!StartupClock.Started)
+        {
+            return $"{folder.Name}: ready; {parts}.";
+        }
+        var initialize = StartupClock.InitializeAt is { } at ? $", initialize at {Ms(at)} ms" : "";
+        return $"{folder.Name}: ready {Ms(StartupClock.Now)} ms after the process started (runtime start {Ms(StartupClock.RuntimeStart)} ms" +
+            $"{initialize}, opening began at {Ms(times.Began)} ms; {parts}).";
+    }
+
+    // One way of writing numbers whatever the machine's culture (the E2E and tests read the line).
+    private static string Ms(TimeSpan span) => span.TotalMilliseconds.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string N(int count) => count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>When opening a folder began (after the process started), how long its model and its index took, and the chunks it held.</summary>
+    private sealed record OpenTimes(TimeSpan Began, TimeSpan Model, TimeSpan Index, int Chunks);
+
+    private bool Open(IndexedFolder folder, ServerSettings current, out OpenTimes? times)
+    {
+        times = null;
         folder.BeginOpening();
+        var began = StartupClock.Now;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             var model = DefaultModel.Resolve(current.ModelPath)
@@ -163,10 +198,12 @@ public sealed class IndexingWorker(
                     $"No model found. Set \"modelPath\" in the settings (a folder with semsearch-model.json) or {DefaultModel.EnvironmentVariable}.");
             var encoder = new EncoderOptions(current.ExecutionProvider, current.Threads, Log: m => client.Log(MessageType.Warning, m));
             var shared = models.Acquire(model, encoder);
+            var modelTime = clock.Elapsed;
             SemanticWorkspace workspace;
             try
             {
                 workspace = SemanticWorkspace.Open(Options(current, folder.Root, model), shared);
+                times = new OpenTimes(began, modelTime, clock.Elapsed - modelTime, workspace.CacheSize.Chunks);
             }
             catch
             {

@@ -12,6 +12,7 @@ public sealed class InitializeHandler(ServerSession session) : IRequestHandler<I
 {
     public Task<InitializeResult> HandleAsync(InitializeParams request, CancellationToken cancellationToken)
     {
+        StartupClock.InitializeReceived();
         session.Lifecycle.EnsureFirstInitialize();
         try
         {
