@@ -89,21 +89,6 @@ public sealed record VectorCompression(bool Enabled = true, int Bits = 2, int Ma
             return null;
         }
         var n = (int)Math.Min(seen, capacity);
-        // Until the reservoir is full it holds the vectors in stored order, and k-means trains on a prefix of the
-        // sample (ResidualCodec.Train): shuffled, that prefix is a uniform sample, not the first files.
-        for (var i = n - 1; i > 0; i--)
-        {
-            var j = random.Next(i + 1);
-            if (j != i)
-            {
-                var a = sample.AsSpan(i * dim, dim);
-                var b = sample.AsSpan(j * dim, dim);
-                for (var d = 0; d < dim; d++)
-                {
-                    (a[d], b[d]) = (b[d], a[d]);
-                }
-            }
-        }
         var centroids = Centroids.CountFor(Math.Max(total, expectedTokens), MaxCentroids);
         while (centroids * 32 > n && centroids > 16)
         {
