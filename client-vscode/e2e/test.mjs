@@ -364,24 +364,7 @@ async function reopenScenario() {
   const afterActivation = [];
   for (let i = 1; i <= 3; i++) {
     await check(`reload ${i}: the up-to-date index is ready, never shown as indexing`, async () => {
-      const t0 = Date.now();
-      await page.reload();
-      await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
-      const workbench = Date.now() - t0;
-      const seen = new Set();
-      await until('the status entry ready (chunks and provider)', 60_000, async () => {
-        for (const text of await page.locator('.statusbar-item').allInnerTexts()) {
-          if (/Indexing|chunks|Opening index/.test(text)) {
-            seen.add(text.trim());
-          }
-        }
-        return ready.isVisible();
-      }, 50);
-      const shown = Date.now() - t0;
-      const said = [...seen].join(' → ');
-      if (said.includes('Indexing')) {
-        throw new Error(`an up-to-date index was shown as indexing on reopen: ${said}`);
-      }
+      const { t0, workbench, shown, said } = await reloadUntilReady(ready);
       // The extension logs its line at the poll that saw every folder ready, the server its line a moment before.
       const line = await until('the extension\'s "Ready N ms after activation" line of this reload', 10_000, async () =>
         extensionLog().find((l) => l.at >= t0 && readyLine.test(l.text)));
@@ -407,6 +390,32 @@ async function reopenScenario() {
     }
     return verdict;
   });
+}
+
+/**
+ * Reloads the window and waits until `ready` (a status bar locator) shows, recording every status text on the way:
+ * an up-to-date index must never read "Indexing" on reopen. Times are ms after the reload.
+ */
+async function reloadUntilReady(ready) {
+  const t0 = Date.now();
+  await page.reload();
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+  const workbench = Date.now() - t0;
+  const seen = new Set();
+  await until('the status entry ready again', 60_000, async () => {
+    for (const text of await page.locator('.statusbar-item').allInnerTexts()) {
+      if (/Indexing|chunks|Opening index/.test(text)) {
+        seen.add(text.trim());
+      }
+    }
+    return ready.isVisible();
+  }, 50);
+  const shown = Date.now() - t0;
+  const said = [...seen].join(' → ');
+  if (said.includes('Indexing')) {
+    throw new Error(`an up-to-date index was shown as indexing on reopen: ${said}`);
+  }
+  return { t0, workbench, shown, said };
 }
 
 async function fullScenario() {
@@ -807,25 +816,8 @@ async function fullScenario() {
   });
 
   await check('reopening the window: the up-to-date index answers at once', async () => {
-    const t = Date.now();
-    await page.reload();
-    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
-    const shown = Date.now();
-    const seen = new Set();
-    await until('the status entry back to chunks', 60_000, async () => {
-      for (const text of await page.locator('.statusbar-item').allInnerTexts()) {
-        if (/Indexing|chunks|Opening index/.test(text)) {
-          seen.add(text.trim());
-        }
-      }
-      return statusEntry.isVisible();
-    }, 50);
-    const ready = Date.now();
-    const said = [...seen].join(' → ');
-    if (said.includes('Indexing')) {
-      throw new Error(`an up-to-date index was shown as indexing on reopen: ${said}`);
-    }
-    return `workbench ${shown - t} ms, then ready ${ready - shown} ms later; status texts seen: ${said}`;
+    const { workbench, shown, said } = await reloadUntilReady(statusEntry);
+    return `workbench ${workbench} ms, then ready ${shown - workbench} ms later; status texts seen: ${said}`;
   });
 
   await check('multi-root: both folders are indexed and searched, results name their folder', async () => {
