@@ -32,11 +32,13 @@ test('start timeline: a folder still queued, or jobs still queued, is not ready;
   assert.match(first.observe(status([folder()]), 700) ?? '', /server spawned at \? ms, initialize answered at \? ms, index open at 700 ms/);
 });
 
-test('status polling: every 100 ms while an index opens or a reopened index is checked, 500 ms while indexing, 5 s idle', () => {
+test('status polling: every 100 ms while an index opens, a reopened index is checked or a ready folder has jobs queued, 500 ms while indexing, 5 s idle', () => {
   assert.equal(statusPollMs(status([folder({ state: 'opening', chunksIndexed: 0 })], 1), true), 100);
   assert.equal(statusPollMs(status([folder({ state: 'queued', chunksIndexed: 0 })], 1), true), 100);
   assert.equal(statusPollMs(status([folder({ state: 'indexing' })], 1), true), 100, 'a complete index being checked');
   assert.equal(statusPollMs(status([folder({ state: 'indexing', progress: 40, filesIndexed: 4 })], 1), true), 500);
+  assert.equal(statusPollMs(status([folder()], 1), false), 100, 'ready with a job queued: the worker takes it up at once');
+  assert.equal(statusPollMs(status([folder({ state: 'indexing', progress: 40, filesIndexed: 4 })], 2), true), 500);
   assert.equal(statusPollMs(status([folder()]), false), 5000);
   assert.equal(statusPollMs(undefined, false), 5000);
 });
