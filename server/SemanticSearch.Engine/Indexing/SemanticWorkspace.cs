@@ -45,7 +45,6 @@ public sealed class SemanticWorkspace : IDisposable
     private readonly WorkspaceIndexer _indexer;
     private readonly Searcher _searcher;
     private readonly VectorCache _cache;
-    private readonly VectorCompression _compression;
     private readonly bool _ownsModel;
 
     private SemanticWorkspace(string root, IndexFiles files, EmbeddingModel model, IndexStore store, ScanOptions scan, VectorCompression? compression, bool ownsModel)
@@ -57,7 +56,6 @@ public sealed class SemanticWorkspace : IDisposable
         Store = store;
         _cache = VectorCache.Load(store, model.Dimension);
         _indexer = new WorkspaceIndexer(root, model, store, _cache, scan, compression);
-        _compression = compression ?? VectorCompression.Default;
         _searcher = new Searcher(store, _cache);
     }
 
@@ -259,7 +257,7 @@ public sealed class SemanticWorkspace : IDisposable
     public string? ResetReason => Store.ResetReason;
 
     /// <summary>How far the codes written since training have drifted from the codec; null for an uncompressed index.</summary>
-    public CodecDrift? CompressionDrift => _compression.Drift(Store);
+    public CodecDrift? CompressionDrift => _indexer.Compression.Drift(Store);
 
     /// <summary>Files whose lexical documents had fallen behind the store (a crash between the two commits) and were re-indexed from stored text at open.</summary>
     public int LexicalRepairs => Store.LexicalRepairs;

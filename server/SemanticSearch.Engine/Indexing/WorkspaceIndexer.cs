@@ -92,7 +92,13 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
 
     /// <summary>The group size in force now: <see cref="GroupChunkTargetBeforeCodec"/> at most until the index has its codec.</summary>
     private int CurrentGroupChunkTarget =>
-        (compression ?? VectorCompression.Default).Enabled && store.Codec is null ? Math.Min(GroupChunkTarget, GroupChunkTargetBeforeCodec) : GroupChunkTarget;
+        Compression.Enabled && store.Codec is null ? Math.Min(GroupChunkTarget, GroupChunkTargetBeforeCodec) : GroupChunkTarget;
+
+    /// <summary>The compression settings in force (<see cref="VectorCompression.Default"/> unless given).</summary>
+    public VectorCompression Compression => compression ?? VectorCompression.Default;
+
+    /// <summary>This indexer trains the codec once the index is large enough (<see cref="CompressOnceLarge"/>): it has none yet.</summary>
+    private bool TrainsCodec => Compression.Enabled && cache is not null && store.Codec is null;
 
     /// <summary>Files to gather before committing even if few chunks need encoding.</summary>
     public int GroupFileTarget { get; init; } = 200;
@@ -111,8 +117,7 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
         var present = new HashSet<string>(scan.Files.Select(f => f.RelativePath), StringComparer.Ordinal);
         var deletions = known.Keys.Where(p => !present.Contains(p)).ToList();
         // A pass that will train the codec starts with a sample of the whole workspace (IndexingOrder's summary says why).
-        var settings = compression ?? VectorCompression.Default;
-        long? codecSample = settings.Enabled && cache is not null && store.Codec is null ? settings.MinTokens : null;
+        long? codecSample = TrainsCodec ? Compression.MinTokens : null;
         return Process(IndexingOrder.Sort(scan.Files, first, codecSample), known, deletions, scan.Skipped, fullPass: true, progress, cancellationToken);
     }
 
@@ -267,7 +272,7 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
         var (errorSum, errorCount) = stats.CodecError.Totals;
         if (errorCount > 0)
         {
-            store.RecordCodecError(errorSum, errorCount, (compression ?? VectorCompression.Default).DriftMinimumSample);
+            store.RecordCodecError(errorSum, errorCount, Compression.DriftMinimumSample);
         }
         if (!cancelled)
         {
@@ -277,7 +282,7 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
                 store.MarkCompleted();
                 // Finishes a conversion to codes that an earlier run left incomplete (a no-op otherwise).
                 var converting = Stopwatch.StartNew();
-                if (store.Codec is not null && (compression ?? VectorCompression.Default).Apply(store, 0, cancellationToken))
+                if (store.Codec is not null && Compression.Apply(store, 0, cancellationToken))
                 {
                     cache?.Reload(store);
                 }
@@ -394,19 +399,18 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
     /// </summary>
     private void CompressOnceLarge(int filesDone, int filesTotal, CancellationToken cancellationToken)
     {
-        var settings = compression ?? VectorCompression.Default;
-        if (!settings.Enabled || cache is null || store.Codec is not null)
+        if (!TrainsCodec)
         {
             return;
         }
-        var tokens = cache.TokenVectors;
-        if (tokens < settings.MinTokens)
+        var tokens = cache!.TokenVectors; // TrainsCodec: there is a cache
+        if (tokens < Compression.MinTokens)
         {
             return;
         }
         var expected = filesDone <= 0 ? tokens : tokens * Math.Max(filesDone, filesTotal) / filesDone;
         var clock = Stopwatch.StartNew();
-        if (settings.Apply(store, expected, cancellationToken))
+        if (Compression.Apply(store, expected, cancellationToken))
         {
             cache.Reload(store);
         }
