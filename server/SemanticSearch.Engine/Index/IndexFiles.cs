@@ -4,8 +4,10 @@ namespace SemanticSearch.Engine.Index;
 /// The files one index consists of, all named after its LiteDB file (<c>index.db</c>): LiteDB's log
 /// (<c>index-log.db</c>), the mapped codes (<c>index.codes</c>, and <c>index.codes.tmp</c> while it is written
 /// anew), the lexical index folder (<c>index.lexical/</c>) and the cross-process locks (<c>index.lock</c>,
-/// <c>index.read.lock</c>, <c>index.holder</c>: <see cref="IndexLock"/>). The one home of those names: opening,
-/// deleting, measuring, and keeping the scanner and the watchers out of them all go through here.
+/// <c>index.read.lock</c>, <c>index.holder</c>: <see cref="IndexLock"/>), and, while a re-trained index is built
+/// to take its place, that index's own set (<see cref="Replacement"/>: <c>index.replacement.db</c>, …) and the
+/// marker of its move into place (<c>index.replacing</c>: <see cref="IndexReplacement"/>). The one home of those
+/// names: opening, deleting, measuring, and keeping the scanner and the watchers out of them all go through here.
 /// </summary>
 public sealed record IndexFiles
 {
@@ -40,16 +42,37 @@ public sealed record IndexFiles
     /// <summary>Who holds the writer lock: one line the holder writes when it takes the lock (<see cref="IndexHolder"/>).</summary>
     public string Holder => Path.Combine(Folder, Stem + ".holder");
 
-    /// <summary>Every file of the index (not the lexical folder's contents).</summary>
-    private string[] AllFiles => [Database, Log, Codes, CodesTemporary, WriterLock, ReadGate, Holder];
+    /// <summary>
+    /// The index built beside this one to replace it (a codec re-trained on the workspace as it is now): the same
+    /// set of files named after <c>index.replacement.db</c>, with its own locks, so it is written while this index
+    /// still serves searches and takes updates. <see cref="IndexReplacement.MoveIn"/> puts it in this one's place.
+    /// </summary>
+    public IndexFiles Replacement => new(Path.Combine(Folder, Stem + ".replacement" + Path.GetExtension(Database)));
 
-    /// <summary>True for a path that is one of these files or inside the lexical folder.</summary>
+    /// <summary>
+    /// Present only while <see cref="Replacement"/> is being moved into this index's place: the list of its parts to
+    /// move (<see cref="IndexReplacement"/>). A writer that finds it finishes the move; a reader refuses to open.
+    /// </summary>
+    public string ReplacingMarker => Path.Combine(Folder, Stem + ".replacing");
+
+    /// <summary>Where the marker is written before it appears under its name (whole or not at all).</summary>
+    public string ReplacingMarkerTemporary => ReplacingMarker + ".tmp";
+
+    /// <summary>This index's own files (not the lexical folder's contents).</summary>
+    private string[] OwnFiles => [Database, Log, Codes, CodesTemporary, WriterLock, ReadGate, Holder];
+
+    /// <summary>Every file of the index and of its replacement, and the marker between them.</summary>
+    private string[] AllFiles => [.. OwnFiles, ReplacingMarker, ReplacingMarkerTemporary, .. Replacement.OwnFiles];
+
+    private string[] LexicalFolders => [LexicalFolder, Replacement.LexicalFolder];
+
+    /// <summary>True for a path that is one of these files (the replacement's included) or inside a lexical folder.</summary>
     public bool Contains(string path)
     {
         var full = Path.GetFullPath(path);
         var comparison = OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
         return AllFiles.Any(file => string.Equals(full, file, comparison))
-            || string.Equals(full, LexicalFolder, comparison) || full.StartsWith(LexicalFolder + Path.DirectorySeparatorChar, comparison);
+            || LexicalFolders.Any(folder => string.Equals(full, folder, comparison) || full.StartsWith(folder + Path.DirectorySeparatorChar, comparison));
     }
 
     /// <summary>
@@ -64,8 +87,8 @@ public sealed record IndexFiles
             var relative = Path.GetRelativePath(fullRoot, path).Replace('\\', '/');
             return relative.StartsWith("../", StringComparison.Ordinal) || relative == ".." || Path.IsPathRooted(relative) ? null : "/" + relative;
         }
-        var lexical = Relative(LexicalFolder);
-        return AllFiles.Select(Relative).Append(lexical is null ? null : lexical + "/").OfType<string>().ToList();
+        var lexical = LexicalFolders.Select(Relative).OfType<string>().Select(folder => folder + "/");
+        return AllFiles.Select(Relative).OfType<string>().Concat(lexical).ToList();
     }
 
     /// <summary>Bytes of the database and its log (what LiteDB holds).</summary>
@@ -143,14 +166,24 @@ public sealed record IndexFiles
     }
 
     /// <summary>
-    /// Deletes every file of the index (for a rebuild); files that are not there are fine. A database path that
-    /// holds someone's file rather than an index, damaged or not, is refused (<see cref="EnsureDatabaseOrNew"/>),
-    /// and nothing is deleted. The lock files stay (<see cref="IndexLock"/>: a lock file must never be replaced), so
-    /// the caller should hold the writer lock.
+    /// Deletes every file of the index (for a rebuild), and of a replacement in the making or half moved in (a
+    /// rebuild supersedes both); files that are not there are fine. A database path that holds someone's file rather
+    /// than an index, damaged or not, is refused (<see cref="EnsureDatabaseOrNew"/>), and nothing is deleted. The
+    /// lock files stay (<see cref="IndexLock"/>: a lock file must never be replaced), so the caller should hold the
+    /// writer lock.
     /// </summary>
     public void Delete()
     {
         EnsureNotForeign();
+        DeleteData();
+        Replacement.DeleteData();
+        File.Delete(ReplacingMarker);
+        File.Delete(ReplacingMarkerTemporary);
+    }
+
+    /// <summary>Deletes the data files and the lexical folder (not the locks); files that are not there are fine.</summary>
+    internal void DeleteData()
+    {
         File.Delete(Database);
         File.Delete(Log);
         File.Delete(Codes);

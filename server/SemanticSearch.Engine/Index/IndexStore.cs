@@ -198,6 +198,8 @@ public sealed class IndexStore : IDisposable
         {
             try
             {
+                // A re-trained index that was being moved into place when a writer stopped: finished first.
+                IndexReplacement.FinishIfInterrupted(new IndexFiles(full));
                 store = OpenDatabase(full, writer, readerGate: null);
             }
             catch
@@ -285,6 +287,11 @@ public sealed class IndexStore : IDisposable
         IndexStore store;
         try
         {
+            if (File.Exists(files.ReplacingMarker))
+            {
+                // Half old index, half its replacement (IndexReplacement): only the writer may finish the move.
+                throw new IndexNeedsUpdateException(full, "was being replaced by a re-trained index when its writer stopped");
+            }
             store = OpenDatabase(full, writer: null, gate);
         }
         catch
@@ -609,6 +616,7 @@ public sealed class IndexStore : IDisposable
             meta["codecRefCount"] = 0L;
             meta["codecErrSum"] = 0.0;
             meta["codecErrCount"] = 0L;
+            meta["codecPassDone"] = false;
             _meta.Update(DocumentChecksum.Seal(meta));
             _codec = codec;
         }
@@ -695,8 +703,9 @@ public sealed class IndexStore : IDisposable
 
     /// <summary>
     /// Adds a pass's sampled codec errors of newly written vectors: to the reference (header <c>codecRefSum</c>,
-    /// <c>codecRefCount</c>) while it holds fewer than <paramref name="referenceSamples"/>, after that to the errors
-    /// since (<c>codecErrSum</c>, <c>codecErrCount</c>). See <see cref="VectorCompression.Drift"/> for why.
+    /// <c>codecRefCount</c>) until the pass that trained the codec has completed (header <c>codecPassDone</c>) and
+    /// the reference holds <paramref name="referenceSamples"/>, after that to the errors since (<c>codecErrSum</c>,
+    /// <c>codecErrCount</c>). See <see cref="VectorCompression.Drift"/> for why.
     /// </summary>
     public void RecordCodecError(double sum, long count, long referenceSamples)
     {
@@ -705,7 +714,7 @@ public sealed class IndexStore : IDisposable
             using var writing = Writing();
             var meta = Header();
             var (reference, since) = CodecErrorsOf(meta);
-            if (reference.Count < referenceSamples)
+            if (!CodecPassDoneOf(meta) || reference.Count < referenceSamples)
             {
                 reference = (reference.Sum + sum, reference.Count + count);
             }
@@ -746,6 +755,14 @@ public sealed class IndexStore : IDisposable
     }
 
     /// <summary>
+    /// Whether the full pass that trained the codec has completed (header <c>codecPassDone</c>): until then every
+    /// sampled error is the reference's, so the codec's own first pass can never advise re-training it. An index
+    /// from before the field had completed that pass (it recorded a reference only afterwards, or none).
+    /// </summary>
+    private static bool CodecPassDoneOf(BsonDocument meta) =>
+        !meta.TryGetValue("codecPassDone", out var done) || !done.IsBoolean || done.AsBoolean;
+
+    /// <summary>
     /// The chunker version the index's chunks were made with (header <c>chunker</c>; 1 for an index from before the
     /// field): below <see cref="Chunking.ChunkerSet.Version"/>, a full pass re-chunks every file.
     /// </summary>
@@ -769,6 +786,10 @@ public sealed class IndexStore : IDisposable
             var doc = Header();
             doc["completed"] = DateTime.UtcNow;
             doc["chunker"] = Chunking.ChunkerSet.Version;
+            if (_codec is not null)
+            {
+                doc["codecPassDone"] = true;
+            }
             _meta.Update(DocumentChecksum.Seal(doc));
         }
     }

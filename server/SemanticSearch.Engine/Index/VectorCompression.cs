@@ -135,13 +135,10 @@ public sealed record VectorCompression(bool Enabled = true, int Bits = 2, int Ma
 /// </summary>
 public sealed record CodecDrift(double TrainingError, double? ReferenceError, long ReferenceSamples, double MeanErrorSince, long Samples, bool RetrainAdvised)
 {
-    /// <summary>What fixes a drifted codec (each front end words it).</summary>
-    public ErrorRemedy Remedy => ErrorRemedy.RebuildIndex;
-
-    /// <summary>The finding in words, without the remedy.</summary>
+    /// <summary>The finding in words; each front end says how it re-trains (SemanticWorkspace.BuildReplacement).</summary>
     public string Describe() =>
         $"The index's vector codec fits the code written lately less well than the code it was built with (mean error {MeanErrorSince:0.000} " +
-        $"against {ReferenceError ?? TrainingError:0.000}, {Samples:N0} vectors sampled); rebuilding the index trains it anew.";
+        $"against {ReferenceError ?? TrainingError:0.000}, {Samples:N0} vectors sampled).";
 }
 
 /// <summary>Sums 1 − cosine between written vectors and their codes, for every <see cref="Every"/>th vector; thread-safe.</summary>

@@ -14,6 +14,7 @@ namespace SemanticSearch.Engine.Indexing;
 /// <param name="ReadOnly">Open the index as a reader (<see cref="IndexStore.OpenReader"/>): search it as it is, never write it.</param>
 /// <param name="WriterWait">How long a writer waits for another process's writer lock (<see cref="IndexLock"/>); zero: fail at once.</param>
 /// <param name="WaitingForWriter">Told once who holds the writer lock when a writer starts to wait for it.</param>
+/// <param name="Replacement">Open the replacement of the index (<see cref="IndexFiles.Replacement"/>), built beside it to take its place (<see cref="SemanticWorkspace.BuildReplacement"/>).</param>
 public sealed record WorkspaceOptions(
     string Root,
     string ModelPath,
@@ -23,10 +24,14 @@ public sealed record WorkspaceOptions(
     VectorCompression? Compression = null,
     bool ReadOnly = false,
     TimeSpan WriterWait = default,
-    Action<IndexHolder>? WaitingForWriter = null)
+    Action<IndexHolder>? WaitingForWriter = null,
+    bool Replacement = false)
 {
-    /// <summary>The files of the index these options point at.</summary>
-    public IndexFiles IndexFiles => (Index ?? IndexLocation.Workspace).For(Root);
+    /// <summary>The files of the index these options point at (the replacement's with <see cref="Replacement"/>).</summary>
+    public IndexFiles IndexFiles => Replacement ? MainIndexFiles.Replacement : MainIndexFiles;
+
+    /// <summary>The files of the workspace's index, whichever these options open.</summary>
+    public IndexFiles MainIndexFiles => (Index ?? IndexLocation.Workspace).For(Root);
 
     /// <summary>Takes the index's writer lock as these options say (waiting up to <see cref="WriterWait"/>).</summary>
     internal IndexLock AcquireWriter(CancellationToken cancellationToken = default) =>
@@ -110,10 +115,11 @@ public sealed class SemanticWorkspace : IDisposable
     private static SemanticWorkspace Open(WorkspaceOptions options, string root, EmbeddingModel model, bool ownsModel)
     {
         var location = options.Index ?? IndexLocation.Workspace;
-        var files = location.For(root);
-        // An index placed inside the workspace must never index itself.
+        var main = location.For(root);
+        var files = options.Replacement ? main.Replacement : main;
+        // An index placed inside the workspace must never index itself (the main files' excludes cover a replacement).
         var scan = options.Scan ?? ScanOptions.Default;
-        scan = scan with { Excludes = [.. scan.Excludes, .. files.ExcludesUnder(root)] };
+        scan = scan with { Excludes = [.. scan.Excludes, .. main.ExcludesUnder(root)] };
         if (options.ReadOnly)
         {
             return Loaded(root, files, model, IndexStore.OpenReader(files.Database, model.Identity, model.Dimension), scan, options.Compression, ownsModel);
@@ -314,6 +320,7 @@ public sealed class SemanticWorkspace : IDisposable
     /// </summary>
     public static string DeleteIndex(WorkspaceOptions options)
     {
+        options = options with { Replacement = false };
         var files = options.IndexFiles;
         files.EnsureNotForeign();
         using (options.AcquireWriter())
@@ -321,6 +328,38 @@ public sealed class SemanticWorkspace : IDisposable
             files.Delete();
         }
         return files.Database;
+    }
+
+    /// <summary>
+    /// Builds (or resumes building) the replacement of the workspace's index (<see cref="IndexFiles.Replacement"/>):
+    /// a full pass into a new index beside it, which trains its codec on the workspace as it is now, while the index
+    /// itself stays open elsewhere for searches and updates. Why: a codec is trained once and kept (codes written with
+    /// it stay valid), so when it no longer fits the code written since (<see cref="CompressionDrift"/>) only a new
+    /// index re-trains it. A cancelled build keeps what it wrote, and the next call goes on from there.
+    /// <see cref="ReplaceIndex"/> then moves it into place.
+    /// </summary>
+    public static IndexRunResult BuildReplacement(WorkspaceOptions options, EmbeddingModel model, IProgress<IndexProgress>? progress,
+        IReadOnlyCollection<string>? first, CancellationToken cancellationToken = default)
+    {
+        using var replacement = Open(options with { Replacement = true, ReadOnly = false }, model);
+        return replacement.Index(progress, first, cancellationToken);
+    }
+
+    /// <summary>
+    /// Moves a built replacement (<see cref="BuildReplacement"/>, complete) into the index's place, holding the
+    /// index's writer lock (<see cref="WorkspaceOptions.WriterWait"/>) and keeping readers out meanwhile
+    /// (<see cref="IndexReplacement"/>: a crash at any step is finished by the next writer). The index must not be
+    /// open in this process. Changes made to the index since the replacement's pass are not in it: an update pass
+    /// afterwards picks them up from the files.
+    /// </summary>
+    public static void ReplaceIndex(WorkspaceOptions options)
+    {
+        options = options with { Replacement = false };
+        using var writer = options.AcquireWriter();
+        using (writer.Writing())
+        {
+            IndexReplacement.MoveIn(options.IndexFiles);
+        }
     }
 
     /// <summary>Who writes the index these options point at now (another process, or this one); null when nobody does.</summary>

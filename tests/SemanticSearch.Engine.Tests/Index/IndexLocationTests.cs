@@ -70,7 +70,12 @@ public sealed class IndexLocationTests
         Assert.False(files.Contains(Path.Combine(folder, "index.lexicalish")));
         Assert.Equal(
             ["/.semantic-search/index.db", "/.semantic-search/index-log.db", "/.semantic-search/index.codes", "/.semantic-search/index.codes.tmp",
-                "/.semantic-search/index.lock", "/.semantic-search/index.read.lock", "/.semantic-search/index.holder", "/.semantic-search/index.lexical/"],
+                "/.semantic-search/index.lock", "/.semantic-search/index.read.lock", "/.semantic-search/index.holder",
+                "/.semantic-search/index.replacing", "/.semantic-search/index.replacing.tmp",
+                "/.semantic-search/index.replacement.db", "/.semantic-search/index.replacement-log.db", "/.semantic-search/index.replacement.codes",
+                "/.semantic-search/index.replacement.codes.tmp", "/.semantic-search/index.replacement.lock",
+                "/.semantic-search/index.replacement.read.lock", "/.semantic-search/index.replacement.holder",
+                "/.semantic-search/index.lexical/", "/.semantic-search/index.replacement.lexical/"],
             files.ExcludesUnder(Root));
         Assert.Empty(IndexLocation.UserCache.For(Root).ExcludesUnder(Root));
     }
