@@ -14,7 +14,10 @@ namespace SemanticSearch.Engine.Indexing;
 /// <param name="ReadOnly">Open the index as a reader (<see cref="IndexStore.OpenReader"/>): search it as it is, never write it.</param>
 /// <param name="WriterWait">How long a writer waits for another process's writer lock (<see cref="IndexLock"/>); zero: fail at once.</param>
 /// <param name="WaitingForWriter">Told once who holds the writer lock when a writer starts to wait for it.</param>
-/// <param name="Replacement">Open the replacement of the index (<see cref="IndexFiles.Replacement"/>), built beside it to take its place (<see cref="SemanticWorkspace.BuildReplacement"/>).</param>
+/// <param name="Replacement">
+/// Open the replacement of the index (<see cref="IndexFiles.Replacement"/>), built beside it to take its place
+/// (<see cref="SemanticWorkspace.BuildReplacement"/>).
+/// </param>
 public sealed record WorkspaceOptions(
     string Root,
     string ModelPath,
