@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using SemanticSearch.Cli;
@@ -396,25 +397,73 @@ namespace SemanticSearch.Cli
                 Console.Out.WriteLine(json ? JsonSerializer.Serialize(new { root, indexCreated = false, filesScanned = 0, filesIndexed = 0, chunksTotal = 0 }, Json) : nothing);
                 return Ok;
             }
-            using var workspace = SemanticWorkspace.Open(options);
-            CheckVectors(a, workspace.IndexPath, workspace.PoolFactor, workspace.Codec);
-            if (workspace.ResetReason is { } reason && !quiet)
+            var workspace = SemanticWorkspace.Open(options);
+            try
             {
-                Console.Error.WriteLine($"semsearch: rebuilding the index: {reason}.");
+                CheckVectors(a, workspace.IndexPath, workspace.PoolFactor, workspace.Codec);
+                if (workspace.ResetReason is { } reason && !quiet)
+                {
+                    Console.Error.WriteLine($"semsearch: rebuilding the index: {reason}.");
+                }
+                var result = workspace.Index(quiet ? null : new ProgressPrinter(), cancellationToken);
+                Retraining? retraining = null;
+                if (!result.Cancelled && workspace.CompressionDrift is { RetrainAdvised: true } drift)
+                {
+                    retraining = Retrain(ref workspace, options, drift, quiet, cancellationToken);
+                }
+                if (json)
+                {
+                    Console.Out.WriteLine(JsonSerializer.Serialize(IndexReport(workspace, result, retraining), Json));
+                }
+                else
+                {
+                    PrintIndexSummary(workspace, result, retraining);
+                }
+                return result.Cancelled || retraining is { Completed: false } ? Interrupted : Ok;
             }
-            var result = workspace.Index(quiet ? null : new ProgressPrinter(), cancellationToken);
-            if (json)
+            finally
             {
-                Console.Out.WriteLine(JsonSerializer.Serialize(IndexReport(workspace, result), Json));
+                workspace.Dispose();
             }
-            else
-            {
-                PrintIndexSummary(workspace, result);
-            }
-            return result.Cancelled ? Interrupted : Ok;
         }
 
-        private static object IndexReport(SemanticWorkspace workspace, IndexRunResult r) => new
+        /// <summary>A codec re-training that <c>index</c> ran after its pass (<see cref="Retrain"/>).</summary>
+        private sealed record Retraining(bool Completed, string Because, TimeSpan Elapsed, int ChunksEncoded);
+
+        /// <summary>
+        /// Re-trains a drifted codec: builds the replacement index beside the open one (resuming one that an earlier
+        /// run left), moves it into place, and reopens <paramref name="workspace"/> on it with a pass that checks the
+        /// files again. Cancelled, the replacement stays on disk for the next run, and the index is as it was.
+        /// </summary>
+        private static Retraining Retrain(ref SemanticWorkspace workspace, WorkspaceOptions options, CodecDrift drift, bool quiet, CancellationToken cancellationToken)
+        {
+            var because = drift.Describe();
+            if (!quiet)
+            {
+                Console.Error.WriteLine($"semsearch: {because} Re-training it: a new index is built beside this one, then takes its place.");
+            }
+            var clock = Stopwatch.StartNew();
+            IndexRunResult built;
+            try
+            {
+                built = SemanticWorkspace.BuildReplacement(options, workspace.Model, quiet ? null : new ProgressPrinter(), null, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return new Retraining(false, because, clock.Elapsed, 0);
+            }
+            if (built.Cancelled)
+            {
+                return new Retraining(false, because, clock.Elapsed, built.ChunksEncoded);
+            }
+            workspace.Dispose();
+            SemanticWorkspace.ReplaceIndex(options);
+            workspace = SemanticWorkspace.Open(options);
+            workspace.Index(null, cancellationToken);
+            return new Retraining(true, because, clock.Elapsed, built.ChunksEncoded);
+        }
+
+        private static object IndexReport(SemanticWorkspace workspace, IndexRunResult r, Retraining? retraining) => new
         {
             root = workspace.Root,
             index = workspace.IndexPath,
@@ -457,13 +506,24 @@ namespace SemanticSearch.Cli
                     retrainAdvised = drift.RetrainAdvised,
                 }
                 : null,
+            // The codec re-trained after this pass because it had drifted (codecDrift is then the new codec's);
+            // completed false: interrupted, the next run resumes it.
+            retrained = retraining is null
+                ? null
+                : new
+                {
+                    completed = retraining.Completed,
+                    because = retraining.Because,
+                    chunksEncoded = retraining.ChunksEncoded,
+                    seconds = Math.Round(retraining.Elapsed.TotalSeconds, 3),
+                },
             skipped = r.Skipped.Select(s => new { path = s.RelativePath, reason = s.Reason, detail = s.Detail, directory = s.IsDirectory }),
             errors = r.Errors,
             cancelled = r.Cancelled,
             elapsedSeconds = Math.Round(r.Elapsed.TotalSeconds, 3),
         };
 
-        private static void PrintIndexSummary(SemanticWorkspace workspace, IndexRunResult r)
+        private static void PrintIndexSummary(SemanticWorkspace workspace, IndexRunResult r, Retraining? retraining)
         {
             var o = Console.Out;
             o.WriteLine($"{(r.Cancelled ? "Interrupted" : "Indexed")} {TerminalText.Escape(workspace.Root)} in {r.Elapsed.TotalSeconds:0.0}s " +
@@ -481,9 +541,14 @@ namespace SemanticSearch.Cli
             {
                 o.WriteLine($"  lexical index: {workspace.LexicalRepairs} files re-indexed from stored text (it had fallen behind the vectors)");
             }
-            if (workspace.CompressionDrift is { RetrainAdvised: true } drift)
+            if (retraining is { Completed: true })
             {
-                o.WriteLine($"  note: {drift.Describe()} {Remedy(drift.Remedy)}");
+                o.WriteLine($"  codec: re-trained in {retraining.Elapsed.TotalSeconds:0.0}s ({retraining.ChunksEncoded} chunks encoded into a new index, now in place): " +
+                    retraining.Because);
+            }
+            else if (retraining is not null)
+            {
+                o.WriteLine($"  codec: re-training interrupted after {retraining.Elapsed.TotalSeconds:0.0}s; run `semsearch index` again to resume it. {retraining.Because}");
             }
             if (workspace.CodesFileRebuilt is { } because)
             {

@@ -383,14 +383,7 @@ public sealed class CliEndToEndTests : IDisposable
     [Fact]
     public void TinyRandomModel_a_crash_while_writing_the_codes_file_heals_at_the_next_writers_open()
     {
-        // Enough generated code to be compressed (65,536 token vectors).
-        for (var i = 0; i < 300; i++)
-        {
-            var functions = Enumerable.Range(0, 8).Select(j =>
-                $"def compute_{i}_{j}(values, factor):\n    \"\"\"Scale every value of batch {i} by factor {j} and sum the results.\"\"\"\n" +
-                $"    total = 0\n    for value in values:\n        total += value * factor + {j}\n    return total\n");
-            _repo.Write($"gen/module_{i}.py", string.Join("\n\n", functions));
-        }
+        WriteCompressibleModules();
         var indexed = CliProcess.Run(WithModel("index", _repo.Root, "--json"));
         Assert.True(indexed.ExitCode == 0, indexed.ToString());
         using (var doc = JsonDocument.Parse(indexed.Stdout))
@@ -431,6 +424,70 @@ public sealed class CliEndToEndTests : IDisposable
         using var report = JsonDocument.Parse(again.Stdout);
         Assert.False(report.RootElement.GetProperty("codesFileRebuilt").GetBoolean());
         Assert.Equal(0, report.RootElement.GetProperty("chunksEncoded").GetInt32());
+    }
+
+    [Fact]
+    public void TinyRandomModel_index_retrains_a_drifted_codec_in_a_new_index_that_takes_the_old_ones_place()
+    {
+        WriteCompressibleModules();
+        var indexed = CliProcess.Run(WithModel("index", _repo.Root, "--json"));
+        Assert.True(indexed.ExitCode == 0, indexed.ToString());
+        using (var doc = JsonDocument.Parse(indexed.Stdout))
+        {
+            Assert.StartsWith("codes (2-bit residuals", doc.RootElement.GetProperty("vectors").GetString());
+            // The pass that trained the codec is its reference: it advises nothing, and nothing is re-trained.
+            Assert.False(doc.RootElement.GetProperty("codecDrift").GetProperty("retrainAdvised").GetBoolean());
+            Assert.False(doc.RootElement.TryGetProperty("retrained", out _));
+        }
+        var files = new IndexFiles(Path.Combine(_repo.Root, ".semantic-search", "index.db"));
+        IndexHeader.MakeCodecDrift(files.Database);
+
+        // The finding on stderr, what was done in the report.
+        var retrained = CliProcess.Run(WithModel("index", _repo.Root, "--json"));
+        Assert.True(retrained.ExitCode == 0, retrained.ToString());
+        Assert.Contains("fits the code written lately less well than the code it was built with (mean error 0.200 against 0.050", retrained.Stderr);
+        Assert.Contains("Re-training it", retrained.Stderr);
+        using (var doc = JsonDocument.Parse(retrained.Stdout))
+        {
+            var retraining = doc.RootElement.GetProperty("retrained");
+            Assert.True(retraining.GetProperty("completed").GetBoolean());
+            Assert.True(retraining.GetProperty("chunksEncoded").GetInt32() >= doc.RootElement.GetProperty("chunksTotal").GetInt32());
+            Assert.StartsWith("The index's vector codec fits", retraining.GetProperty("because").GetString());
+            Assert.StartsWith("codes (2-bit residuals", doc.RootElement.GetProperty("vectors").GetString());
+            Assert.False(doc.RootElement.GetProperty("codecDrift").GetProperty("retrainAdvised").GetBoolean());
+        }
+        Assert.False(File.Exists(files.Replacement.Database));
+        Assert.False(File.Exists(files.ReplacingMarker));
+
+        var again = CliProcess.Run(WithModel("index", _repo.Root, "--json"));
+        Assert.True(again.ExitCode == 0, again.ToString());
+        using (var doc = JsonDocument.Parse(again.Stdout))
+        {
+            var drift = doc.RootElement.GetProperty("codecDrift");
+            Assert.False(drift.GetProperty("retrainAdvised").GetBoolean());
+            Assert.Equal(0, drift.GetProperty("samples").GetInt64());
+            Assert.False(doc.RootElement.TryGetProperty("retrained", out _));
+            Assert.Equal(0, doc.RootElement.GetProperty("chunksEncoded").GetInt32());
+            Assert.False(doc.RootElement.GetProperty("codesFileRebuilt").GetBoolean());
+        }
+        var search = CliProcess.Run(WithModel("search", _repo.Root, "compute_7_3", "-k", "1", "--json", "--no-update"));
+        Assert.True(search.ExitCode == 0, search.ToString());
+        using (var doc = JsonDocument.Parse(search.Stdout))
+        {
+            Assert.Equal("compute_7_3", doc.RootElement.GetProperty("results")[0].GetProperty("symbol").GetString());
+        }
+    }
+
+    /// <summary>Enough generated Python for the index to be compressed (past 65,536 token vectors).</summary>
+    private void WriteCompressibleModules()
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            var functions = Enumerable.Range(0, 8).Select(j =>
+                $"def compute_{i}_{j}(values, factor):\n    \"\"\"Scale every value of batch {i} by factor {j} and sum the results.\"\"\"\n" +
+                $"    total = 0\n    for value in values:\n        total += value * factor + {j}\n    return total\n");
+            _repo.Write($"gen/module_{i}.py", string.Join("\n\n", functions));
+        }
     }
 
     /// <summary>The store generation a codes file's header says it holds (bytes 32–39).</summary>

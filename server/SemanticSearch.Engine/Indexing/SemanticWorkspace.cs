@@ -368,8 +368,15 @@ public sealed class SemanticWorkspace : IDisposable
     /// <summary>Who writes the index these options point at now (another process, or this one); null when nobody does.</summary>
     public static IndexHolder? CurrentWriter(WorkspaceOptions options) => IndexLock.CurrentWriter(options.IndexFiles);
 
+    private int _disposed;
+
+    /// <summary>Closes the index (and the model when this workspace loaded it); a second call does nothing.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
         Store.Dispose();
         if (_ownsModel)
         {

@@ -210,14 +210,7 @@ public sealed class IndexStoreTests : IDisposable
         {
             store.Commit([Update("src/a.py", chunk)], []);
         }
-        using (var db = new LiteDB.LiteDatabase(new LiteDB.ConnectionString { Filename = IndexPath, Connection = LiteDB.ConnectionType.Direct }))
-        {
-            var meta = db.GetCollection("meta");
-            var header = meta.FindById("index");
-            header["schema"] = 2;
-            header.Remove("sum"); // as a build from before document checksums wrote it
-            meta.Update(header);
-        }
+        IndexHeader.Edit(IndexPath, header => header["schema"] = 2);
         using (var store = IndexStore.Open(IndexPath, ModelA, 4, _dir))
         {
             Assert.Null(store.ResetReason);

@@ -161,7 +161,7 @@ public sealed class VectorCompressionTests : IDisposable
             ws.Index();
             chunks = ws.Store.Info.ChunkCount;
         }
-        SetHeader(indexPath, meta => meta["schema"] = 1);
+        IndexHeader.Edit(indexPath, meta => meta["schema"] = 1);
         using (var ws = Open(VectorCompression.Off))
         {
             Assert.Null(ws.Store.ResetReason);
@@ -170,7 +170,7 @@ public sealed class VectorCompressionTests : IDisposable
             Assert.Equal(0, ws.Index().ChunksEncoded);
         }
 
-        SetHeader(indexPath, meta => meta["codec"] = new byte[] { 1, 2, 3 });
+        IndexHeader.Edit(indexPath, meta => meta["codec"] = new byte[] { 1, 2, 3 });
         var error = Assert.Throws<IndexCorruptException>(() => Open());
         Assert.Equal(ErrorRemedy.RebuildIndex, error.Remedy);
         Assert.Contains("codec", error.Message, StringComparison.Ordinal);
@@ -323,15 +323,5 @@ public sealed class VectorCompressionTests : IDisposable
             Assert.False(rebuilt.CompressionDrift!.RetrainAdvised);
             Assert.Equal(0, rebuilt.CompressionDrift!.Samples);
         }
-    }
-
-    private static void SetHeader(string indexPath, Action<BsonDocument> change)
-    {
-        using var db = new LiteDatabase(new ConnectionString { Filename = indexPath, Connection = ConnectionType.Direct });
-        var meta = db.GetCollection("meta");
-        var doc = meta.FindById("index");
-        change(doc);
-        doc.Remove("sum"); // as a build from before document checksums wrote it
-        meta.Update(doc);
     }
 }

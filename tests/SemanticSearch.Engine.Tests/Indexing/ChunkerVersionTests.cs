@@ -23,14 +23,7 @@ public sealed class ChunkerVersionTests
         }
 
         // What an older build left: its header names chunker 1 (or none), and its checksum is that build's.
-        using (var db = new LiteDatabase(new ConnectionString { Filename = options.IndexFiles.Database, Connection = ConnectionType.Direct }))
-        {
-            var meta = db.GetCollection("meta");
-            var header = meta.FindById("index");
-            header.Remove("chunker");
-            header.Remove("sum");
-            meta.Update(header);
-        }
+        IndexHeader.Edit(options.IndexFiles.Database, header => header.Remove("chunker"));
 
         using var upgraded = SemanticWorkspace.Open(options);
         var pass = upgraded.Index();
