@@ -22,7 +22,7 @@ public sealed class ServerSession : IDisposable
     public ServerSession(JsonRpc rpc)
     {
         Client = new EditorClient(rpc);
-        Worker = new IndexingWorker(() => _settings, Client, Models, OpenDocuments, () => Lifecycle.IsShuttingDown, RetryWhenFree);
+        Worker = new IndexingWorker(() => _settings, Client, Models, OpenDocuments, () => Lifecycle.IsShuttingDown, RetryWhenFree, Retrain);
         Queue = new IndexQueue(Worker.Run, () => _settings.BatchThreshold);
         Folders = new FolderRegistry(Models, () => _settings.DebounceMs, (folder, paths, everything) =>
         {
@@ -74,6 +74,15 @@ public sealed class ServerSession : IDisposable
 
     /// <summary>How often a folder whose index another process writes tries again to open it.</summary>
     internal static readonly TimeSpan InUseRetry = TimeSpan.FromSeconds(2);
+
+    /// <summary>Queues the folder's background re-training of a drifted codec (at most one: the queue keeps one per folder).</summary>
+    private void Retrain(IndexedFolder folder)
+    {
+        if (!Lifecycle.IsShuttingDown)
+        {
+            _ = Queue.Enqueue(new IndexJob(folder, JobKind.Retrain));
+        }
+    }
 
     /// <summary>
     /// Queues a full pass (its first step opens the index) for a folder whose index another process writes, after

@@ -383,7 +383,7 @@ public sealed class CliEndToEndTests : IDisposable
     [Fact]
     public void TinyRandomModel_a_crash_while_writing_the_codes_file_heals_at_the_next_writers_open()
     {
-        WriteCompressibleModules();
+        _repo.WriteCompressibleModules();
         var indexed = CliProcess.Run(WithModel("index", _repo.Root, "--json"));
         Assert.True(indexed.ExitCode == 0, indexed.ToString());
         using (var doc = JsonDocument.Parse(indexed.Stdout))
@@ -429,7 +429,7 @@ public sealed class CliEndToEndTests : IDisposable
     [Fact]
     public void TinyRandomModel_index_retrains_a_drifted_codec_in_a_new_index_that_takes_the_old_ones_place()
     {
-        WriteCompressibleModules();
+        _repo.WriteCompressibleModules();
         var indexed = CliProcess.Run(WithModel("index", _repo.Root, "--json"));
         Assert.True(indexed.ExitCode == 0, indexed.ToString());
         using (var doc = JsonDocument.Parse(indexed.Stdout))
@@ -475,18 +475,6 @@ public sealed class CliEndToEndTests : IDisposable
         using (var doc = JsonDocument.Parse(search.Stdout))
         {
             Assert.Equal("compute_7_3", doc.RootElement.GetProperty("results")[0].GetProperty("symbol").GetString());
-        }
-    }
-
-    /// <summary>Enough generated Python for the index to be compressed (past 65,536 token vectors).</summary>
-    private void WriteCompressibleModules()
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            var functions = Enumerable.Range(0, 8).Select(j =>
-                $"def compute_{i}_{j}(values, factor):\n    \"\"\"Scale every value of batch {i} by factor {j} and sum the results.\"\"\"\n" +
-                $"    total = 0\n    for value in values:\n        total += value * factor + {j}\n    return total\n");
-            _repo.Write($"gen/module_{i}.py", string.Join("\n\n", functions));
         }
     }
 

@@ -31,6 +31,21 @@ public sealed class SampleRepo : IDisposable
         File.WriteAllText(path, text);
     }
 
+    /// <summary>
+    /// Adds generated Python (<c>gen/module_N.py</c>, functions <c>compute_N_M</c>): enough for an index to pass the
+    /// default compression threshold (65,536 token vectors), so it is stored as codes.
+    /// </summary>
+    public void WriteCompressibleModules()
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            var functions = Enumerable.Range(0, 8).Select(j =>
+                $"def compute_{i}_{j}(values, factor):\n    \"\"\"Scale every value of batch {i} by factor {j} and sum the results.\"\"\"\n" +
+                $"    total = 0\n    for value in values:\n        total += value * factor + {j}\n    return total\n");
+            Write($"gen/module_{i}.py", string.Join("\n\n", functions));
+        }
+    }
+
     /// <summary>Replaces text in a file and moves its mtime forward so the change is visible even on coarse clocks.</summary>
     public void Edit(string relative, string oldText, string newText)
     {

@@ -13,6 +13,12 @@ public enum JobKind
     Reopen,
     /// <summary>Delete the index and build it again.</summary>
     Rebuild,
+    /// <summary>
+    /// Re-train the drifted codec in the background (<see cref="IndexingWorker"/>): build a replacement index beside
+    /// the open one, move it into place, then a full pass. Never merged with other jobs; it gives way to every other
+    /// job (see <see cref="IndexQueue"/>) and is not counted as queued work.
+    /// </summary>
+    Retrain,
 }
 
 /// <summary>One unit of indexing work for one folder.</summary>
@@ -63,6 +69,13 @@ public sealed class IndexJob(IndexedFolder folder, JobKind kind, IEnumerable<str
 /// batches, passes after a settings change) for a folder are merged while queued: paths unite, a full pass
 /// absorbs path jobs, and more paths than the batch threshold turn into a full pass.
 /// <para>
+/// A re-training (<see cref="JobKind.Retrain"/>, at most one per folder) is background work that may take as long as
+/// the first index did, so it never delays anything: other jobs are queued ahead of it, one that arrives while it
+/// runs makes it stop at its next committed group and go to the back (it resumes from what it wrote), and the
+/// counts the status reports (<see cref="Count"/>, <see cref="CountFor"/>) leave it out, so an editor does not show
+/// the folder busy meanwhile.
+/// </para>
+/// <para>
 /// Paused (<see cref="Pause"/>, in memory only), the queue starts no job: jobs still arrive and merge, and the pass
 /// that was running stops at its next committed group and goes back to the front, so <see cref="Resume"/>
 /// continues it.
@@ -93,7 +106,7 @@ public sealed class IndexQueue : IDisposable
         {
             lock (_gate)
             {
-                return _jobs.Count + (_current is null ? 0 : 1);
+                return _jobs.Count(Counted) + (_current is { } current && Counted(current) ? 1 : 0);
             }
         }
     }
@@ -115,9 +128,12 @@ public sealed class IndexQueue : IDisposable
     {
         lock (_gate)
         {
-            return _jobs.Count(j => j.Folder == folder) + (_current?.Folder == folder ? 1 : 0);
+            return _jobs.Count(j => j.Folder == folder && Counted(j)) + (_current is { } current && current.Folder == folder && Counted(current) ? 1 : 0);
         }
     }
+
+    /// <summary>Queued work as the status reports it: everything but a background re-training.</summary>
+    private static bool Counted(IndexJob job) => job.Kind != JobKind.Retrain;
 
     public Task<IndexRunResult?> Enqueue(IndexJob job)
     {
@@ -128,18 +144,55 @@ public sealed class IndexQueue : IDisposable
                 job.Done.TrySetCanceled();
                 return job.Done.Task;
             }
-            if (job.Kind == JobKind.Paths && job.Paths.Count > _batchThreshold())
+            if (job.Kind == JobKind.Retrain)
             {
-                job.Kind = JobKind.Full;
+                // One per folder: the one queued or running already covers it.
+                var existing = _current is { Kind: JobKind.Retrain } running && running.Folder == job.Folder
+                    ? running
+                    : _jobs.FirstOrDefault(j => j.Folder == job.Folder && j.Kind == JobKind.Retrain);
+                if (existing is not null)
+                {
+                    return existing.Done.Task;
+                }
+                _jobs.AddLast(job);
             }
-            if (!job.HasWaiter && Merge(job) is { } merged)
+            else
             {
-                return merged.Done.Task;
+                if (job.Kind == JobKind.Paths && job.Paths.Count > _batchThreshold())
+                {
+                    job.Kind = JobKind.Full;
+                }
+                if (!job.HasWaiter && Merge(job) is { } merged)
+                {
+                    return merged.Done.Task;
+                }
+                AddAheadOfRetraining(job);
+                if (_current is { Kind: JobKind.Retrain } retraining)
+                {
+                    retraining.YieldRequested = true; // stops at its next committed group, then waits behind this job
+                }
             }
-            _jobs.AddLast(job);
         }
         _signal.Release();
         return job.Done.Task;
+    }
+
+    /// <summary>Queues a job behind the other jobs but ahead of every re-training.</summary>
+    private void AddAheadOfRetraining(IndexJob job)
+    {
+        var node = _jobs.First;
+        while (node is not null && node.Value.Kind != JobKind.Retrain)
+        {
+            node = node.Next;
+        }
+        if (node is null)
+        {
+            _jobs.AddLast(job);
+        }
+        else
+        {
+            _jobs.AddBefore(node, job);
+        }
     }
 
     /// <summary>Folds a background job into a queued one for the same folder; the job that now covers it, or null.</summary>
@@ -147,7 +200,7 @@ public sealed class IndexQueue : IDisposable
     {
         foreach (var queued in _jobs)
         {
-            if (queued.Folder != job.Folder || queued.HasWaiter)
+            if (queued.Folder != job.Folder || queued.HasWaiter || queued.Kind == JobKind.Retrain)
             {
                 continue;
             }
@@ -390,7 +443,10 @@ public sealed class IndexQueue : IDisposable
         }
     }
 
-    /// <summary>A pass that stopped for the pause (and was not cancelled meanwhile) goes back to the front.</summary>
+    /// <summary>
+    /// A pass that stopped for the pause (and was not cancelled meanwhile) goes back to the front; a re-training that
+    /// gave way to another job goes to the back.
+    /// </summary>
     private bool Requeue(IndexJob job)
     {
         lock (_gate)
@@ -400,7 +456,14 @@ public sealed class IndexQueue : IDisposable
                 return false;
             }
             job.Yielded = false;
-            _jobs.AddFirst(job);
+            if (job.Kind == JobKind.Retrain)
+            {
+                _jobs.AddLast(job); // it gave way to the jobs that came in meanwhile
+            }
+            else
+            {
+                _jobs.AddFirst(job);
+            }
             return true;
         }
     }

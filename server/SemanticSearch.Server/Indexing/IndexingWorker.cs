@@ -12,10 +12,13 @@ namespace SemanticSearch.Server.Indexing;
 /// What the single indexing thread does with one <see cref="IndexJob"/>: open (or reopen, or delete and rebuild)
 /// the folder's index, run the pass, step the folder's state, report progress and log the outcome. The only code
 /// that opens, swaps or closes a workspace. A folder whose index another process writes
-/// (<see cref="IndexBusyException"/>) is handed to <paramref name="retryLater"/>, which queues it again a little later.
+/// (<see cref="IndexBusyException"/>) is handed to <paramref name="retryLater"/>, which queues it again a little later;
+/// one whose codec has drifted after a full pass (<see cref="SemanticWorkspace.CompressionDrift"/>) to
+/// <paramref name="retrain"/>, which queues its re-training (<see cref="JobKind.Retrain"/>).
 /// </summary>
 public sealed class IndexingWorker(
-    Func<ServerSettings> settings, EditorClient client, SharedModels models, OpenDocuments openDocuments, Func<bool> shuttingDown, Action<IndexedFolder> retryLater)
+    Func<ServerSettings> settings, EditorClient client, SharedModels models, OpenDocuments openDocuments, Func<bool> shuttingDown,
+    Action<IndexedFolder> retryLater, Action<IndexedFolder> retrain)
 {
     private volatile string? _progressToken;
 
@@ -33,6 +36,15 @@ public sealed class IndexingWorker(
             folder.BeginOpening();
             folder.OpenFailed(damage, FolderErrorKind.CorruptIndex);
             throw new InvalidOperationException(damage);
+        }
+        if (job.Kind == JobKind.Retrain)
+        {
+            if (!Retrain(job, current, cancellationToken))
+            {
+                return null;
+            }
+            // The re-trained index is in place, closed: opened below, and a full pass picks up what changed meanwhile.
+            job.Kind = JobKind.Full;
         }
         if (job.Kind is JobKind.Reopen or JobKind.Rebuild)
         {
@@ -83,7 +95,7 @@ public sealed class IndexingWorker(
         {
             result = paths is not null
                 ? workspace.Update(paths, cancellationToken)
-                : workspace.Index(new PassProgress(folder, progress, job, boundary), openDocuments.Under(folder.Root), boundary.Token);
+                : workspace.Index(new PassProgress(folder, progress, job, boundary, PassProgress.Figures.Folder), openDocuments.Under(folder.Root), boundary.Token);
         }
         catch (OperationCanceledException)
         {
@@ -134,9 +146,59 @@ public sealed class IndexingWorker(
         }
         if (paths is null && workspace.CompressionDrift is { RetrainAdvised: true } drift)
         {
-            client.Log(MessageType.Info, $"{folder.Name}: {drift.Describe()} {Remedy(drift.Remedy)}");
+            client.Log(MessageType.Info, $"{folder.Name}: {drift.Describe()} Re-training it in the background: a new index is built beside this one " +
+                "(searches and saves keep using this one meanwhile), then takes its place.");
+            retrain(folder);
         }
         return result;
+    }
+
+    /// <summary>
+    /// Builds the folder's replacement index (resuming what an earlier run wrote), closes the folder and moves the
+    /// replacement into place. False when there is nothing to do (the folder closed, or its codec fits again); a
+    /// pass that gave way or was cancelled throws <see cref="OperationCanceledException"/> with the replacement kept.
+    /// </summary>
+    private bool Retrain(IndexJob job, ServerSettings current, CancellationToken cancellationToken)
+    {
+        var folder = job.Folder;
+        if (folder.Workspace is not { } workspace || workspace.CompressionDrift is not { RetrainAdvised: true })
+        {
+            return false;
+        }
+        var options = Options(current, folder.Root, modelPath: "");
+        var progress = shuttingDown() ? null : client.BeginProgress($"Re-training the index of {folder.Name}");
+        _progressToken = progress?.Token ?? _progressToken;
+        using var boundary = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        IndexRunResult built;
+        try
+        {
+            built = SemanticWorkspace.BuildReplacement(options, workspace.Model, new PassProgress(folder, progress, job, boundary, PassProgress.Figures.None),
+                openDocuments.Under(folder.Root), boundary.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            progress?.End(job.Yielded ? "Paused" : "Cancelled");
+            throw;
+        }
+        catch (Exception ex)
+        {
+            progress?.End("Failed");
+            client.Log(MessageType.Error, $"{folder.Name}: re-training the index failed ({ex.Message}); the index stays as it is.");
+            throw;
+        }
+        if (built.Cancelled)
+        {
+            progress?.End(job.Yielded ? "Paused" : "Cancelled");
+            client.Log(MessageType.Log, $"{folder.Name}: re-training {(job.Yielded ? "gave way to other work" : "was cancelled")} " +
+                $"after {built.ChunksEncoded} chunks; the next full pass resumes it.");
+            throw new OperationCanceledException(cancellationToken);
+        }
+        folder.Close();
+        SemanticWorkspace.ReplaceIndex(options);
+        progress?.End($"{built.ChunksEncoded} chunks encoded");
+        client.Log(MessageType.Info, $"{folder.Name}: the index was re-trained ({built.ChunksEncoded} chunks encoded in {clock.Elapsed.TotalSeconds:0.0} s) and is in place.");
+        return true;
     }
 
     /// <summary>The files a full pass would visit (a scan, nothing read); null when cancelled meanwhile.</summary>
@@ -262,12 +324,24 @@ public sealed class IndexingWorker(
     /// group, so it is also where a pause stops the pass: <paramref name="boundary"/> is cancelled there, and the
     /// indexer checks it before the next file. The last report (no current file) ends the pass: nothing to stop.
     /// </summary>
-    private sealed class PassProgress(IndexedFolder folder, WorkDoneProgress? progress, IndexJob job, CancellationTokenSource boundary) : IProgress<IndexProgress>
+    private sealed class PassProgress(IndexedFolder folder, WorkDoneProgress? progress, IndexJob job, CancellationTokenSource boundary, PassProgress.Figures figures)
+        : IProgress<IndexProgress>
     {
+        /// <summary>Whether the pass's figures are the folder's (a pass over its index) or not (a replacement being built).</summary>
+        public enum Figures
+        {
+            Folder,
+            None,
+        }
+
         public void Report(IndexProgress value)
         {
-            folder.Progressed(value);
-            progress?.Report($"{value.FilesDone}/{value.FilesTotal} files, {value.ChunksEncoded} chunks encoded", folder.ProgressPercent ?? 0);
+            if (figures == Figures.Folder)
+            {
+                folder.Progressed(value);
+            }
+            var percent = figures == Figures.Folder ? folder.ProgressPercent ?? 0 : value.FilesTotal > 0 ? 100 * value.FilesDone / value.FilesTotal : 0;
+            progress?.Report($"{value.FilesDone}/{value.FilesTotal} files, {value.ChunksEncoded} chunks encoded", percent);
             if (job.YieldRequested && value.CurrentFile is not null)
             {
                 job.Yielded = true;

@@ -137,6 +137,30 @@ public sealed class IndexQueueTests
     }
 
     [Fact]
+    public async Task A_retraining_is_one_per_folder_uncounted_and_gives_way_to_every_other_job_then_resumes_last()
+    {
+        var runner = new YieldingRunner();
+        using var queue = new IndexQueue(runner.Run, () => 100);
+        var a = Folder("a");
+        var b = Folder("b");
+        var retraining = queue.Enqueue(new IndexJob(a, JobKind.Retrain));
+        Assert.True(runner.Started.Wait(TimeSpan.FromSeconds(10)));
+        Assert.Same(retraining, queue.Enqueue(new IndexJob(a, JobKind.Retrain)));
+        // Background work the status does not report as queued (an editor would show the folder busy for minutes).
+        Assert.Equal(0, queue.Count);
+        Assert.Equal(0, queue.CountFor(a));
+
+        // A save and a full pass arrive: the re-training stops at its next group and waits behind both.
+        var saved = queue.Enqueue(new IndexJob(b, JobKind.Paths, ["x.cs"]));
+        var full = queue.Enqueue(new IndexJob(a, JobKind.Full));
+        Assert.NotSame(retraining, full); // never merged into
+        Assert.Equal(2, queue.Count);
+        runner.Boundary.Set();
+        await Task.WhenAll(saved, full, retraining).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal([("a", JobKind.Retrain, false), ("b", JobKind.Paths, false), ("a", JobKind.Full, false), ("a", JobKind.Retrain, false)], runner.Ran);
+    }
+
+    [Fact]
     public async Task Cancel_stops_the_running_pass_drops_the_queued_jobs_and_keeps_only_what_opens_a_folder()
     {
         var runner = new YieldingRunner();
