@@ -12,7 +12,7 @@ namespace SemanticSearch.Engine.Tests.Index;
 /// </summary>
 public sealed class IndexReplacementTests : IDisposable
 {
-    private static readonly VectorCompression Small = VectorCompression.Default with { MinTokens = 500 };
+    private static readonly VectorCompression Small = VectorCompressionTests.Small;
 
     private readonly SampleRepo _repo = new();
 

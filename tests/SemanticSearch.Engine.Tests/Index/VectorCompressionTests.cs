@@ -15,7 +15,8 @@ namespace SemanticSearch.Engine.Tests.Index;
 /// </summary>
 public sealed class VectorCompressionTests : IDisposable
 {
-    private static readonly VectorCompression Small = VectorCompression.Default with { MinTokens = 500 };
+    /// <summary>Compression that trains a codec on the sample repository (far below the default threshold).</summary>
+    internal static readonly VectorCompression Small = VectorCompression.Default with { MinTokens = 500 };
 
     private readonly SampleRepo _repo = new();
 
