@@ -195,7 +195,18 @@ public sealed class IndexingWorker(
             throw new OperationCanceledException(cancellationToken);
         }
         folder.Close();
-        SemanticWorkspace.ReplaceIndex(options);
+        try
+        {
+            SemanticWorkspace.ReplaceIndex(options);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Another process took the writer lock in the moment the folder was closed, or the disk refused a move:
+            // the folder reopens below on whatever is in place (an interrupted move is finished by that open).
+            progress?.End("Failed");
+            client.Log(MessageType.Error, $"{folder.Name}: the re-trained index could not be moved into place ({ex.Message}); the next full pass tries again.");
+            return true;
+        }
         progress?.End($"{built.ChunksEncoded} chunks encoded");
         client.Log(MessageType.Info, $"{folder.Name}: the index was re-trained ({built.ChunksEncoded} chunks encoded in {clock.Elapsed.TotalSeconds:0.0} s) and is in place.");
         return true;
