@@ -25,7 +25,7 @@ void Report(string message) => session?.Client.Log(MessageType.Warning, message)
 var input = new FramedInput(stdin, Report);
 var handler = new LspMessageHandler(PipeWriter.Create(stdout), input.Reader, formatter, Report);
 using var rpc = new LspJsonRpc(handler);
-session = new ServerSession(rpc);
+session = new ServerSession(rpc, json);
 HandlerTable.Bind(rpc, session, json);
 // When StreamJsonRpc ends the connection itself (a stream or protocol error, not the client closing our input),
 // the process exits 1; stderr, which the editor shows as the server's output, says why.

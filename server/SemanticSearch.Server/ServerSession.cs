@@ -19,10 +19,12 @@ public sealed class ServerSession : IDisposable
 {
     private volatile ServerSettings _settings = new();
 
-    public ServerSession(JsonRpc rpc)
+    /// <param name="rpc">The connection to the editor.</param>
+    /// <param name="wireJson">The options the connection serializes with (the worker's warm-up search uses them too).</param>
+    public ServerSession(JsonRpc rpc, System.Text.Json.JsonSerializerOptions wireJson)
     {
         Client = new EditorClient(rpc);
-        Worker = new IndexingWorker(() => _settings, Client, Models, OpenDocuments, () => Lifecycle.IsShuttingDown, RetryWhenFree, Retrain);
+        Worker = new IndexingWorker(() => _settings, Client, Models, OpenDocuments, () => Lifecycle.IsShuttingDown, RetryWhenFree, Retrain, wireJson);
         Queue = new IndexQueue(Worker.Run, () => _settings.BatchThreshold);
         Folders = new FolderRegistry(Models, () => _settings.DebounceMs, (folder, paths, everything) =>
         {

@@ -2,9 +2,11 @@ using SemanticSearch.Engine.Common;
 using SemanticSearch.Engine.Index;
 using SemanticSearch.Engine.Indexing;
 using SemanticSearch.Engine.Models;
+using SemanticSearch.Engine.Search;
 using SemanticSearch.Server.Client;
 using SemanticSearch.Server.Folders;
 using SemanticSearch.Server.Protocol;
+using SemanticSearch.Server.Searching;
 
 namespace SemanticSearch.Server.Indexing;
 
@@ -14,11 +16,12 @@ namespace SemanticSearch.Server.Indexing;
 /// that opens, swaps or closes a workspace. A folder whose index another process writes
 /// (<see cref="IndexBusyException"/>) is handed to <paramref name="retryLater"/>, which queues it again a little later;
 /// one whose codec has drifted after a full pass (<see cref="SemanticWorkspace.CompressionDrift"/>) to
-/// <paramref name="retrain"/>, which queues its re-training (<see cref="JobKind.Retrain"/>).
+/// <paramref name="retrain"/>, which queues its re-training (<see cref="JobKind.Retrain"/>). <paramref name="wireJson"/>:
+/// the options the connection serializes answers with (<see cref="WarmUp"/>).
 /// </summary>
 public sealed class IndexingWorker(
     Func<ServerSettings> settings, EditorClient client, SharedModels models, OpenDocuments openDocuments, Func<bool> shuttingDown,
-    Action<IndexedFolder> retryLater, Action<IndexedFolder> retrain)
+    Action<IndexedFolder> retryLater, Action<IndexedFolder> retrain, System.Text.Json.JsonSerializerOptions wireJson)
 {
     private volatile string? _progressToken;
 
@@ -65,6 +68,12 @@ public sealed class IndexingWorker(
                 throw new InvalidOperationException(folder.LastError);
             }
             opened = true;
+            if (folder.Workspace is { CacheSize.Chunks: > 0 })
+            {
+                // On another core while this job checks the files: done by the time the folder reads ready, and
+                // without delaying it.
+                _ = Task.Run(() => WarmUp(folder));
+            }
         }
         var workspace = folder.Workspace!;
         if (job.OpenOnly)
@@ -211,6 +220,32 @@ public sealed class IndexingWorker(
         client.Log(MessageType.Info, $"{folder.Name}: the index was re-trained ({built.ChunksEncoded} chunks encoded in {clock.Elapsed.TotalSeconds:0.0} s) and is in place.");
         return true;
     }
+
+    /// <summary>
+    /// One search through the path a user's takes (candidates, ranking, results with snippets and matches, the answer
+    /// serialized as the connection would), answered to nobody, once a folder's index has opened. Why: the first
+    /// search after an open paid for everything done once — compiling the search path and the answer's serializer,
+    /// Lucene's first reads of its term index, the first touch of the mapped codes — and took about 3× a later one.
+    /// Run beside the change check that follows an open, it is paid before the folder reads ready. On 96,544 chunks
+    /// (ReadyToRun, as the .vsix ships it; 2 cores): the first search 209–295 → 83–141 ms (later ones 72–108 ms),
+    /// ready 1.84 → 1.96 s (median) after the process started.
+    /// </summary>
+    private void WarmUp(IndexedFolder folder)
+    {
+        try
+        {
+            var answer = CrossFolderSearch.Run(WarmUpQuery, 10, new SearchFilters(), [folder], _ => 0, new FeedbackLog(), (_, _) => { }, CancellationToken.None);
+            _ = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(answer, wireJson);
+        }
+        catch (Exception ex)
+        {
+            // Never anyone's failure: a damaged index is found and reported by the next real search or pass.
+            client.Log(MessageType.Log, $"{folder.Name}: the warm-up search failed ({ex.Message}).");
+        }
+    }
+
+    /// <summary>A query that reaches both sides of the ranker (words the lexical index holds, a phrase the model encodes).</summary>
+    internal const string WarmUpQuery = "read the file and return its lines";
 
     /// <summary>The files a full pass would visit (a scan, nothing read); null when cancelled meanwhile.</summary>
     private static int? CountFiles(SemanticWorkspace workspace, CancellationToken cancellationToken)
