@@ -147,6 +147,22 @@ async function searchInQuickPick(query, expect, ms) {
   return row;
 }
 
+/**
+ * The first row once the list answers the whole query. For a moment after the last key the list can still show a
+ * shorter prefix's answer (each answer shows as it arrives), so the order is judged once the first row names every
+ * expected text, or after `ms` as it is then (the caller reports it).
+ */
+async function firstRowSettled(expected, ms = 5_000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const first = (await quickRows.first().innerText()).replace(/\s+/g, ' ');
+    if (expected.every((text) => first.includes(text)) || Date.now() > end) {
+      return first;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 async function openSampleWorkspace(waitIndexed = true, indexMs = 180_000) {
   await check('workbench loads the sample workspace', async () => {
     await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`);
@@ -234,7 +250,7 @@ async function defaultModelScenario() {
     await openPaletteCommand('Semantic Search');
     await until('the Semantic Search quick pick', 10_000, async () => (await page.locator('.quick-input-widget .quick-input-title').innerText()).includes('Semantic Search'));
     await searchInQuickPick(query, EXPECTED_SYMBOL, 30_000);
-    const first = (await quickRows.first().innerText()).replace(/\s+/g, ' ');
+    const first = await firstRowSettled([EXPECTED_SYMBOL, EXPECTED_PATH]);
     if (!first.includes(EXPECTED_SYMBOL) || !first.includes(EXPECTED_PATH)) {
       throw new Error(`expected ${EXPECTED_SYMBOL} in ${EXPECTED_PATH} first, got: ${first}`);
     }
@@ -471,7 +487,7 @@ async function fullScenario() {
     await openPaletteCommand('Semantic Search');
     await until('the Semantic Search quick pick', 10_000, async () => (await page.locator('.quick-input-widget .quick-input-title').innerText()).includes('Semantic Search'));
     const row = await searchInQuickPick(QUERY, EXPECTED_SYMBOL, 30_000);
-    const first = (await quickRows.first().innerText()).replace(/\s+/g, ' ');
+    const first = await firstRowSettled([EXPECTED_SYMBOL]);
     if (!first.includes(EXPECTED_SYMBOL)) {
       throw new Error(`expected ${EXPECTED_SYMBOL} first, got: ${first}`);
     }
