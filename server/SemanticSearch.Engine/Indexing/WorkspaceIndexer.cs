@@ -13,6 +13,9 @@ public sealed record IndexProgress(int FilesDone, int FilesTotal, int ChunksEnco
 {
     /// <summary>What the index holds of its files so far (<see cref="IndexRunResult.InIndex"/>).</summary>
     public FileCounts InIndex { get; init; }
+
+    /// <summary>Files done as a whole percentage of the pass (100 for a pass over no file).</summary>
+    public int Percent => FilesTotal == 0 ? 100 : (int)(100L * FilesDone / FilesTotal);
 }
 
 /// <summary>What an indexing pass did. <see cref="EncodedChunkIds"/> lists every chunk that went through the model.</summary>

@@ -157,7 +157,7 @@ public sealed class IndexedFolder : IDisposable
 
     public void Progressed(IndexProgress progress)
     {
-        _progressPercent = progress.FilesTotal == 0 ? 100 : (int)(100L * progress.FilesDone / progress.FilesTotal);
+        _progressPercent = progress.Percent;
         _filesKnown = progress.FilesTotal;
         InIndex(progress.InIndex);
     }

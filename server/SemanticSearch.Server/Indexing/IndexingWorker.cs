@@ -109,7 +109,7 @@ public sealed class IndexingWorker(
         catch (OperationCanceledException)
         {
             folder.PassCancelled();
-            progress?.End(job.Yielded ? "Paused" : "Cancelled");
+            progress?.End(Stopped(job));
             throw;
         }
         catch (Exception ex)
@@ -134,7 +134,7 @@ public sealed class IndexingWorker(
         {
             MemoryRelease.AfterPass(); // what the pass needed only while it ran goes back to the OS
         }
-        progress?.End(result.Cancelled ? (job.Yielded ? "Paused" : "Cancelled") : $"{result.FilesScanned} files, {result.ChunksEncoded} chunks encoded");
+        progress?.End(result.Cancelled ? Stopped(job) : $"{result.FilesScanned} files, {result.ChunksEncoded} chunks encoded");
         if (result.Cancelled)
         {
             var reached = $"{folder.FilesIndexed + folder.FilesSkipped}/{folder.FilesKnown} files ({result.ChunksEncoded} chunks encoded)";
@@ -187,7 +187,7 @@ public sealed class IndexingWorker(
         }
         catch (OperationCanceledException)
         {
-            progress?.End(job.Yielded ? "Paused" : "Cancelled");
+            progress?.End(Stopped(job));
             throw;
         }
         catch (Exception ex)
@@ -198,7 +198,7 @@ public sealed class IndexingWorker(
         }
         if (built.Cancelled)
         {
-            progress?.End(job.Yielded ? "Paused" : "Cancelled");
+            progress?.End(Stopped(job));
             client.Log(MessageType.Log, $"{folder.Name}: re-training {(job.Yielded ? "gave way to other work" : "was cancelled")} " +
                 $"after {built.ChunksEncoded} chunks; the next full pass resumes it.");
             throw new OperationCanceledException(cancellationToken);
@@ -244,8 +244,11 @@ public sealed class IndexingWorker(
         }
     }
 
+    /// <summary>How a progress ends when its pass stopped early: for a pause (it resumes) or a cancel.</summary>
+    private static string Stopped(IndexJob job) => job.Yielded ? "Paused" : "Cancelled";
+
     /// <summary>A query that reaches both sides of the ranker (words the lexical index holds, a phrase the model encodes).</summary>
-    internal const string WarmUpQuery = "read the file and return its lines";
+    private const string WarmUpQuery = "read the file and return its lines";
 
     /// <summary>The files a full pass would visit (a scan, nothing read); null when cancelled meanwhile.</summary>
     private static int? CountFiles(SemanticWorkspace workspace, CancellationToken cancellationToken)
@@ -386,7 +389,7 @@ public sealed class IndexingWorker(
             {
                 folder.Progressed(value);
             }
-            var percent = figures == Figures.Folder ? folder.ProgressPercent ?? 0 : value.FilesTotal > 0 ? 100 * value.FilesDone / value.FilesTotal : 0;
+            var percent = figures == Figures.Folder ? folder.ProgressPercent ?? 0 : value.Percent;
             progress?.Report($"{value.FilesDone}/{value.FilesTotal} files, {value.ChunksEncoded} chunks encoded", percent);
             if (job.YieldRequested && value.CurrentFile is not null)
             {
