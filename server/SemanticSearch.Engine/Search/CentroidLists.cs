@@ -97,25 +97,34 @@ internal sealed class CentroidLists
     }
 
     /// <summary>
-    /// At most <paramref name="count"/> candidates for a query of <paramref name="nq"/> row-major vectors, best
-    /// centroid score first: the live entries (<paramref name="bySlot"/>; null for a slot whose chunk is gone) on
-    /// the lists of each query vector's <paramref name="probes"/> nearest centroids, each scored by the sum over
-    /// query vectors of the best probed centroid it holds. <paramref name="keep"/> applies the search's filters.
+    /// At most <paramref name="count"/> candidates for a query of <paramref name="nq"/> row-major vectors, in two
+    /// stages (PLAID's). Stage 1: the live entries (<paramref name="bySlot"/>; null for a slot whose chunk is gone)
+    /// on the lists of each query vector's <paramref name="probes"/> nearest centroids, each scored by the sum over
+    /// query vectors of the best probed centroid it holds; the best <paramref name="generated"/> go on. Stage 2
+    /// (<see cref="CentroidInteraction"/>, only when <paramref name="generated"/> exceeds <paramref name="count"/>):
+    /// each of those is scored by MaxSim with every one of its vectors read as its centroid, and the best
+    /// <paramref name="count"/> are returned, best first. <paramref name="keep"/> applies the search's filters.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public List<VectorCache.Entry> Candidates(ReadOnlySpan<float> query, int nq, int probes, int count, VectorCache.Entry?[] bySlot, Func<VectorCache.Entry, bool>? keep)
+    public List<VectorCache.Entry> Candidates(ReadOnlySpan<float> query, int nq, int probes, int generated, int count, VectorCache.Entry?[] bySlot,
+        Func<VectorCache.Entry, bool>? keep)
     {
         var k = _codec.Centroids.Count;
         var dim = _codec.Dim;
         probes = Math.Clamp(probes, 1, k);
+        generated = Math.Max(generated, count);
         var scores = new float[k];
         var best = new int[probes];
         var bestScore = new float[probes];
+        // Stage 2 keeps every query vector's score against every centroid: the probes come from the same scores, so
+        // the two stages never disagree about a centroid.
+        var interaction = generated > count ? new CentroidInteraction(_codec, nq) : null;
         var scratch = RentScratch();
         var (approx, lastToken, touched) = (scratch.Approx, scratch.LastToken, scratch.Touched);
         for (var qi = 0; qi < nq; qi++)
         {
             _codec.Centroids.Scores(query.Slice(qi * dim, dim), scores);
+            interaction?.Put(qi, scores);
             TopProbes(scores, best, bestScore);
             var token = qi + 1;
             // Best probe first: the first list that holds a chunk gives its score for this query vector.
@@ -140,13 +149,13 @@ internal sealed class CentroidLists
             }
         }
         // Highest approximate score first; equal scores by slot, so the same query gives the same list.
-        var heap = new PriorityQueue<VectorCache.Entry, (float Score, int Negated)>(count + 1);
+        var heap = new PriorityQueue<VectorCache.Entry, (float Score, int Negated)>(generated + 1);
         foreach (var j in touched)
         {
             // The score decides first: most touched chunks cannot enter the list, and asking the filter about them
             // would read each one's entry (a cache miss per chunk, half the time of a filtered query at 1M chunks).
             var key = (approx[j], -j);
-            var full = heap.Count >= count;
+            var full = heap.Count >= generated;
             if ((full && heap.TryPeek(out _, out var worst) && key.CompareTo(worst) <= 0)
                 || bySlot[j] is not { } entry || (keep is not null && !keep(entry)))
             {
@@ -162,11 +171,16 @@ internal sealed class CentroidLists
             }
         }
         ReturnScratch(scratch);
+        if (interaction is not null && heap.Count > count)
+        {
+            return interaction.Best([.. heap.UnorderedItems.Select(i => i.Element)], count);
+        }
         var result = new List<VectorCache.Entry>(heap.Count);
         while (heap.TryDequeue(out var entry, out _))
         {
             result.Add(entry);
         }
+        result.Reverse();
         return result;
     }
 

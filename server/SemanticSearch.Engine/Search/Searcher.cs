@@ -97,7 +97,8 @@ public sealed class Searcher(IndexStore store, VectorCache cache)
             {
                 // A filter that keeps everything need not be asked.
                 var listedKeep = entries.Length == view.Entries.Length ? null : keep;
-                var listed = lists.Candidates(query.Data, query.Count, options.Weights.CentroidProbes, exactCandidates, view.BySlot, listedKeep);
+                var listed = lists.Candidates(query.Data, query.Count, options.Weights.CentroidProbes, options.Weights.CentroidCandidates, exactCandidates,
+                    view.BySlot, listedKeep);
                 scored = [.. listed, .. listedKeep is null ? view.Unlisted : view.Unlisted.Where(listedKeep)];
             }
             foreach (var (entry, score) in ScoreAll(prepared, scored, pool, cancellationToken))
