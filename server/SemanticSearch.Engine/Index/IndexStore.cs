@@ -66,14 +66,16 @@ public sealed class IndexStore : IDisposable
     /// <summary>
     /// Bump when the stored layout changes; an index of another version is rebuilt, never misread. 2: chunks may
     /// hold residual codes (<c>codes</c>) instead of half floats (<c>vec</c>), the header a codec. 3: a path too long
-    /// for a LiteDB index key is keyed by its hash (<see cref="PathKey"/>) and kept whole in <c>longPath</c>. An index
-    /// of version 1 or 2 is read as it is (its layout is contained in 3: every path it holds was short enough to be
-    /// its own key) and its header is moved to 3; older builds rebuild a newer index rather than misread it.
+    /// for a LiteDB index key is keyed by its hash (<see cref="PathKey"/>) and kept whole in <c>longPath</c>. 4: a
+    /// chunk written since holds its token spans as varints (<see cref="TokenSpans"/>, <c>sp</c>) instead of two int32
+    /// arrays (<c>ts</c>, <c>tl</c>), which chunks written before keep. An index of version 1 to 3 is read as it is
+    /// (its layout is contained in 4: every path it holds was short enough to be its own key, every chunk has
+    /// <c>ts</c>/<c>tl</c>) and its header is moved to 4; older builds rebuild a newer index rather than misread it.
     /// </summary>
-    public const int SchemaVersion = 3;
+    public const int SchemaVersion = 4;
 
-    /// <summary>The versions this build reads: <see cref="SchemaVersion"/>, and 1 and 2, whose layouts it contains.</summary>
-    private static bool IsReadableSchema(int schema) => schema is 1 or 2 or SchemaVersion;
+    /// <summary>The versions this build reads: <see cref="SchemaVersion"/>, and 1 to 3, whose layouts it contains.</summary>
+    private static bool IsReadableSchema(int schema) => schema is >= 1 and <= SchemaVersion;
 
     /// <summary>
     /// The longest key LiteDB indexes, in UTF-8 bytes ("Index key must be less than 1023 bytes" counts a type byte
@@ -1031,8 +1033,7 @@ public sealed class IndexStore : IDisposable
             ["enc"] = stored.EncodingHash,
             ["n"] = stored.VectorCount,
             [stored.Vectors.Format == VectorFormat.Half ? "vec" : "codes"] = stored.Vectors.Bytes.ToArray(),
-            ["ts"] = MemoryMarshal.AsBytes(stored.TokenStarts.AsSpan()).ToArray(),
-            ["tl"] = MemoryMarshal.AsBytes(stored.TokenLengths.AsSpan()).ToArray(),
+            [TokenSpans.Field] = TokenSpans.Encode(stored.TokenStarts, stored.TokenLengths),
         };
         KeepLongPath(doc, c.Path);
         return DocumentChecksum.Seal(doc);
@@ -1059,13 +1060,18 @@ public sealed class IndexStore : IDisposable
             Part = doc["part"].AsInt32,
             PartCount = doc["parts"].AsInt32,
         };
+        var count = doc["n"].AsInt32;
+        var (starts, lengths) = doc.TryGetValue(TokenSpans.Field, out var spans)
+            ? TokenSpans.Decode(spans.AsBinary, count)
+            // Schema 3 and before: two int32 arrays.
+            : (MemoryMarshal.Cast<byte, int>(doc["ts"].AsBinary).ToArray(), MemoryMarshal.Cast<byte, int>(doc["tl"].AsBinary).ToArray());
         return new StoredChunk(
             chunk,
             doc["enc"].AsString,
-            doc["n"].AsInt32,
+            count,
             doc.TryGetValue("codes", out var codes) ? new VectorBlob(VectorFormat.Residual, codes.AsBinary) : new VectorBlob(VectorFormat.Half, doc["vec"].AsBinary),
-            MemoryMarshal.Cast<byte, int>(doc["ts"].AsBinary).ToArray(),
-            MemoryMarshal.Cast<byte, int>(doc["tl"].AsBinary).ToArray());
+            starts,
+            lengths);
     }
 
     private static string? NullableString(BsonValue value) => value.IsNull ? null : value.AsString;

@@ -203,6 +203,48 @@ public sealed class IndexStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_schema_3_chunk_keeps_its_int32_spans_readable_and_a_chunk_written_now_holds_varints()
+    {
+        var old = MakeChunk("src/a.py", "alpha", 3, 4);
+        using (var store = IndexStore.Open(IndexPath, ModelA, 4, _dir))
+        {
+            store.Commit([Update("src/a.py", old)], []);
+        }
+        // The chunk as schema 3 wrote it: two int32 arrays, no varints, sealed as that build sealed it.
+        using (var db = new LiteDB.LiteDatabase(new LiteDB.ConnectionString { Filename = IndexPath, Connection = LiteDB.ConnectionType.Direct }))
+        {
+            var chunks = db.GetCollection("chunks");
+            var doc = chunks.FindById(old.Chunk.Id);
+            doc.Remove(TokenSpans.Field);
+            doc["ts"] = System.Runtime.InteropServices.MemoryMarshal.AsBytes(old.TokenStarts.AsSpan()).ToArray();
+            doc["tl"] = System.Runtime.InteropServices.MemoryMarshal.AsBytes(old.TokenLengths.AsSpan()).ToArray();
+            chunks.Update(DocumentChecksum.Seal(doc));
+        }
+        IndexHeader.Edit(IndexPath, header => header["schema"] = 3);
+
+        var fresh = MakeChunk("src/b.py", "beta", 5, 4);
+        using (var store = IndexStore.Open(IndexPath, ModelA, 4, _dir))
+        {
+            Assert.Null(store.ResetReason);
+            Assert.Equal(4, store.Info.SchemaVersion);
+            var read = store.GetChunk(old.Chunk.Id)!;
+            Assert.Equal([-1, 0, 1], read.TokenStarts);
+            Assert.Equal([3, 3, 3], read.TokenLengths);
+            store.Commit([Update("src/b.py", fresh)], []);
+            var again = store.GetChunk(fresh.Chunk.Id)!;
+            Assert.Equal(fresh.TokenStarts, again.TokenStarts);
+            Assert.Equal(fresh.TokenLengths, again.TokenLengths);
+        }
+        using (var db = new LiteDB.LiteDatabase(new LiteDB.ConnectionString { Filename = IndexPath, Connection = LiteDB.ConnectionType.Direct }))
+        {
+            var doc = db.GetCollection("chunks").FindById(fresh.Chunk.Id);
+            Assert.False(doc.ContainsKey("ts") || doc.ContainsKey("tl"));
+            // Five vectors: a zigzag delta and a length of one byte each.
+            Assert.Equal(10, doc[TokenSpans.Field].AsBinary.Length);
+        }
+    }
+
+    [Fact]
     public void An_index_of_schema_2_is_read_as_it_is_and_moved_to_the_current_schema()
     {
         var chunk = MakeChunk("src/a.py", "alpha", 2, 4);
