@@ -285,12 +285,13 @@ public sealed class Centroids
 
     /// <summary>
     /// The number of centroids for an index of <paramref name="tokenVectors"/> vectors: a power of two near
-    /// 2·√N, between 16 and <paramref name="max"/>. Each token written costs K dot products, so K is capped where
-    /// assignment would start to rival the model's own encoding time (measured: README, "Measuring speed").
+    /// 8·√N, between 16 and <paramref name="max"/> (PLAID takes 16·√N; more centroids leave smaller residuals for the
+    /// same 2 bytes of id). Each token written costs K dot products, so K is capped where assignment would start to
+    /// rival the model's own encoding time (measured: README, "Measuring speed").
     /// </summary>
-    public static int CountFor(long tokenVectors, int max = 1024)
+    public static int CountFor(long tokenVectors, int max = 2048)
     {
-        var target = 2 * Math.Sqrt(Math.Max(1, tokenVectors));
+        var target = 8 * Math.Sqrt(Math.Max(1, tokenVectors));
         var k = 16;
         while (k * 2 <= target && k * 2 <= max)
         {

@@ -672,7 +672,7 @@ public sealed class IndexStore : IDisposable
         }
         // No LiteDB Rebuild() to shrink the file: LiteDB 5.0.19+ fails it on any collection with a secondary index
         // past 2,550 documents (litedb-org/LiteDB#2827). The codec is trained early in a first pass instead
-        // (VectorCompression.MinTokens), so the pages freed here are reused by the groups that follow.
+        // (VectorCompression.TrainsNow), so the pages freed here are reused by the groups that follow.
         lock (_gate)
         {
             using var writing = Writing();

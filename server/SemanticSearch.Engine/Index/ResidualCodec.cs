@@ -57,6 +57,9 @@ public sealed class ResidualCodec
     /// <summary>Sample vectors per centroid that k-means trains on.</summary>
     public const int KMeansPerCentroid = 40;
 
+    /// <summary>Sample vectors the residual quantiles (and the training error) are taken from, at most.</summary>
+    public const int QuantileSample = 65_536;
+
     /// <summary>k-means rounds (assignment, then mean).</summary>
     public const int KMeansRounds = 6;
 
@@ -86,21 +89,31 @@ public sealed class ResidualCodec
         // the stored vectors in order: for a workspace, IndexingOrder's codec sample comes first, in random order.
         // (Shuffling it changed the CoSQA dev MRR@10 of the model by -0.006, within a re-training's variation.)
         var centroids = Centroids.Train(sample, Math.Min(n, Math.Max(centroidCount, KMeansPerCentroid * centroidCount)), dim, centroidCount, iterations: KMeansRounds, seed: seed);
-        var nearest = new int[n];
-        Centroids.AssignParallel(centroids, sample, n, nearest);
+        // The residual statistics on at most QuantileSample vectors, every (n / QuantileSample)th, so they span the
+        // whole sample: per-dimension quantiles need no more, and the residual columns of a full sample would double
+        // the memory training takes (262,144 vectors: 100 MB more).
+        var stride = Math.Max(1, n / QuantileSample);
+        var rows = (n + stride - 1) / stride;
+        var quantileSample = new float[rows * dim];
+        for (var i = 0; i < rows; i++)
+        {
+            sample.AsSpan(i * stride * dim, dim).CopyTo(quantileSample.AsSpan(i * dim, dim));
+        }
+        var nearest = new int[rows];
+        Centroids.AssignParallel(centroids, quantileSample, rows, nearest);
         var levels = 1 << bits;
         var cutoffs = new float[dim * (levels - 1)];
         var values = new float[dim * levels];
         // The residuals dimension-major (one pass over the sample), then each dimension's quantiles selected from
         // its own column (OrderStatistics: the values a sort would put there), the dimensions spread over the cores.
-        var columns = new float[dim * n];
-        for (var i = 0; i < n; i++)
+        var columns = new float[dim * rows];
+        for (var i = 0; i < rows; i++)
         {
-            var row = sample.AsSpan(i * dim, dim);
+            var row = quantileSample.AsSpan(i * dim, dim);
             var centroid = centroids.Row(nearest[i]);
             for (var d = 0; d < dim; d++)
             {
-                columns[(d * n) + i] = row[d] - centroid[d];
+                columns[(d * rows) + i] = row[d] - centroid[d];
             }
         }
         // Rank of each bucket's decoded value (its median) and of each cut-off (its lower edge), ascending.
@@ -108,16 +121,16 @@ public sealed class ResidualCodec
         var cutoffRanks = new int[levels - 1];
         for (var l = 0; l < levels; l++)
         {
-            valueRanks[l] = Math.Min(n - 1, (int)((l + 0.5) * n / levels));
+            valueRanks[l] = Math.Min(rows - 1, (int)((l + 0.5) * rows / levels));
             if (l > 0)
             {
-                cutoffRanks[l - 1] = Math.Min(n - 1, l * n / levels);
+                cutoffRanks[l - 1] = Math.Min(rows - 1, l * rows / levels);
             }
         }
         var ranks = valueRanks.Concat(cutoffRanks).Order().ToArray();
         Parallel.For(0, dim, d =>
         {
-            var column = columns.AsSpan(d * n, n);
+            var column = columns.AsSpan(d * rows, rows);
             OrderStatistics.Select(column, ranks);
             for (var l = 0; l < levels; l++)
             {
@@ -129,7 +142,7 @@ public sealed class ResidualCodec
             }
         });
         var untested = new ResidualCodec(centroids, bits, cutoffs, values, 0);
-        return new ResidualCodec(centroids, bits, cutoffs, values, untested.MeanError(sample, n));
+        return new ResidualCodec(centroids, bits, cutoffs, values, untested.MeanError(quantileSample, rows));
     }
 
     /// <summary>Mean 1 − cosine of <paramref name="n"/> vectors against their decoded codes.</summary>

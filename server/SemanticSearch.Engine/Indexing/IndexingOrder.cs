@@ -13,7 +13,7 @@ namespace SemanticSearch.Engine.Indexing;
 /// file is still indexed.
 /// <para>
 /// One exception, for a pass that will train the index's codec: the codec is trained on the first vectors the
-/// index holds (<see cref="VectorCompression.MinTokens"/>), and in tier order those are source files of a few
+/// index holds (at most <see cref="VectorCompression.SampleTokens"/>), and in tier order those are source files of a few
 /// folders only. Fitted to them, it fitted the rest of a mixed workspace poorly (this repository: a codec error of
 /// 0.084 on the vectors written after training against 0.040 on its sample, so the first pass itself ended with a
 /// re-train advised). So a sample of the whole workspace (<see cref="CodecSample"/>) goes right after the open

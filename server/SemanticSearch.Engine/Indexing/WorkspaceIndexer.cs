@@ -88,7 +88,7 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
     /// The group size while an index that will be compressed still writes half floats (no codec yet). Those vectors
     /// are rewritten as codes once the codec is trained, and only the groups after that reuse the pages they free;
     /// a small workspace has few such groups, so 1,024-chunk groups before the codec left its file larger
-    /// (server/'s copy: 23.3 → 27.3 MB). Smaller groups reach <see cref="VectorCompression.MinTokens"/> with less
+    /// (server/'s copy: 23.3 → 27.3 MB). Smaller groups reach the training point (<see cref="VectorCompression.TrainsNow"/>) with less
     /// written as half floats.
     /// </summary>
     public const int GroupChunkTargetBeforeCodec = 256;
@@ -120,7 +120,7 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
         var present = new HashSet<string>(scan.Files.Select(f => f.RelativePath), StringComparer.Ordinal);
         var deletions = known.Keys.Where(p => !present.Contains(p)).ToList();
         // A pass that will train the codec starts with a sample of the whole workspace (IndexingOrder's summary says why).
-        long? codecSample = TrainsCodec ? Compression.MinTokens : null;
+        long? codecSample = TrainsCodec ? Compression.SampleTokens : null;
         return Process(IndexingOrder.Sort(scan.Files, first, codecSample), known, deletions, scan.Skipped, fullPass: true, progress, cancellationToken);
     }
 
@@ -396,9 +396,9 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
     }
 
     /// <summary>
-    /// Trains the index's codec as soon as it holds <see cref="VectorCompression.MinTokens"/> vectors, sized for the
-    /// tokens the whole pass is expected to reach (so far × files to do / files done); the groups after it are
-    /// written as codes.
+    /// Trains the index's codec as soon as it holds enough vectors (<see cref="VectorCompression.TrainsNow"/>), sized
+    /// for the tokens the whole pass is expected to reach (so far × files to do / files done); the groups after it
+    /// are written as codes.
     /// </summary>
     private void CompressOnceLarge(int filesDone, int filesTotal, CancellationToken cancellationToken)
     {
@@ -407,11 +407,11 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
             return;
         }
         var tokens = cache!.TokenVectors; // TrainsCodec: there is a cache
-        if (tokens < Compression.MinTokens)
+        var expected = filesDone <= 0 ? tokens : tokens * Math.Max(filesDone, filesTotal) / filesDone;
+        if (!Compression.TrainsNow(tokens, expected, store.Info.Dim))
         {
             return;
         }
-        var expected = filesDone <= 0 ? tokens : tokens * Math.Max(filesDone, filesTotal) / filesDone;
         var clock = Stopwatch.StartNew();
         if (Compression.Apply(store, expected, cancellationToken))
         {

@@ -81,6 +81,22 @@ public sealed class VectorCompressionTests : IDisposable
     }
 
     [Fact]
+    public void A_first_pass_trains_once_it_holds_the_sample_or_what_the_rest_of_it_writes_as_codes_fills()
+    {
+        var compression = VectorCompression.Default;
+        const int Dim = 96; // 192 bytes as half floats, 26 as 2-bit codes: the conversion frees 7.4 codes' worth per vector
+        Assert.False(compression.TrainsNow(compression.MinTokens - 1, compression.MinTokens - 1, Dim)); // too small for a codec
+        Assert.True(compression.TrainsNow(compression.MinTokens, compression.MinTokens, Dim));          // a pass that ends there
+        Assert.True(compression.TrainsNow(compression.MinTokens, 300_000, Dim));                        // a few codes' worth to follow
+        // A million vectors expected: the half floats of the first 119,266 fill what the other 880,734 write as codes.
+        Assert.False(compression.TrainsNow(119_000, 1_000_000, Dim));
+        Assert.True(compression.TrainsNow(119_266, 1_000_000, Dim));
+        // Far more expected: no later than the whole sample.
+        Assert.False(compression.TrainsNow(compression.SampleTokens - 1, 50_000_000, Dim));
+        Assert.True(compression.TrainsNow(compression.SampleTokens, 50_000_000, Dim));
+    }
+
+    [Fact]
     public void A_small_index_stays_uncompressed()
     {
         using var ws = Open(VectorCompression.Default);
