@@ -224,10 +224,9 @@ namespace SemanticSearch.Cli
         }
 
         /// <summary>
-        /// An index whose vectors are already in another form than an explicit <c>--vectors</c> asks for: say so
-        /// instead of mixing the two (without the option, an index keeps the form it has).
+        /// An index keeps the vector format it was built with: when an explicit <c>--vectors</c> asks for another,
+        /// say so (another index or a rebuild) instead of mixing the two; without the option an index keeps its form.
         /// </summary>
-        /// <summary>An index keeps the vector format it was built with: a different --vectors needs another index or a rebuild.</summary>
         internal static void CheckVectors(CliArguments a, string indexPath, int poolFactor, ResidualCodec? codec)
         {
             if (a.Value("--vectors") is null)
