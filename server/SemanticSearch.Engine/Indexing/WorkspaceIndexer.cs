@@ -161,6 +161,14 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
         var group = new List<PendingFile>();
         var groupEncodeCount = 0;
         var done = 0;
+        // Bytes of the files before each one in pass order: how far through the pass it is, for the codec's
+        // estimate of the vectors the pass will reach (by bytes, not files: the codec's sample comes first and is
+        // drawn in proportion to size, so its files are the large ones).
+        var bytesBefore = new long[files.Count + 1];
+        for (var i = 0; i < files.Count; i++)
+        {
+            bytesBefore[i + 1] = bytesBefore[i] + files[i].Size;
+        }
         var cancelled = false;
         // Chunks made by an older chunker: this pass reads and re-chunks every file, however unchanged.
         var rechunk = store.ChunkerVersion < ChunkerSet.Version;
@@ -256,7 +264,7 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
                     cancelled = true;
                     break;
                 }
-                CompressOnceLarge(done, files.Count, cancellationToken);
+                CompressOnceLarge(bytesBefore[done], bytesBefore[files.Count], cancellationToken);
                 group.Clear();
                 groupEncodeCount = 0;
                 progress?.Report(new IndexProgress(done, files.Count, stats.Encoded, file.RelativePath) { InIndex = stats.InIndex });
@@ -269,7 +277,7 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
         }
         if (!cancelled)
         {
-            CompressOnceLarge(done, files.Count, cancellationToken);
+            CompressOnceLarge(bytesBefore[done], bytesBefore[files.Count], cancellationToken);
         }
         // What the codec's error is on the vectors written in this pass (drift: VectorCompression.Drift).
         var (errorSum, errorCount) = stats.CodecError.Totals;
@@ -397,17 +405,17 @@ public sealed class WorkspaceIndexer(string root, EmbeddingModel model, IndexSto
 
     /// <summary>
     /// Trains the index's codec as soon as it holds enough vectors (<see cref="VectorCompression.TrainsNow"/>), sized
-    /// for the tokens the whole pass is expected to reach (so far × files to do / files done); the groups after it
-    /// are written as codes.
+    /// for the tokens the whole pass is expected to reach (so far × the pass's bytes / the bytes done); the groups
+    /// after it are written as codes.
     /// </summary>
-    private void CompressOnceLarge(int filesDone, int filesTotal, CancellationToken cancellationToken)
+    private void CompressOnceLarge(long bytesDone, long bytesTotal, CancellationToken cancellationToken)
     {
         if (!TrainsCodec)
         {
             return;
         }
         var tokens = cache!.TokenVectors; // TrainsCodec: there is a cache
-        var expected = filesDone <= 0 ? tokens : tokens * Math.Max(filesDone, filesTotal) / filesDone;
+        var expected = bytesDone <= 0 ? tokens : (long)(tokens * ((double)Math.Max(bytesDone, bytesTotal) / bytesDone));
         if (!Compression.TrainsNow(tokens, expected, store.Info.Dim))
         {
             return;
